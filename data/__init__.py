@@ -1,0 +1,1 @@
+"""Storage: the schema, the engine, migrations, the demo county and imports."""

@@ -1,0 +1,122 @@
+"""Engines and schema migrations.
+
+The database is chosen by ``--db URL``, else ``DASHBOARD_DB_URL``, else a
+SQLite file under the project's ``var/``. The same code runs on SQLite and
+PostgreSQL; nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
+
+from data.models import DataVersion
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database URL is malformed or the server cannot be reached."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL: the argument, else ``DASHBOARD_DB_URL``, else the default SQLite file."""
+    if url:
+        return url
+    env_url = os.environ.get("DASHBOARD_DB_URL")
+    if env_url:
+        return env_url
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _normalise(url: str) -> str:
+    # "postgresql://" would pick psycopg2, which is not installed: use psycopg 3.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for ``url`` (resolved as :func:`resolve_url` does)."""
+    resolved = _normalise(resolve_url(url))
+    try:
+        parsed = make_url(resolved)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a long text
+        raise DatabaseUnavailable(f"not a database URL: {resolved!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            # WAL lets the dashboard read while an import writes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@lru_cache(maxsize=8)
+def shared_engine(url: str) -> Engine:
+    """One engine per URL per process (connection pools are meant to be shared)."""
+    return make_engine(url)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnavailable` with one clear line if the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        raise DatabaseUnavailable(
+            f"cannot reach the database at {engine.url.render_as_string(hide_password=True)}: "
+            f"{type(exc).__name__}"
+        ) from exc
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (safe to call on every start)."""
+    check_connection(engine)
+    command.upgrade(alembic_config(engine), "head")
+    with engine.begin() as conn:
+        if conn.execute(select(DataVersion.id)).first() is None:
+            conn.execute(DataVersion.__table__.insert().values(id=1, version=0, is_demo=False))
+
+
+def data_version(engine: Engine) -> int:
+    """The counter that every write bumps; caches are keyed by it."""
+    with engine.connect() as conn:
+        return conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one_or_none() or 0
+
+
+def is_demo(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(select(DataVersion.is_demo).where(DataVersion.id == 1)).scalar_one_or_none())
+
+
+def bump_data_version(conn, *, demo: bool | None = None) -> None:
+    """Invalidate every cache keyed by the data version; call inside the writing transaction."""
+    values: dict = {"version": DataVersion.version + 1}
+    if demo is not None:
+        values["is_demo"] = demo
+    conn.execute(update(DataVersion).where(DataVersion.id == 1).values(**values))

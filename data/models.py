@@ -1,0 +1,330 @@
+"""The database schema: one SQLAlchemy 2 declarative model per table.
+
+Vocabulary follows ``shared/domain/DOMAIN.md``. The petitioner's personal data
+lives only in :class:`Petitioner`, so that no aggregate query ever touches it.
+
+Enumerated values are stored as short English strings (listed in the
+``*_VALUES`` tuples below) rather than database enums, so that SQLite and
+PostgreSQL hold the same text and a new value needs no type migration.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+CHANNEL_VALUES = ("letter", "visit", "online", "phone", "leader_reception")
+# 初访 counts in-person channels; every other first-time case is a 初信.
+IN_PERSON_CHANNELS = ("visit", "leader_reception")
+OUTCOME_VALUES = ("resolved", "unresolved")
+RESOLUTION_LEVEL_VALUES = ("village", "township", "county")
+ESCALATION_VALUES = ("city", "province", "national")
+SATISFACTION_VALUES = ("satisfied", "basically_satisfied", "dissatisfied")
+SATISFIED_VALUES = ("satisfied", "basically_satisfied")
+TOWNSHIP_KIND_VALUES = ("town", "township", "subdistrict")  # 镇 / 乡 / 街道
+SESSION_KIND_VALUES = (
+    "monthly_15th",  # 县委书记、县长每月15日接访
+    "township_point",  # 县处级领导到乡镇接访点接访
+    "outreach",  # 下访: ad-hoc visit to a hot spot
+    "appointment",  # 约访
+    "follow_up",  # 回访
+)
+DISPATCH_STATUS_VALUES = ("open", "done", "overdue")
+ROLE_VALUES = ("leader", "office", "township", "projection")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Township(Base):
+    """A township (镇/乡) or sub-district (街道)."""
+
+    __tablename__ = "townships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="town")
+    population: Mapped[int | None] = mapped_column(Integer)
+    # GeoJSON geometry in WGS84: the original as imported, and a simplified
+    # copy for display (the map never ships the full-resolution survey ring).
+    boundary: Mapped[str | None] = mapped_column(Text)
+    boundary_display: Mapped[str | None] = mapped_column(Text)
+    centroid_lon: Mapped[float | None] = mapped_column(Float)
+    centroid_lat: Mapped[float | None] = mapped_column(Float)
+
+
+class Park(Base):
+    """An industrial park (工业园区), lying in one township."""
+
+    __tablename__ = "parks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    boundary: Mapped[str | None] = mapped_column(Text)
+    boundary_display: Mapped[str | None] = mapped_column(Text)
+    centroid_lon: Mapped[float | None] = mapped_column(Float)
+    centroid_lat: Mapped[float | None] = mapped_column(Float)
+
+
+class Unit(Base):
+    """A responsible unit (责任单位): usually a county department (县直单位)."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Category(Base):
+    """A top-level issue category (问题类别)."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    # 纪检监察: complaints about officials, never shown to the unit concerned.
+    is_accusation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Leader(Base):
+    """A county-level leader (县处级领导)."""
+
+    __tablename__ = "leaders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(64))
+    # Protocol order: 1 = county party secretary, 2 = county head, then others.
+    rank: Mapped[int] = mapped_column(Integer, default=99)
+    links: Mapped[list[LeaderLink]] = relationship(back_populates="leader")
+
+
+class LeaderLink(Base):
+    """挂点: a leader is linked to a township or a park they look after."""
+
+    __tablename__ = "leader_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
+    leader: Mapped[Leader] = relationship(back_populates="links")
+
+
+class ReceptionPoint(Base):
+    """Where leaders receive petitioners: the county centre or a township point."""
+
+    __tablename__ = "reception_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # county_centre | township_point
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+
+
+class ReceptionSession(Base):
+    """One leader's reception or visit on one day (接访 / 下访 / 约访 / 回访)."""
+
+    __tablename__ = "reception_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str] = mapped_column(String(128))
+    reception_point_id: Mapped[int | None] = mapped_column(ForeignKey("reception_points.id"))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
+    petitioners_received: Mapped[int] = mapped_column(Integer, default=0)
+    cases_taken: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(Base):
+    """One petition matter (信访件). No personal data here: see Petitioner."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(64), unique=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    first_meeting_on: Mapped[date | None] = mapped_column(Date)
+    feedback_on: Mapped[date | None] = mapped_column(Date)
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
+    is_first_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    owner_leader_id: Mapped[int | None] = mapped_column(ForeignKey("leaders.id"))
+    reception_session_id: Mapped[int | None] = mapped_column(ForeignKey("reception_sessions.id"))
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    extension_granted: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    resolution_level: Mapped[str | None] = mapped_column(String(16))
+    escalation: Mapped[str | None] = mapped_column(String(16))
+    satisfaction_office: Mapped[str | None] = mapped_column(String(24))
+    satisfaction_unit: Mapped[str | None] = mapped_column(String(24))
+    # Marked by hand or by category: the case accuses an official or a unit.
+    accuses_official: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_cases_received_on", "received_on"),
+        Index("ix_cases_concluded_on", "concluded_on"),
+        Index("ix_cases_township_received", "township_id", "received_on"),
+        Index("ix_cases_park_received", "park_id", "received_on"),
+    )
+
+
+class Petitioner(Base):
+    """The petitioner's personal data: read only to reveal one case, and logged."""
+
+    __tablename__ = "petitioners"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(64))
+    id_number: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(256))
+    # Flags for the clerk: a bad checksum does not reject the case.
+    id_number_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DispatchItem(Base):
+    """联席办交办: an issue handed to a department at the monthly review."""
+
+    __tablename__ = "dispatch_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the review month
+    issue: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ImportBatch(Base):
+    """One imported file: its counts, so an import can be traced and audited."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # cases | township | park
+    filename: Mapped[str] = mapped_column(String(256))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    username: Mapped[str | None] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuarantinedRow(Base):
+    """An input row that was not stored, with the original values and why."""
+
+    __tablename__ = "quarantined_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)  # as the clerk sees it in the spreadsheet
+    column: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(256))
+    # JSON object of the row's original cell texts (personal data included:
+    # this table is for the office; every download of it is masked).
+    raw: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginAttempt(Base):
+    """Every log-in attempt, for lock-out and throttling that survive a reload."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client_addr: Mapped[str | None] = mapped_column(String(64), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuthSession(Base):
+    """A server-side log-in session; log-out deletes it."""
+
+    __tablename__ = "auth_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Append-only audit log: the application only ever inserts here."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    object: Mapped[str | None] = mapped_column(String(256))
+    outcome: Mapped[str] = mapped_column(String(16))
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class DataVersion(Base):
+    """A single counter bumped by every write: the key that invalidates caches."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("id"),)
