@@ -1,0 +1,405 @@
+"""The metrics engine: every number of ``METRICS.md``, defined once, computed in SQL.
+
+All figures for one or more periods come from a single statement
+(:func:`_period_counts`): the periods are a small derived table joined to the
+cases that can matter to them, and each metric's numerator and denominator is
+a conditional sum. Rates are then divided in Polars, giving ``None`` where the
+denominator is zero (the screen shows "—", never 0% or 100%).
+
+Every function takes an engine and a :class:`~queries.filters.CaseFilter`;
+the filter's scope (a township officer's township, whether complaints about
+officials may be seen) is applied here, in the query layer, for every query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Date, Engine, Integer, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+
+from dashboard.settings import DeadlineRules, load_settings
+from data.models import (
+    IN_PERSON_CHANNELS,
+    SATISFIED_VALUES,
+    Case,
+    Category,
+    Leader,
+    Park,
+    Township,
+    Unit,
+)
+from queries.filters import CaseFilter, Scope, add_months
+from queries.sql_dates import add_days
+
+cases = Case.__table__
+c = cases.c
+
+# Numerator/denominator columns that _period_counts returns, and the rates built from them.
+RATE_PARTS: dict[str, tuple[str, str]] = {
+    "repeat_share": ("repeat", "received"),
+    "resolution_rate": ("resolved", "resolution_base"),
+    "first_time_resolution_rate": ("first_time_resolved", "first_time_resolution_base"),
+    "first_letter_resolution_rate": ("first_letter_resolved", "first_letter_resolution_base"),
+    "first_visit_resolution_rate": ("first_visit_resolved", "first_visit_resolution_base"),
+    "on_time_rate": ("on_time", "due_in_period"),
+    "on_time_rate_3_7_21": ("met_3_7_21", "due_21_in_period"),
+    "satisfaction_rate_office": ("satisfied_office", "rated_office"),
+    "satisfaction_rate_unit": ("satisfied_unit", "rated_unit"),
+    "rating_rate": ("rated_office", "concluded"),
+}
+COUNT_METRICS = ("received", "first_time", "group_visits", "concluded", "overdue_open", "backlog")
+HEADLINE_COLUMNS = (
+    "received", "first_time", "group_visits", "repeat_share", "concluded", "resolution_rate",
+    "first_time_resolution_rate", "first_letter_resolution_rate", "first_visit_resolution_rate",
+    "on_time_rate", "on_time_rate_3_7_21", "overdue_open", "backlog",
+    "satisfaction_rate_office", "satisfaction_rate_unit", "rating_rate",
+)
+BREAKDOWN_DIMENSIONS = ("channel", "township", "park", "category", "unit")
+GROUP_VISIT_MIN_HEADCOUNT = 5  # 集体访: a visit by 5 or more people
+
+
+def _rules(rules: DeadlineRules | None) -> DeadlineRules:
+    return rules if rules is not None else load_settings().deadlines
+
+
+# --- filter clauses -----------------------------------------------------------
+
+
+def scope_clauses(scope: Scope) -> list[ColumnElement]:
+    """What the viewer may see. Applied to every case query, whatever the filter asks for."""
+    clauses: list[ColumnElement] = []
+    if scope.township_id is not None:
+        clauses.append(c.township_id == scope.township_id)
+    if not scope.see_accusations:
+        accusation_categories = select(Category.id).where(Category.is_accusation)
+        clauses.append(not_(c.accuses_official))
+        clauses.append(or_(c.category_id.is_(None), c.category_id.not_in(accusation_categories)))
+    return clauses
+
+
+def dimension_clauses(flt: CaseFilter) -> list[ColumnElement]:
+    """The sidebar's dimension filters (not the period) plus the scope."""
+    clauses: list[ColumnElement] = []
+    for column, values in (
+        (c.township_id, flt.township_ids),
+        (c.park_id, flt.park_ids),
+        (c.category_id, flt.category_ids),
+        (c.channel, flt.channels),
+        (c.unit_id, flt.unit_ids),
+    ):
+        if values:
+            clauses.append(column.in_(values))
+    return clauses + scope_clauses(flt.scope)
+
+
+# --- deadline expressions -------------------------------------------------------
+
+
+def statutory_due_on(rules: DeadlineRules) -> ColumnElement:
+    """信访工作条例: acceptance + 60 days (+30 when extended); no acceptance date ⇒ receipt + 15."""
+    acceptance = func.coalesce(c.accepted_on, add_days(c.received_on, rules.acceptance_days))
+    days = case(
+        (c.extension_granted, rules.conclusion_days + rules.extension_days),
+        else_=rules.conclusion_days,
+    )
+    return add_days(acceptance, days)
+
+
+def _met_3_7_21(rules: DeadlineRules) -> ColumnElement:
+    # A missing meeting, feedback or conclusion date compares as NULL: late.
+    return and_(
+        c.first_meeting_on <= add_days(c.received_on, rules.first_meeting_days),
+        c.feedback_on <= add_days(c.received_on, rules.feedback_days),
+        c.concluded_on <= add_days(c.received_on, rules.first_conclusion_days),
+    )
+
+
+# --- the one statement ------------------------------------------------------------
+
+
+def _periods_table(periods: Sequence[tuple[date, date]]):
+    rows = [
+        select(
+            literal(i, Integer).label("idx"),
+            literal(start, Date).label("p_start"),
+            literal(end, Date).label("p_end"),
+        )
+        for i, (start, end) in enumerate(periods)
+    ]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("periods")
+
+
+def _count(condition: ColumnElement) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _period_counts(
+    engine: Engine,
+    flt: CaseFilter,
+    periods: Sequence[tuple[date, date]],
+    rules: DeadlineRules,
+    group_by: ColumnElement | None = None,
+) -> pl.DataFrame:
+    """Numerators and denominators of every metric, one row per period (and group)."""
+    periods_table = _periods_table(periods)
+    p = periods_table.c
+    due = statutory_due_on(rules)
+    received_in = and_(c.received_on >= p.p_start, c.received_on <= p.p_end)
+    concluded_in = and_(c.concluded_on >= p.p_start, c.concluded_on <= p.p_end)
+    open_at_end = and_(c.received_on <= p.p_end, or_(c.concluded_on.is_(None), c.concluded_on > p.p_end))
+    resolution_base = and_(received_in, c.concluded_on <= p.p_end)
+    resolved = and_(resolution_base, c.outcome == "resolved")
+    first_time_base = and_(resolution_base, c.is_first_time)
+    first_time_resolved = and_(first_time_base, c.outcome == "resolved")
+    in_person = c.channel.in_(IN_PERSON_CHANNELS)
+    due_21 = add_days(c.received_on, rules.first_conclusion_days)
+    due_21_in = and_(c.is_first_time, due_21 >= p.p_start, due_21 <= p.p_end)
+    due_in = and_(due >= p.p_start, due <= p.p_end)
+
+    measures = {
+        "received": _count(received_in),
+        "first_time": _count(and_(received_in, c.is_first_time)),
+        "group_visits": _count(
+            and_(received_in, c.channel == "visit", c.headcount >= GROUP_VISIT_MIN_HEADCOUNT)
+        ),
+        "repeat": _count(and_(received_in, c.is_repeat)),
+        "concluded": _count(concluded_in),
+        "resolution_base": _count(resolution_base),
+        "resolved": _count(resolved),
+        "first_time_resolution_base": _count(first_time_base),
+        "first_time_resolved": _count(first_time_resolved),
+        "first_letter_resolution_base": _count(and_(first_time_base, not_(in_person))),
+        "first_letter_resolved": _count(and_(first_time_resolved, not_(in_person))),
+        "first_visit_resolution_base": _count(and_(first_time_base, in_person)),
+        "first_visit_resolved": _count(and_(first_time_resolved, in_person)),
+        "due_in_period": _count(due_in),
+        "on_time": _count(and_(due_in, c.concluded_on <= due)),
+        "due_21_in_period": _count(due_21_in),
+        "met_3_7_21": _count(and_(due_21_in, _met_3_7_21(rules))),
+        "overdue_open": _count(and_(open_at_end, due < p.p_end)),
+        "backlog": _count(and_(open_at_end, c.received_on < add_days(p.p_end, -rules.backlog_days))),
+        "rated_office": _count(and_(concluded_in, c.satisfaction_office.is_not(None))),
+        "satisfied_office": _count(and_(concluded_in, c.satisfaction_office.in_(SATISFIED_VALUES))),
+        "rated_unit": _count(and_(concluded_in, c.satisfaction_unit.is_not(None))),
+        "satisfied_unit": _count(and_(concluded_in, c.satisfaction_unit.in_(SATISFIED_VALUES))),
+    }
+
+    # Only cases that can count towards a period are joined to it: received in
+    # it, due in it (received up to 15+60+30 days before, or accepted up to
+    # 60+30 before), concluded in it, or still open at its end.
+    lookback = max(rules.acceptance_days + rules.conclusion_days + rules.extension_days, rules.first_conclusion_days)
+    relevant = and_(
+        c.received_on <= p.p_end,
+        or_(
+            c.received_on >= add_days(p.p_start, -lookback),
+            c.accepted_on >= add_days(p.p_start, -(rules.conclusion_days + rules.extension_days)),
+            c.concluded_on.is_(None),
+            c.concluded_on >= p.p_start,
+        ),
+    )
+    keys = [p.idx] + ([group_by.label("group_key")] if group_by is not None else [])
+    statement = (
+        select(*keys, *(expr.label(name) for name, expr in measures.items()))
+        .select_from(periods_table.join(cases, relevant))
+        .where(*dimension_clauses(flt))
+        .group_by(*keys)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    schema = {"idx": pl.Int64}
+    if group_by is not None:
+        schema["group_key"] = pl.Int64
+    schema.update({name: pl.Int64 for name in measures})
+    found = pl.DataFrame([tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row")
+    if group_by is not None:
+        return found
+    # A period with no relevant case yields no row: give it zeros.
+    all_periods = pl.DataFrame({"idx": list(range(len(periods)))}, schema={"idx": pl.Int64})
+    return all_periods.join(found, on="idx", how="left").fill_null(0).sort("idx")
+
+
+def _with_rates(counts: pl.DataFrame) -> pl.DataFrame:
+    """Add every rate; ``None`` where the denominator is zero."""
+    return counts.with_columns(
+        pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).otherwise(None).alias(rate)
+        for rate, (num, den) in RATE_PARTS.items()
+    )
+
+
+# --- public functions -----------------------------------------------------------
+
+
+def headline(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> pl.DataFrame:
+    """Every METRICS.md figure for the filter's period: one row.
+
+    The columns are :data:`HEADLINE_COLUMNS` followed by the numerators and
+    denominators behind each rate (so a screen can say "97 of 100").
+    """
+    counts = _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules))
+    return _with_rates(counts).select(*HEADLINE_COLUMNS, *_part_columns()).head(1)
+
+
+def _part_columns() -> list[str]:
+    parts = {name for pair in RATE_PARTS.values() for name in pair} - set(HEADLINE_COLUMNS)
+    return sorted(parts)
+
+
+def headline_change(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> pl.DataFrame:
+    """The headline for the period, the previous period (环比) and a year earlier (同比).
+
+    One statement for all three; rows in that order, with a ``period`` column
+    ("current", "previous", "year_earlier") and the ``start``/``end`` of each.
+    """
+    compared = [flt, flt.previous_period(), flt.year_earlier()]
+    counts = _period_counts(engine, flt, [(f.start, f.end) for f in compared], _rules(rules))
+    labels = pl.DataFrame(
+        {
+            "idx": [0, 1, 2],
+            "period": ["current", "previous", "year_earlier"],
+            "start": [f.start for f in compared],
+            "end": [f.end for f in compared],
+        },
+        schema={"idx": pl.Int64, "period": pl.String, "start": pl.Date, "end": pl.Date},
+    )
+    return (
+        labels.join(_with_rates(counts), on="idx")
+        .sort("idx")
+        .select("period", "start", "end", *HEADLINE_COLUMNS, *_part_columns())
+    )
+
+
+def monthly_trend(
+    engine: Engine, flt: CaseFilter, months: int = 13, rules: DeadlineRules | None = None
+) -> pl.DataFrame:
+    """The headline for each of ``months`` calendar months ending with the month of ``flt.end``."""
+    last = flt.end.replace(day=1)
+    starts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
+    periods = [(s, add_months(s, 0, last_day=True)) for s in starts]
+    counts = _with_rates(_period_counts(engine, flt, periods, _rules(rules)))
+    return (
+        pl.DataFrame({"idx": list(range(months)), "month": starts}, schema={"idx": pl.Int64, "month": pl.Date})
+        .join(counts, on="idx")
+        .sort("idx")
+        .select("month", *HEADLINE_COLUMNS)
+    )
+
+
+_DIMENSIONS = {
+    "township": (c.township_id, Township.__table__),
+    "park": (c.park_id, Park.__table__),
+    "category": (c.category_id, Category.__table__),
+    "unit": (c.unit_id, Unit.__table__),
+}
+
+
+def breakdown(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
+    """``received`` split by one dimension: ``key``, ``label``, ``received``, most first.
+
+    Cases with no value on that dimension (no park, say) count under none.
+    """
+    if by not in BREAKDOWN_DIMENSIONS:
+        raise ValueError(f"unknown breakdown dimension {by!r}; expected one of {BREAKDOWN_DIMENSIONS}")
+    received = func.count().label("received")
+    where = [c.received_on >= flt.start, c.received_on <= flt.end, *dimension_clauses(flt)]
+    if by == "channel":
+        statement = select(c.channel.label("key"), c.channel.label("label"), received).where(*where).group_by(c.channel)
+        key_type = pl.String
+    else:
+        column, table = _DIMENSIONS[by]
+        statement = (
+            select(column.label("key"), table.c.name.label("label"), received)
+            .select_from(cases.join(table, column == table.c.id))
+            .where(*where)
+            .group_by(column, table.c.name)
+        )
+        key_type = pl.Int64
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows], schema={"key": key_type, "label": pl.String, "received": pl.Int64}, orient="row"
+    )
+    return frame.sort(["received", "label"], descending=[True, False])
+
+
+def area_figures(
+    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None
+) -> pl.DataFrame:
+    """Per township or per park: ``id``, ``name``, every headline figure. Areas with no case get zeros."""
+    if level not in ("township", "park"):
+        raise ValueError(f"level must be 'township' or 'park', not {level!r}")
+    column, table = _DIMENSIONS[level]
+    counts = _with_rates(_period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column))
+    with engine.connect() as conn:
+        names = conn.execute(select(table.c.id, table.c.name).order_by(table.c.id)).all()
+    areas = pl.DataFrame([tuple(r) for r in names], schema={"id": pl.Int64, "name": pl.String}, orient="row")
+    if flt.scope.township_id is not None and level == "township":
+        areas = areas.filter(pl.col("id") == flt.scope.township_id)
+    joined = areas.join(counts.drop("idx").rename({"group_key": "id"}), on="id", how="left")
+    return joined.with_columns(pl.col(name).fill_null(0) for name in COUNT_METRICS).select(
+        "id", "name", *HEADLINE_COLUMNS
+    )
+
+
+def open_case_list(
+    engine: Engine, flt: CaseFilter, which: str, rules: DeadlineRules | None = None, limit: int = 200
+) -> pl.DataFrame:
+    """Cases open at the period's end that are overdue (超期未结) or backlog (积案), oldest first.
+
+    No personal data: the petitioner's details live in another table that this
+    query never reads.
+    """
+    rules = _rules(rules)
+    due = statutory_due_on(rules)
+    open_at_end = and_(c.received_on <= flt.end, or_(c.concluded_on.is_(None), c.concluded_on > flt.end))
+    if which == "overdue":
+        condition = due < flt.end
+    elif which == "backlog":
+        condition = c.received_on < add_days(literal(flt.end, Date), -rules.backlog_days)
+    else:
+        raise ValueError(f"which must be 'overdue' or 'backlog', not {which!r}")
+    township, park, category, unit = (Township.__table__, Park.__table__, Category.__table__, Unit.__table__)
+    leader = Leader.__table__
+    statement = (
+        select(
+            c.case_number,
+            c.received_on,
+            township.c.name.label("township"),
+            park.c.name.label("park"),
+            category.c.name.label("category"),
+            unit.c.name.label("unit"),
+            leader.c.name.label("owner_leader"),
+            due.label("due_on"),
+        )
+        .select_from(
+            cases.outerjoin(township, c.township_id == township.c.id)
+            .outerjoin(park, c.park_id == park.c.id)
+            .outerjoin(category, c.category_id == category.c.id)
+            .outerjoin(unit, c.unit_id == unit.c.id)
+            .outerjoin(leader, c.owner_leader_id == leader.c.id)
+        )
+        .where(open_at_end, condition, *dimension_clauses(flt))
+        .order_by(c.received_on, c.case_number)
+        .limit(limit)  # Don't allow unbounded results: the list is for reading, not export.
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    schema = {
+        "case_number": pl.String, "received_on": pl.Date, "township": pl.String, "park": pl.String,
+        "category": pl.String, "unit": pl.String, "owner_leader": pl.String, "due_on": pl.Date,
+    }
+    frame = pl.DataFrame([_as_dates(r) for r in rows], schema=schema, orient="row")
+    return frame.with_columns(
+        (pl.lit(flt.end) - pl.col("received_on")).dt.total_days().cast(pl.Int64).alias("days_open")
+    )
+
+
+def _as_dates(row) -> tuple:
+    # SQLite returns computed dates as ISO text.
+    values = list(row)
+    for i in (1, 7):
+        if isinstance(values[i], str):
+            values[i] = date.fromisoformat(values[i])
+    return tuple(values)
