@@ -1,0 +1,250 @@
+"""The one translation table: every user-facing string, in Chinese (default) and English.
+
+Pages and the entry script never hold UI text; they call ``t("key")``. The
+language is chosen per session: the entry script stores it in
+``st.session_state[LANGUAGE_KEY]`` and :func:`current_language` reads it from
+there. This module never imports Streamlit itself (it only looks at it when a
+script run is in progress), so formatting and tests can use it outside a page.
+
+Metric definitions (``metric.<name>.help``) restate ``shared/domain/METRICS.md``
+in one sentence each; when a definition changes there, change it here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+# Session-state key of the chosen language (namespaced "ui." with the other UI keys).
+LANGUAGE_KEY = "ui.lang"
+# Shown for a missing value, above all a rate whose denominator is zero (METRICS.md).
+DASH = "—"
+
+# key -> {language: text}. Placeholders use str.format names: t("x", n=3).
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    # --- app frame ------------------------------------------------------
+    "app.title": {"zh": "信访态势", "en": "Petition situation"},
+    "app.demo_banner": {
+        "zh": "演示数据：示范县为虚构县，所有数字均为生成的演示数据。",
+        "en": "Demo data: 示范县 is a fictional county and every figure is generated demo data.",
+    },
+    "app.no_data": {
+        "zh": "数据库中还没有信访件。请先运行 `python -m dashboard demo` 生成演示数据，或导入数据。",
+        "en": "The database holds no cases yet. Run `python -m dashboard demo` to build demo data, or import data.",
+    },
+    "app.no_data_in_period": {
+        "zh": "所选期间内没有信访件。",
+        "en": "No cases in the selected period.",
+    },
+    "error.db_unavailable": {
+        "zh": "无法连接数据库，请稍后重试或联系管理员。",
+        "en": "The database cannot be reached. Try again later or contact the administrator.",
+    },
+    "error.unexpected": {
+        "zh": "页面出现意外错误，已记录，请刷新页面或联系管理员。",
+        "en": "An unexpected error occurred and was logged. Reload the page or contact the administrator.",
+    },
+    "page.overview": {"zh": "总览", "en": "Overview"},
+    # --- sidebar: language, projection, filters ----------------------------
+    "ui.language": {"zh": "语言", "en": "Language"},
+    "ui.language.zh": {"zh": "中文", "en": "中文"},
+    "ui.language.en": {"zh": "English", "en": "English"},
+    "ui.projection": {"zh": "投屏模式", "en": "Projection mode"},
+    "ui.projection.help": {
+        "zh": "大字号、高对比度，隐藏侧边栏和个人信息，适合会议室投影。",
+        "en": "Large type, high contrast, no sidebar and no personal data: for the meeting-room projector.",
+    },
+    "ui.projection.exit": {"zh": "退出投屏", "en": "Exit projection"},
+    "filters.header": {"zh": "筛选", "en": "Filters"},
+    "filters.period_mode": {"zh": "期间", "en": "Period"},
+    "filters.period_mode.month": {"zh": "单月", "en": "Month"},
+    "filters.period_mode.range": {"zh": "月份区间", "en": "Month range"},
+    "filters.month": {"zh": "月份", "en": "Month"},
+    "filters.month_range": {"zh": "起止月份", "en": "From – to"},
+    "filters.township": {"zh": "乡镇（街道）", "en": "Township / sub-district"},
+    "filters.park": {"zh": "工业园区", "en": "Industrial park"},
+    "filters.category": {"zh": "问题类别", "en": "Issue category"},
+    "filters.channel": {"zh": "信访形式", "en": "Channel"},
+    "filters.unit": {"zh": "责任单位", "en": "Responsible unit"},
+    "filters.all": {"zh": "全部", "en": "All"},
+    "filters.reset": {"zh": "清除筛选", "en": "Clear filters"},
+    # --- periods and changes ---------------------------------------------
+    "period.month": {"zh": "{year}年{month}月", "en": "{month_name} {year}"},
+    "period.range": {"zh": "{start}至{end}", "en": "{start} – {end}"},
+    "change.mom": {"zh": "环比", "en": "vs prev."},
+    "change.yoy": {"zh": "同比", "en": "vs last year"},
+    "change.pp": {"zh": "个百分点", "en": "pp"},
+    # --- channels (信访形式) ------------------------------------------------
+    "channel.letter": {"zh": "来信", "en": "Letter"},
+    "channel.visit": {"zh": "来访", "en": "Visit"},
+    "channel.online": {"zh": "网上信访", "en": "Online"},
+    "channel.phone": {"zh": "电话", "en": "Phone"},
+    "channel.leader_reception": {"zh": "领导接访", "en": "Leader reception"},
+    # --- categories: Chinese names come from the database; these are the
+    # English names by category code (the zh text is the usual Chinese name,
+    # used only where a category has no name in the database).
+    "category.land_acquisition": {"zh": "征地拆迁", "en": "Land acquisition and demolition"},
+    "category.labour_social_security": {"zh": "劳动社保", "en": "Labour and social security"},
+    "category.urban_rural_construction": {"zh": "城乡建设", "en": "Urban-rural construction"},
+    "category.agriculture_rural": {"zh": "农业农村", "en": "Agriculture and rural affairs"},
+    "category.natural_resources": {"zh": "自然资源", "en": "Natural resources and land"},
+    "category.environment": {"zh": "生态环境", "en": "Environment"},
+    "category.education": {"zh": "教育", "en": "Education"},
+    "category.health": {"zh": "卫生健康", "en": "Health"},
+    "category.civil_affairs": {"zh": "民政", "en": "Civil affairs"},
+    "category.law_litigation": {"zh": "涉法涉诉", "en": "Law and litigation"},
+    "category.transport": {"zh": "交通运输", "en": "Transport"},
+    "category.market_supervision": {"zh": "市场监管", "en": "Market supervision"},
+    "category.discipline_inspection": {"zh": "纪检监察", "en": "Complaints about officials"},
+    # --- metrics: label and one-sentence definition (METRICS.md) ------------
+    "metric.received.label": {"zh": "信访总量", "en": "Cases received"},
+    "metric.received.help": {
+        "zh": "期间内登记（收到）的信访件数。",
+        "en": "Cases with a received date in the period.",
+    },
+    "metric.first_time.label": {"zh": "初信初访件", "en": "First-time cases"},
+    "metric.first_time.help": {
+        "zh": "期间内收到、标记为初信或初访的信访件数。",
+        "en": "Cases received in the period that are flagged first-time (first letter or first visit).",
+    },
+    "metric.group_visits.label": {"zh": "集体访", "en": "Group visits"},
+    "metric.group_visits.help": {
+        "zh": "期间内收到的来访件中，来访人数在5人及以上的件数。",
+        "en": "Cases received in the period by visit with 5 or more people.",
+    },
+    "metric.repeat_share.label": {"zh": "重复信访率", "en": "Repeat share"},
+    "metric.repeat_share.help": {
+        "zh": "期间内收到的信访件中，重复信访件所占比例。",
+        "en": "Cases received in the period flagged repeat, divided by cases received.",
+    },
+    "metric.concluded.label": {"zh": "办结件", "en": "Concluded"},
+    "metric.concluded.help": {
+        "zh": "办结日期在期间内的信访件数，无论何时收到。",
+        "en": "Cases with a conclusion date in the period, whenever received.",
+    },
+    "metric.resolution_rate.label": {"zh": "化解率", "en": "Resolution rate"},
+    "metric.resolution_rate.help": {
+        "zh": "期间内收到且在期末前办结的信访件中，结果为已化解的比例。",
+        "en": "Among cases received in the period and concluded by its end, the share resolved.",
+    },
+    "metric.first_time_resolution_rate.label": {"zh": "初信初访化解率", "en": "First-time resolution rate"},
+    "metric.first_time_resolution_rate.help": {
+        "zh": "期间内收到且在期末前办结的初信初访件中，结果为已化解的比例。",
+        "en": "Among first-time cases received in the period and concluded by its end, the share resolved.",
+    },
+    "metric.first_letter_resolution_rate.label": {"zh": "初信化解率", "en": "First-letter resolution rate"},
+    "metric.first_letter_resolution_rate.help": {
+        "zh": "初信初访化解率中仅计初信（非到访渠道）的部分。",
+        "en": "The first-time resolution rate restricted to first letters (channels other than in person).",
+    },
+    "metric.first_visit_resolution_rate.label": {"zh": "初访化解率", "en": "First-visit resolution rate"},
+    "metric.first_visit_resolution_rate.help": {
+        "zh": "初信初访化解率中仅计初访（来访和领导接访）的部分。",
+        "en": "The first-time resolution rate restricted to first visits (visit and leader reception).",
+    },
+    "metric.on_time_rate.label": {"zh": "按期办结率", "en": "On-time rate"},
+    "metric.on_time_rate.help": {
+        "zh": "法定办结期限（受理后60日，延期再加30日；无受理日期按收到后15日计受理）落在期间内的信访件中，"
+        "按期办结的比例；超期未结件计为未按期。",
+        "en": "Among cases whose statutory due date (acceptance + 60 days, + 30 if extended; acceptance taken "
+        "as receipt + 15 days when missing) falls in the period, the share concluded by it; overdue open "
+        "cases count as late.",
+    },
+    "metric.on_time_rate_3_7_21.label": {"zh": "3-7-21 达标率", "en": "3-7-21 on-time rate"},
+    "metric.on_time_rate_3_7_21.help": {
+        "zh": "21日期限落在期间内的初信初访件中，3日内见面、7日内反馈、21日内办结的比例；缺少日期计为未达标。",
+        "en": "Among first-time cases whose 21-day deadline falls in the period, the share met within 3 days, "
+        "answered within 7 and concluded within 21; a missing date counts as late.",
+    },
+    "metric.overdue_open.label": {"zh": "超期未结", "en": "Overdue open"},
+    "metric.overdue_open.help": {
+        "zh": "期末仍未办结、且法定办结期限早于期末的信访件数。",
+        "en": "Cases open at the period's end whose statutory due date is before the period's end.",
+    },
+    "metric.backlog.label": {"zh": "积案", "en": "Backlog"},
+    "metric.backlog.help": {
+        "zh": "期末仍未办结、且收到时间早于期末90日以上的信访件数，每件由县领导包案。",
+        "en": "Cases open at the period's end that were received more than 90 days before it; "
+        "each is owned by a county leader.",
+    },
+    "metric.satisfaction_rate_office.label": {"zh": "满意率", "en": "Satisfaction"},
+    "metric.satisfaction_rate_office.help": {
+        "zh": "期间内办结并参评的信访件中，对信访部门评价为满意或基本满意的比例。",
+        "en": "Among cases concluded in the period and rated, the share rating the petition office "
+        "satisfied or basically satisfied.",
+    },
+    "metric.satisfaction_rate_unit.label": {"zh": "责任单位满意率", "en": "Unit satisfaction"},
+    "metric.satisfaction_rate_unit.help": {
+        "zh": "期间内办结并参评的信访件中，对责任单位评价为满意或基本满意的比例。",
+        "en": "Among cases concluded in the period and rated, the share rating the responsible unit "
+        "satisfied or basically satisfied.",
+    },
+    "metric.rating_rate.label": {"zh": "参评率", "en": "Rating rate"},
+    "metric.rating_rate.help": {
+        "zh": "期间内办结的信访件中，对信访部门作出评价的比例。",
+        "en": "Cases concluded in the period with a petition-office rating, divided by cases concluded.",
+    },
+    # --- overview page -----------------------------------------------------
+    "overview.heading": {"zh": "信访总览", "en": "Petition overview"},
+    "overview.trend.title": {"zh": "近13个月趋势", "en": "Last 13 months"},
+    "overview.trend.month": {"zh": "月份", "en": "Month"},
+    "overview.trend.received": {"zh": "信访总量（件）", "en": "Cases received"},
+    "overview.trend.rate": {"zh": "初信初访化解率", "en": "First-time resolution rate"},
+    "overview.top_townships.title": {"zh": "信访量最多的乡镇（街道）", "en": "Townships with most petitions"},
+    "overview.top_parks.title": {"zh": "信访量最多的工业园区", "en": "Industrial parks with most petitions"},
+    "overview.top.received": {"zh": "信访总量（件）", "en": "Cases received"},
+    "overview.top.empty": {"zh": "所选期间内没有数据。", "en": "No data in the selected period."},
+}
+
+
+def current_language() -> str:
+    """The session's language inside a Streamlit run, else the default."""
+    st = sys.modules.get("streamlit")
+    if st is not None:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        if get_script_run_ctx(suppress_warning=True) is not None:
+            lang = st.session_state.get(LANGUAGE_KEY)
+            if lang in LANGUAGES:
+                return lang
+    return DEFAULT_LANGUAGE
+
+
+def translate(key: str, lang: str, **fmt) -> str:
+    """The text of ``key`` in ``lang``; a missing key raises KeyError (tests catch it)."""
+    text = TRANSLATIONS[key].get(lang) or TRANSLATIONS[key][DEFAULT_LANGUAGE]
+    return text.format(**fmt) if fmt else text
+
+
+def t(key: str, **fmt) -> str:
+    """The text of ``key`` in the session's language, with ``fmt`` filled in."""
+    return translate(key, current_language(), **fmt)
+
+
+def has(key: str) -> bool:
+    return key in TRANSLATIONS
+
+
+def metric_label(name: str) -> str:
+    return t(f"metric.{name}.label")
+
+
+def metric_help(name: str) -> str:
+    return t(f"metric.{name}.help")
+
+
+def channel_name(channel: str) -> str:
+    key = f"channel.{channel}"
+    return t(key) if key in TRANSLATIONS else channel
+
+
+def category_name(code: str | None, db_name: str | None) -> str:
+    """Chinese: the database's name; English: the translation by code, else the database's name."""
+    lang = current_language()
+    key = f"category.{code}"
+    if lang != DEFAULT_LANGUAGE and key in TRANSLATIONS:
+        return translate(key, lang)
+    if db_name:
+        return db_name
+    return translate(key, lang) if key in TRANSLATIONS else (code or DASH)
