@@ -128,7 +128,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "期间内收到且在期末前办结的信访件中，结果为已化解的比例。",
         "en": "Among cases received in the period and concluded by its end, the share resolved.",
     },
-    "metric.first_time_resolution_rate.label": {"zh": "初信初访化解率", "en": "First-time resolution rate"},
+    "metric.first_time_resolution_rate.label": {"zh": "初信初访化解率", "en": "First-time resolution"},
     "metric.first_time_resolution_rate.help": {
         "zh": "期间内收到且在期末前办结的初信初访件中，结果为已化解的比例。",
         "en": "Among first-time cases received in the period and concluded by its end, the share resolved.",
@@ -187,6 +187,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     # --- overview page -----------------------------------------------------
     "overview.heading": {"zh": "信访总览", "en": "Petition overview"},
+    "overview.compared": {
+        "zh": "环比：与{previous}相比；同比：与{earlier}相比。",
+        "en": "“vs prev.” compares with {previous}; “vs last year” with {earlier}.",
+    },
     "overview.trend.title": {"zh": "近13个月趋势", "en": "Last 13 months"},
     "overview.trend.month": {"zh": "月份", "en": "Month"},
     "overview.trend.received": {"zh": "信访总量（件）", "en": "Cases received"},

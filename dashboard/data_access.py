@@ -1,0 +1,199 @@
+"""The only module with Streamlit caches: every page reads the database through here.
+
+Caches are keyed by small hashable values — the database URL, the data
+version, a frozen :class:`~queries.filters.CaseFilter` (which carries the
+viewer's scope, so cached results never cross scopes) and the frozen deadline
+rules — never by a DataFrame: Streamlit hashes only a sample of a large frame,
+so a changed frame could hit a stale entry.
+
+The data version is read with a short TTL, so an import (which bumps it) makes
+every page show new figures within seconds, while a rerun on a click costs no
+query at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from dashboard.settings import DeadlineRules, load_settings
+from data import db
+from data.db import DatabaseUnavailable
+from queries import metrics, reference, report
+from queries.filters import CaseFilter
+
+# Each query cache holds at most this many results: enough for every filter a
+# meeting clicks through, bounded so a long-running server cannot grow without end.
+MAX_ENTRIES = 256
+# How stale the data version (and so every figure after an import) may be.
+VERSION_TTL_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class DataState:
+    url: str
+    version: int
+    is_demo: bool
+
+
+def database_url() -> str:
+    return db.resolve_url()
+
+
+def deadline_rules() -> DeadlineRules:
+    return load_settings().deadlines
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    # A connection pool is a resource shared by every session, not data.
+    return db.shared_engine(url)
+
+
+def engine() -> Engine:
+    return _engine(database_url())
+
+
+def _unavailable(url: str, exc: Exception) -> DatabaseUnavailable:
+    shown = _engine(url).url.render_as_string(hide_password=True)
+    return DatabaseUnavailable(f"cannot read the database at {shown}: {type(exc).__name__}")
+
+
+@st.cache_data(ttl=VERSION_TTL_SECONDS, show_spinner=False)
+def _data_state(url: str) -> tuple[int, bool]:
+    eng = _engine(url)
+    try:
+        return db.data_version(eng), db.is_demo(eng)
+    except DBAPIError as exc:  # server down, wrong URL, schema missing
+        raise _unavailable(url, exc) from exc
+
+
+def data_state() -> DataState:
+    """The URL, data version and demo flag; raises DatabaseUnavailable if the database cannot be read."""
+    url = database_url()
+    version, is_demo = _data_state(url)
+    return DataState(url=url, version=version, is_demo=is_demo)
+
+
+def _guarded(url: str, call):
+    try:
+        return call()
+    except DBAPIError as exc:
+        raise _unavailable(url, exc) from exc
+
+
+# --- reference lists (keyed by URL and data version) -------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _reference(url: str, version: int, which: str) -> pl.DataFrame:
+    return _guarded(url, lambda: getattr(reference, which)(_engine(url)))
+
+
+def townships() -> pl.DataFrame:
+    s = data_state()
+    return _reference(s.url, s.version, "townships")
+
+
+def parks() -> pl.DataFrame:
+    s = data_state()
+    return _reference(s.url, s.version, "parks")
+
+
+def categories() -> pl.DataFrame:
+    s = data_state()
+    return _reference(s.url, s.version, "categories")
+
+
+def units() -> pl.DataFrame:
+    s = data_state()
+    return _reference(s.url, s.version, "units")
+
+
+def leaders() -> pl.DataFrame:
+    s = data_state()
+    return _reference(s.url, s.version, "leaders")
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _data_period(url: str, version: int) -> tuple[date, date] | None:
+    return _guarded(url, lambda: reference.data_period(_engine(url)))
+
+
+def data_period() -> tuple[date, date] | None:
+    """First and last ``received_on``, or None when the database holds no case."""
+    s = data_state()
+    return _data_period(s.url, s.version)
+
+
+# --- metrics (keyed by URL, data version, filter and rules) ------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _headline_change(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> pl.DataFrame:
+    return _guarded(url, lambda: metrics.headline_change(_engine(url), flt, rules))
+
+
+def headline_change(flt: CaseFilter) -> pl.DataFrame:
+    """Rows "current", "previous" (环比) and "year_earlier" (同比) of every headline figure."""
+    s = data_state()
+    return _headline_change(s.url, s.version, flt, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _monthly_trend(url: str, version: int, flt: CaseFilter, months: int, rules: DeadlineRules) -> pl.DataFrame:
+    return _guarded(url, lambda: metrics.monthly_trend(_engine(url), flt, months, rules))
+
+
+def monthly_trend(flt: CaseFilter, months: int = 13) -> pl.DataFrame:
+    s = data_state()
+    return _monthly_trend(s.url, s.version, flt, months, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _breakdown(url: str, version: int, flt: CaseFilter, by: str) -> pl.DataFrame:
+    return _guarded(url, lambda: metrics.breakdown(_engine(url), flt, by))
+
+
+def breakdown(flt: CaseFilter, by: str) -> pl.DataFrame:
+    """``received`` by channel, township, park, category or unit: key, label, received (most first)."""
+    s = data_state()
+    return _breakdown(s.url, s.version, flt, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _area_figures(url: str, version: int, flt: CaseFilter, level: str, rules: DeadlineRules) -> pl.DataFrame:
+    return _guarded(url, lambda: metrics.area_figures(_engine(url), flt, level, rules))
+
+
+def area_figures(flt: CaseFilter, level: str) -> pl.DataFrame:
+    s = data_state()
+    return _area_figures(s.url, s.version, flt, level, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _open_case_list(
+    url: str, version: int, flt: CaseFilter, which: str, rules: DeadlineRules, limit: int
+) -> pl.DataFrame:
+    return _guarded(url, lambda: metrics.open_case_list(_engine(url), flt, which, rules, limit))
+
+
+def open_case_list(flt: CaseFilter, which: str, limit: int = 200) -> pl.DataFrame:
+    s = data_state()
+    return _open_case_list(s.url, s.version, flt, which, deadline_rules(), limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _month_report(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> dict:
+    return _guarded(url, lambda: report.month_report(_engine(url), flt, rules))
+
+
+def month_report(flt: CaseFilter) -> dict:
+    """The figures of ``report --month`` for the filter (the same JSON shape)."""
+    s = data_state()
+    return _month_report(s.url, s.version, flt, deadline_rules())

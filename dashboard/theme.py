@@ -1,0 +1,137 @@
+"""Look: the static CSS of projection mode and the Plotly layout of every chart.
+
+The CSS here is written by hand and never formatted with data: it is the only
+thing the app passes to ``unsafe_allow_html``. Selectors use Streamlit's
+``data-testid`` attributes, which its own end-to-end tests rely on.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Fonts already on the machine that shows the page: no web font is fetched
+# (an intranet has no internet). Noto Sans CJK on Linux, YaHei on Windows, PingFang on macOS.
+CJK_FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
+    '"PingFang SC", "WenQuanYi Micro Hei", sans-serif'
+)
+
+# Chart colours: a blue for counts and an amber for rates, distinguishable by
+# the common colour-vision deficiencies, and legible on white and on the dark projection background.
+COUNT_COLOUR = "#2f6fb0"
+RATE_COLOUR = "#e08a00"
+PROJECTION_COUNT_COLOUR = "#5aa9ff"
+PROJECTION_RATE_COLOUR = "#ffb020"
+PROJECTION_BACKGROUND = "#0b1526"
+
+_BASE_CSS = """
+<style>
+/* Tiles of one row share a height, so 环比/同比 lines line up. */
+[data-testid="stMetric"] { height: 100%; }
+[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+</style>
+"""
+
+# Projection: a wall screen seen from the back of a meeting room. Dark background,
+# near-white text, large type, and nothing but the figures: no header, toolbar,
+# menu, sidebar or footer.
+_PROJECTION_CSS = """
+<style>
+[data-testid="stHeader"],
+[data-testid="stToolbar"],
+[data-testid="stMainMenu"],
+[data-testid="stDecoration"],
+[data-testid="stStatusWidget"],
+[data-testid="stAppDeployButton"],
+[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"],
+footer { display: none !important; }
+
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stBottom"] > div {
+  background: #0b1526 !important;
+  color: #f4f7fb !important;
+}
+[data-testid="stMainBlockContainer"] {
+  padding: 0.6rem 2.2rem 1rem 2.2rem !important;
+  max-width: 100% !important;
+}
+.stApp h1, .stApp h2, .stApp h3,
+[data-testid="stMarkdownContainer"] > p,
+[data-testid="stWidgetLabel"] p { color: #f4f7fb !important; }
+.stApp h1 { font-size: 2.8rem !important; }
+.stApp h2, .stApp h3 { font-size: 2rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] > p {
+  font-size: 1.35rem !important;
+  color: #c9d6e8 !important;
+}
+[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stLayoutWrapper"] > div {
+  border-color: #5b7399 !important;
+}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {
+  font-size: 1.45rem !important;
+  color: #dbe6f5 !important;
+}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {
+  font-size: 4rem !important;
+  font-weight: 700 !important;
+  color: #ffffff !important;
+  line-height: 1.15 !important;
+}
+/* Deltas and 同比 badges keep their light pill with green/red text: legible on the dark page. */
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div,
+.stMarkdownBadge { font-size: 1.3rem !important; }
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p { color: inherit !important; }
+.stMarkdownBadge { background-color: #eef2f7 !important; }
+[data-testid="stMetricDeltaDescription"] { font-size: 1.3rem !important; color: #c9d6e8 !important; }
+/* Definitions are for the desk (hover), not for the wall. */
+[data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg { display: none !important; }
+/* The demo notice stays unmistakable in dark mode. */
+[data-testid="stAlert"] > div { background: #3d2e00 !important; }
+[data-testid="stAlert"] p { font-size: 1.3rem !important; color: #ffd666 !important; }
+/* The way out stays visible but small. */
+[data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
+</style>
+"""
+
+
+def apply(projection: bool) -> None:
+    """Inject this run's static CSS."""
+    st.markdown(_BASE_CSS, unsafe_allow_html=True)
+    if projection:
+        st.markdown(_PROJECTION_CSS, unsafe_allow_html=True)
+
+
+def plotly_config(projection: bool) -> dict:
+    """No Plotly logo or links to plotly.com; no toolbar at all on the wall screen."""
+    return {"displaylogo": False, "displayModeBar": not projection, "showLink": False, "showSendToCloud": False}
+
+
+def plotly_theme(projection: bool) -> str | None:
+    """The ``theme`` argument of ``st.plotly_chart``: Streamlit's, except on the dark projection page."""
+    return None if projection else "streamlit"
+
+
+def style_figure(fig, projection: bool) -> None:
+    """Fonts that render Chinese, and in projection mode a dark, high-contrast, large-type template."""
+    if projection:
+        fig.update_layout(
+            template="plotly_dark",
+            paper_bgcolor=PROJECTION_BACKGROUND,
+            plot_bgcolor=PROJECTION_BACKGROUND,
+            font={"family": CJK_FONT_FAMILY, "size": 20, "color": "#f4f7fb"},
+            title_font={"size": 26},
+            legend={"font": {"size": 20}},
+        )
+        fig.update_xaxes(gridcolor="#2a3b57", tickfont={"size": 18})
+        fig.update_yaxes(gridcolor="#2a3b57", tickfont={"size": 18})
+    else:
+        fig.update_layout(font={"family": CJK_FONT_FAMILY})
+
+
+def count_colour(projection: bool) -> str:
+    return PROJECTION_COUNT_COLOUR if projection else COUNT_COLOUR
+
+
+def rate_colour(projection: bool) -> str:
+    return PROJECTION_RATE_COLOUR if projection else RATE_COLOUR

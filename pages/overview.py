@@ -1,0 +1,161 @@
+"""总览 Overview: the selected month's headline figures, the 13-month trend, where petitions come from."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from dashboard import data_access, filters_ui, theme
+from dashboard.formatting import (
+    change_direction,
+    format_change,
+    format_count,
+    format_month_short,
+    format_period,
+    format_rate,
+)
+from dashboard.i18n import metric_help, metric_label, t
+
+# The tiles: metric, kind ("count" or "rate"), and whether a rise is good news.
+KPI_TILES = (
+    ("received", "count", False),
+    ("first_time_resolution_rate", "rate", True),
+    ("on_time_rate", "rate", True),
+    ("satisfaction_rate_office", "rate", True),
+    ("overdue_open", "count", False),
+    ("backlog", "count", False),
+)
+TOP_AREAS = 10
+
+
+def _value(row: dict, name: str, kind: str) -> str:
+    return format_rate(row[name]) if kind == "rate" else format_count(row[name])
+
+
+def _yoy_markdown(current, earlier, kind: str, rise_is_good: bool) -> str:
+    text = format_change(current, earlier, kind=kind)
+    direction = change_direction(current, earlier, kind=kind)
+    if not direction:  # None (no comparison) or no change
+        return f"{t('change.yoy')} :gray-badge[{text}]"
+    good = (direction > 0) == rise_is_good
+    arrow = "↑" if direction > 0 else "↓"
+    return f"{t('change.yoy')} :{'green' if good else 'red'}-badge[{arrow} {text}]"
+
+
+def kpi_tiles(flt) -> None:
+    rows = {row["period"]: row for row in data_access.headline_change(flt).iter_rows(named=True)}
+    current, previous, earlier = rows["current"], rows["previous"], rows["year_earlier"]
+    for column, (name, kind, rise_is_good) in zip(st.columns(len(KPI_TILES)), KPI_TILES, strict=True):
+        direction = change_direction(current[name], previous[name], kind=kind)
+        with column.container(border=True):
+            st.metric(
+                metric_label(name),
+                _value(current, name, kind),
+                delta=format_change(current[name], previous[name], kind=kind),
+                # A missing or zero change is grey and arrowless ("—" or "0" is not a rise).
+                delta_color=("normal" if rise_is_good else "inverse") if direction else "off",
+                delta_arrow="auto" if direction else "off",
+                delta_description=t("change.mom"),
+                help=metric_help(name),
+            )
+            st.markdown(_yoy_markdown(current[name], earlier[name], kind, rise_is_good))
+
+
+def trend_figure(trend, projection: bool) -> go.Figure:
+    months = [format_month_short(m) for m in trend["month"]]
+    rates = [None if r is None else r * 100 for r in trend["first_time_resolution_rate"]]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(
+            x=months, y=trend["received"].to_list(), name=t("overview.trend.received"),
+            marker_color=theme.count_colour(projection),
+            hovertemplate="%{x}: %{y:,}<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=months, y=rates, name=t("overview.trend.rate"), mode="lines+markers",
+            line={"color": theme.rate_colour(projection), "width": 3}, connectgaps=False,
+            hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    fig.update_yaxes(title_text=t("overview.trend.received"), rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(
+        title_text=t("overview.trend.rate"), range=[0, 105], tick0=0, dtick=20, ticksuffix="%",
+        showgrid=False, secondary_y=True,
+    )
+    fig.update_xaxes(type="category")
+    fig.update_layout(
+        height=460 if projection else 380,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},  # room for the toolbar above the plot
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        bargap=0.25,
+    )
+    theme.style_figure(fig, projection)
+    return fig
+
+
+def top_areas_figure(top, projection: bool) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=top["received"].to_list(), y=top["label"].to_list(), orientation="h",
+            marker_color=theme.count_colour(projection), text=top["received"].to_list(),
+            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")  # most petitions on top
+    fig.update_xaxes(title_text=t("overview.top.received"), rangemode="tozero")
+    fig.update_layout(
+        height=max(220, 44 * len(top) + 80) if projection else max(180, 32 * len(top) + 70),
+        margin={"l": 10, "r": 40, "t": 36, "b": 10},
+        showlegend=False,
+    )
+    theme.style_figure(fig, projection)
+    return fig
+
+
+def top_areas(flt, by: str, title_key: str, projection: bool) -> None:
+    st.subheader(t(title_key))
+    top = data_access.breakdown(flt, by).head(TOP_AREAS)
+    if top.is_empty():
+        st.caption(t("overview.top.empty"))
+        return
+    st.plotly_chart(
+        top_areas_figure(top, projection), theme=theme.plotly_theme(projection),
+        config=theme.plotly_config(projection), key=f"overview.top.{by}",
+    )
+
+
+def render() -> None:
+    flt = filters_ui.active_filter()
+    if flt is None:
+        st.info(t("app.no_data"))
+        return
+    projection = filters_ui.projection_mode()
+    st.title(f"{t('overview.heading')} · {format_period(flt.start, flt.end)}")
+    previous, earlier = flt.previous_period(), flt.year_earlier()
+    st.caption(
+        t(
+            "overview.compared",
+            previous=format_period(previous.start, previous.end),
+            earlier=format_period(earlier.start, earlier.end),
+        )
+    )
+    kpi_tiles(flt)
+
+    st.subheader(t("overview.trend.title"))
+    st.plotly_chart(
+        trend_figure(data_access.monthly_trend(flt, 13), projection), theme=theme.plotly_theme(projection),
+        config=theme.plotly_config(projection), key="overview.trend",
+    )
+    left, right = st.columns(2)
+    with left:
+        top_areas(flt, "township", "overview.top_townships.title", projection)
+    with right:
+        top_areas(flt, "park", "overview.top_parks.title", projection)
+
+
+render()

@@ -1,0 +1,93 @@
+"""The translation table: complete in both languages, and covering every key the code uses."""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from dashboard import i18n
+from dashboard.i18n import LANGUAGES, TRANSLATIONS, category_name, channel_name, t, translate
+from data.models import CHANNEL_VALUES
+
+ROOT = Path(__file__).resolve().parents[2]
+# t("key"), translate("key", ...), metric_label("name") and metric_help("name") in source files.
+KEY_CALL = re.compile(r"""\b(?:t|translate)\(\s*["']([a-z0-9_.]+)["']""")
+METRIC_CALL = re.compile(r"""\bmetric_(?:label|help)\(\s*["']([a-z0-9_]+)["']""")
+# Metric columns of queries.metrics.headline (COMMON.md contract): each needs a label and a definition.
+HEADLINE_METRICS = (
+    "received", "first_time", "group_visits", "repeat_share", "concluded", "resolution_rate",
+    "first_time_resolution_rate", "first_letter_resolution_rate", "first_visit_resolution_rate",
+    "on_time_rate", "on_time_rate_3_7_21", "overdue_open", "backlog", "satisfaction_rate_office",
+    "satisfaction_rate_unit", "rating_rate",
+)
+
+
+# Keys whose languages legitimately use different fields (the caller passes all of them).
+LANGUAGE_SPECIFIC_FIELDS = {"period.month"}
+
+
+def _source_files():
+    for folder in ("dashboard", "pages"):
+        yield from (ROOT / folder).rglob("*.py")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(TRANSLATIONS))
+def test_every_key_has_both_languages_with_the_same_placeholders(key):
+    texts = TRANSLATIONS[key]
+    assert set(texts) == set(LANGUAGES), key
+    assert all(texts[lang].strip() for lang in LANGUAGES), key
+    if key not in LANGUAGE_SPECIFIC_FIELDS:
+        assert _fields(texts["zh"]) == _fields(texts["en"]), key
+
+
+def test_every_key_the_code_uses_exists():
+    used: set[str] = set()
+    for path in _source_files():
+        text = path.read_text(encoding="utf-8")
+        used |= set(KEY_CALL.findall(text))
+        used |= {f"metric.{m}.label" for m in METRIC_CALL.findall(text)}
+        used |= {f"metric.{m}.help" for m in METRIC_CALL.findall(text)}
+    # The scan must have found the pages' keys, or the regular expression is broken.
+    assert "page.overview" in used and "metric.received.label" in used
+    missing = sorted(used - set(TRANSLATIONS))
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", HEADLINE_METRICS)
+def test_every_metric_has_label_and_definition(name):
+    for part in ("label", "help"):
+        assert f"metric.{name}.{part}" in TRANSLATIONS
+
+
+def test_every_channel_is_named():
+    for channel in CHANNEL_VALUES:
+        assert f"channel.{channel}" in TRANSLATIONS
+    assert translate("channel.online", "zh") == "网上信访"
+    assert translate("channel.leader_reception", "en") == "Leader reception"
+
+
+def test_chinese_is_the_default_outside_a_session():
+    assert t("page.overview") == "总览"
+    assert channel_name("letter") == "来信"
+
+
+def test_formatting_placeholders():
+    assert translate("period.month", "zh", year=2026, month=5, month_name="May") == "2026年5月"
+
+
+def test_category_names(monkeypatch):
+    assert category_name("labour_social_security", "劳动社保") == "劳动社保"
+    monkeypatch.setattr(i18n, "current_language", lambda: "en")
+    assert category_name("labour_social_security", "劳动社保") == "Labour and social security"
+    # A category the table does not know keeps its database name.
+    assert category_name("x_unknown", "其他") == "其他"
+
+
+def test_missing_key_raises():
+    with pytest.raises(KeyError):
+        t("no.such.key")
