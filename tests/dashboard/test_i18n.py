@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # t("key"), translate("key", ...), metric_label("name") and metric_help("name") in source files.
 KEY_CALL = re.compile(r"""\b(?:t|translate)\(\s*["']([a-z0-9_.]+)["']""")
 METRIC_CALL = re.compile(r"""\bmetric_(?:label|help)\(\s*["']([a-z0-9_]+)["']""")
+# The page table of dashboard/app.py: ("overview.py", "page.overview", icon, default).
+PAGE_ENTRY = re.compile(r"""\(\s*["'][\w-]+\.py["']\s*,\s*["']([a-z0-9_.]+)["']""")
 # Metric columns of queries.metrics.headline (COMMON.md contract): each needs a label and a definition.
 HEADLINE_METRICS = (
     "received", "first_time", "group_visits", "repeat_share", "concluded", "resolution_rate",
@@ -29,7 +31,8 @@ LANGUAGE_SPECIFIC_FIELDS = {"period.month"}
 
 def _source_files():
     for folder in ("dashboard", "pages"):
-        yield from (ROOT / folder).rglob("*.py")
+        # i18n.py itself only shows examples (t("key")) in its docstrings.
+        yield from (p for p in (ROOT / folder).rglob("*.py") if p.name != "i18n.py")
 
 
 def _fields(text: str) -> set[str]:
@@ -50,10 +53,11 @@ def test_every_key_the_code_uses_exists():
     for path in _source_files():
         text = path.read_text(encoding="utf-8")
         used |= set(KEY_CALL.findall(text))
+        used |= set(PAGE_ENTRY.findall(text))
         used |= {f"metric.{m}.label" for m in METRIC_CALL.findall(text)}
         used |= {f"metric.{m}.help" for m in METRIC_CALL.findall(text)}
     # The scan must have found the pages' keys, or the regular expression is broken.
-    assert "page.overview" in used and "metric.received.label" in used
+    assert {"page.overview", "app.title", "overview.heading"} <= used
     missing = sorted(used - set(TRANSLATIONS))
     assert missing == []
 
@@ -91,3 +95,21 @@ def test_category_names(monkeypatch):
 def test_missing_key_raises():
     with pytest.raises(KeyError):
         t("no.such.key")
+
+
+def test_keys_built_from_names_exist():
+    """Keys the code composes at run time (f"filters.{param}" and the like)."""
+    from dashboard.filters_ui import DIMENSIONS
+
+    # The overview's tiles: ("received", "count", False), ... in pages/overview.py.
+    tiles = re.findall(r"""\(\s*"(\w+)",\s*"(?:count|rate)",""", (ROOT / "pages" / "overview.py").read_text("utf-8"))
+    assert len(tiles) == 6
+
+    for param, _, _ in DIMENSIONS:
+        assert f"filters.{param}" in TRANSLATIONS
+    for lang in LANGUAGES:
+        assert f"ui.language.{lang}" in TRANSLATIONS
+    for mode in ("month", "range"):
+        assert f"filters.period_mode.{mode}" in TRANSLATIONS
+    for name in tiles:
+        assert f"metric.{name}.label" in TRANSLATIONS and f"metric.{name}.help" in TRANSLATIONS
