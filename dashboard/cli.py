@@ -14,7 +14,7 @@ import sys
 
 from data.db import DatabaseUnavailable
 
-COMMAND_MODULES = ("demo", "report", "serve")
+COMMAND_MODULES = ("demo", "report", "serve", "users")
 
 
 class CommandError(Exception):
