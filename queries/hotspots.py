@@ -1,0 +1,164 @@
+"""Hot spots (热点): townships and parks whose count this period is far above their own history.
+
+The rule, stated the same way on the map page (i18n key ``map.hotspots.rule``):
+
+* the **expected** count λ of an area is the mean of its monthly ``received``
+  counts over the :data:`HISTORY_MONTHS` calendar months before the period
+  (same filters as the map), times the length of the period in months;
+* the area is a **hot spot** when the one-sided Poisson test gives
+  P(X ≥ observed | λ) < :data:`ALPHA` **and** observed ≥ λ + :data:`MIN_EXCESS`,
+  so that a jump from 0 to 2 in a quiet township does not raise a flag.
+
+Months before the first case in the database are not history (a county that
+started recording eight months ago has eight months of history); an area with
+no history month at all is never flagged. The counts come from one grouped
+statement per level (area × month bucket), the test is computed here with
+:func:`math.lgamma` (no statistics library needed for a Poisson tail).
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+from sqlalchemy import Engine, case, func, or_, select
+
+from data.models import Case
+from queries import areas, reference
+from queries.filters import CaseFilter, add_months, whole_months
+from queries.metrics import dimension_clauses
+
+HISTORY_MONTHS = 12
+ALPHA = 0.01
+MIN_EXCESS = 5
+# Average month length, for a period that is not whole calendar months.
+DAYS_PER_MONTH = 365.25 / 12
+
+c = Case.__table__.c
+
+
+def poisson_upper_tail(k: int, lam: float) -> float:
+    """P(X ≥ k) for X ~ Poisson(λ), accurate far into the tail (where the test decides).
+
+    Above the mean the terms P(X = i), i ≥ k, shrink at least geometrically,
+    so they are summed directly in log space; at or below the mean the tail is
+    1 − P(X < k).
+    """
+    if k <= 0:
+        return 1.0
+    if lam <= 0:
+        return 0.0
+
+    def log_pmf(i: int) -> float:
+        return -lam + i * math.log(lam) - math.lgamma(i + 1)
+
+    if k > lam:
+        total, i = 0.0, k
+        while True:
+            term = math.exp(log_pmf(i))
+            total += term
+            if term <= total * 1e-17 or term == 0.0:
+                return min(1.0, total)
+            i += 1
+    below = math.fsum(math.exp(log_pmf(i)) for i in range(k))
+    return max(0.0, 1.0 - below)
+
+
+def period_months(flt: CaseFilter) -> float:
+    """The period's length in months: whole calendar months count as such, any other range by days."""
+    months = whole_months(flt.start, flt.end)
+    return float(months) if months else flt.days / DAYS_PER_MONTH
+
+
+def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
+    """``received`` per area and bucket, in one grouped statement.
+
+    Bucket 0 is the filter's period; bucket k (1…:data:`HISTORY_MONTHS`) is
+    the k-th calendar month before the period's first month. Columns ``id``,
+    ``bucket``, ``received``; a bucket with no case has no row.
+    """
+    areas._check_level(level)
+    area = c.township_id if level == "township" else c.park_id
+    first_month = flt.start.replace(day=1)
+    history_start = add_months(first_month, -HISTORY_MONTHS)
+    bucket = case(
+        (c.received_on >= flt.start, 0),
+        *((c.received_on >= add_months(first_month, -k), k) for k in range(1, HISTORY_MONTHS + 1)),
+    )
+    inner = (
+        select(area.label("area_id"), bucket.label("bucket"))
+        .where(
+            area.is_not(None),
+            c.received_on >= history_start,
+            c.received_on <= flt.end,
+            # A period starting mid-month: the days before it in its month belong to neither.
+            or_(c.received_on >= flt.start, c.received_on < first_month),
+            *dimension_clauses(flt),
+        )
+        .subquery("bucketed")
+    )
+    # Grouping an outer query by the inner columns: PostgreSQL cannot tell that
+    # two copies of a CASE with bound parameters are the same expression.
+    statement = select(inner.c.area_id, inner.c.bucket, func.count().label("received")).group_by(
+        inner.c.area_id, inner.c.bucket
+    )
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(statement).all()]
+    return pl.DataFrame(rows, schema={"id": pl.Int64, "bucket": pl.Int64, "received": pl.Int64}, orient="row")
+
+
+def _history_months(engine: Engine, flt: CaseFilter) -> int:
+    """How many of the history months lie on or after the first month with data."""
+    period = reference.data_period(engine)
+    if period is None:
+        return 0
+    first_data_month = period[0].replace(day=1)
+    first_month = flt.start.replace(day=1)
+    return sum(1 for k in range(1, HISTORY_MONTHS + 1) if add_months(first_month, -k) >= first_data_month)
+
+
+def hot_spots(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
+    """Every area the viewer may see and the filter includes, tested against its own history.
+
+    Columns: ``id``, ``name``, ``observed`` (received in the period),
+    ``expected`` (λ; None without history), ``history_months``, ``p_value``
+    (P(X ≥ observed | λ); None without history), ``is_hot_spot``. Hot spots
+    first, then by p-value.
+    """
+    in_scope = areas.areas_in_scope(engine, flt, level).filter(pl.col("in_filter")).select("id", "name")
+    counts = monthly_counts(engine, flt, level)
+    history_months = _history_months(engine, flt)
+    observed = counts.filter(pl.col("bucket") == 0).select("id", pl.col("received").alias("observed"))
+    history = (
+        counts.filter(pl.col("bucket").is_between(1, history_months))
+        .group_by("id")
+        .agg(pl.col("received").sum().alias("history_total"))
+    )
+    frame = (
+        in_scope.join(observed, on="id", how="left")
+        .join(history, on="id", how="left")
+        .with_columns(pl.col("observed").fill_null(0), pl.col("history_total").fill_null(0))
+    )
+    scale = period_months(flt)
+    rows = []
+    for row in frame.iter_rows(named=True):
+        if history_months == 0:
+            expected = p_value = None
+            hot = False
+        else:
+            expected = row["history_total"] / history_months * scale
+            p_value = poisson_upper_tail(row["observed"], expected)
+            hot = p_value < ALPHA and row["observed"] >= expected + MIN_EXCESS
+        rows.append((row["id"], row["name"], row["observed"], expected, history_months, p_value, hot))
+    schema = {
+        "id": pl.Int64, "name": pl.String, "observed": pl.Int64, "expected": pl.Float64,
+        "history_months": pl.Int64, "p_value": pl.Float64, "is_hot_spot": pl.Boolean,
+    }
+    result = pl.DataFrame(rows, schema=schema, orient="row")
+    return result.sort(["is_hot_spot", "p_value", "id"], descending=[True, False, False], nulls_last=True)
+
+
+def flagged(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
+    """Only the hot spots (same columns as :func:`hot_spots`)."""
+    return hot_spots(engine, flt, level).filter(pl.col("is_hot_spot"))
+
