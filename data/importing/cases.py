@@ -1,0 +1,649 @@
+"""Import one case export: every row stored, collapsed as a duplicate, or quarantined with a reason.
+
+The rules (issue 3):
+
+- A row is **quarantined** (kept in ``quarantined_rows`` with its original
+  cells, its spreadsheet row number, the column and a reason) when it has no
+  case number, a date that cannot be read or is impossible, a date in the
+  future, a conclusion before receipt, an unknown township, park or channel,
+  a value that is not one of the allowed words, or when its case number
+  appears again in the file with different contents (then every such row is
+  quarantined: the file does not say which one is right).
+- A row identical to an earlier row of the file (after normalising width and
+  spaces) is a **duplicate** and collapses into it.
+- Every other row is **stored**: inserted when its case number is new,
+  updated when the stored case differs, or left **unchanged**. A later
+  monthly export thus brings new dates, outcomes and ratings, and the same
+  file imported twice changes nothing. A column the file does not have is
+  left alone, and an empty cell never erases a stored value.
+- An ID number failing the GB 11643 checksum or an implausible phone number
+  does not stop the case: it is stored and the petitioner row is flagged.
+- Categories, responsible units and owner leaders are open lists: unknown
+  ones are created and named in the summary.
+
+Everything happens in one transaction: an import that fails half-way leaves
+the database as it was. Personal data goes only to ``petitioners``; nothing
+here logs a cell value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Engine, bindparam, insert, select, update
+
+from data.db import bump_data_version
+from data.importing import values as V
+from data.importing.columns import (
+    DATE_FIELDS,
+    DEFAULT_HEADERS,
+    PERSONAL_FIELDS,
+    ColumnMapping,
+    ResolvedColumns,
+    resolve_columns,
+)
+from data.importing.places import PlaceMatcher
+from data.importing.readers import RawTable, UnreadableFile, read_table
+from data.importing.reasons import FIELDS_KEY, reason_text
+from data.masking import mask_address, mask_id_number, mask_name, mask_phone
+from data.models import Case, Category, ImportBatch, Leader, Park, Petitioner, QuarantinedRow, Township, Unit
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+CHUNK = 5000
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+# Case columns a file can set, with the value used on insert when the file has no such column.
+CASE_FIELDS: dict[str, object] = {
+    "received_on": None,
+    "accepted_on": None,
+    "first_meeting_on": None,
+    "feedback_on": None,
+    "concluded_on": None,
+    "channel": None,
+    "is_first_time": False,
+    "is_repeat": False,
+    "township_id": None,
+    "park_id": None,
+    "category_id": None,
+    "unit_id": None,
+    "owner_leader_id": None,
+    "headcount": 1,
+    "extension_granted": False,
+    "outcome": None,
+    "satisfaction_office": None,
+    "satisfaction_unit": None,
+    "summary": None,
+}
+# The source field each case column comes from (when it differs from the column's name).
+SOURCE_FIELD = {"township_id": "township", "park_id": "park", "category_id": "category", "unit_id": "unit",
+                "owner_leader_id": "owner_leader"}
+PETITIONER_FIELDS = {"petitioner_name": "name", "id_number": "id_number", "phone": "phone", "address": "address"}
+# Database column lengths: a longer value would fail the whole transaction on PostgreSQL.
+MAX_LENGTHS = {"case_number": 64, "category": 64, "unit": 64, "owner_leader": 32, "petitioner_name": 64,
+               "id_number": 32, "phone": 32, "address": 256, "township": 64, "park": 64}
+COUNT_KEYS = ("rows", "imported", "updated", "unchanged", "duplicates", "quarantined", "flagged")
+
+
+@dataclass
+class QuarantineEntry:
+    row_number: int
+    column: str | None  # the source header
+    key: str
+    params: dict
+    raw: dict  # original cells, header → text
+
+    def reason(self, lang: str = "zh") -> str:
+        return reason_text(self.key, lang, **self.params)
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    flagged: int = 0
+    batch_id: int | None = None
+    filename: str = ""
+    headers: list[str] = field(default_factory=list)
+    columns: ResolvedColumns | None = None
+    quarantine: list[QuarantineEntry] = field(default_factory=list)
+    created_categories: list[str] = field(default_factory=list)
+    created_units: list[str] = field(default_factory=list)
+    created_leaders: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Exactly the keys of ``cases import --format json``."""
+        return {k: int(getattr(self, k)) for k in COUNT_KEYS}
+
+    @property
+    def personal_headers(self) -> dict[str, str]:
+        if self.columns is None:
+            return {}
+        return {h: k for k, h in self.columns.by_field.items() if k in PERSONAL_FIELDS}
+
+    def quarantine_records(self, lang: str = "zh") -> list[dict]:
+        """Quarantined rows for display, personal columns masked."""
+        from data.importing.reasons import masked_raw
+
+        personal = self.personal_headers
+        return [
+            {"row_number": q.row_number, "column": q.column, "reason": q.reason(lang),
+             "raw": masked_raw(q.raw, personal)}
+            for q in self.quarantine
+        ]
+
+    def error_workbook(self, lang: str = "zh") -> bytes:
+        from data.importing.reasons import error_workbook
+
+        rows = [{"row_number": q.row_number, "column": q.column, "reason": q.reason(lang), "raw": q.raw}
+                for q in self.quarantine]
+        return error_workbook(rows, self.headers, self.personal_headers, lang)
+
+
+@dataclass
+class Preview:
+    table: RawTable
+    columns: ResolvedColumns
+    sample: pl.DataFrame  # first rows, personal columns masked
+
+
+def load(source: str | Path | bytes, filename: str | None = None, *, mapping: ColumnMapping | None = None,
+         encoding: str | None = None) -> tuple[RawTable, ResolvedColumns]:
+    """Read a file and match its headers; raises :class:`UnreadableFile` if no import can start."""
+    mapping = mapping or ColumnMapping.default()
+    table = read_table(source, filename, mapping=mapping, encoding=encoding)
+    columns = resolve_columns(table.headers, mapping)
+    if columns.missing_required:
+        names = "、".join(DEFAULT_HEADERS[k] for k in columns.missing_required)
+        raise UnreadableFile(
+            f"the header row (row {table.header_row}) has no column for {names}: "
+            "rename the column or map it in a mapping file (--mapping)"
+        )
+    return table, columns
+
+
+def preview(source, filename=None, *, mapping=None, encoding=None, rows: int = 20) -> Preview:
+    """What the import would read: the column matching and the first rows (personal data masked)."""
+    table, columns = load(source, filename, mapping=mapping, encoding=encoding)
+    sample = table.frame.head(rows)
+    maskers = {"petitioner_name": mask_name, "id_number": mask_id_number, "phone": mask_phone,
+               "address": mask_address}
+    for key, header in columns.by_field.items():
+        if key in maskers:
+            sample = sample.with_columns(
+                pl.col(header).map_elements(maskers[key], return_dtype=pl.Utf8, skip_nulls=True)
+            )
+    return Preview(table, columns, sample.insert_column(0, pl.Series("行号", table.row_numbers[: sample.height])))
+
+
+def import_cases(
+    engine: Engine,
+    source: str | Path | bytes,
+    filename: str | None = None,
+    *,
+    mapping: ColumnMapping | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+    username: str | None = None,
+) -> ImportSummary:
+    """Import a case export. Raises :class:`UnreadableFile` when the file cannot be read at all."""
+    mapping = mapping or ColumnMapping.default()
+    if isinstance(source, bytes):
+        digest = hashlib.sha256(source).hexdigest()
+    else:
+        digest = None
+        filename = filename or Path(source).name
+    table, columns = load(source, filename, mapping=mapping, encoding=encoding)
+    if digest is None:
+        try:
+            digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+    return import_table(engine, table, columns, mapping=mapping, filename=filename or "upload",
+                        file_sha256=digest, progress=progress, today=today, username=username)
+
+
+# ---------------------------------------------------------------------------
+
+
+def _execute_chunk(conn, statement, rows: list[dict]) -> None:
+    """One bulk statement; a separate function so a test can inject a failure half-way."""
+    conn.execute(statement, rows)
+
+
+def _today(today: date | None) -> date:
+    return today or datetime.now(LOCAL_TZ).date()
+
+
+def _blank_rows(frame: pl.DataFrame) -> pl.Series:
+    if frame.width == 0:
+        return pl.Series([True] * frame.height)
+    filled = frame.select(
+        pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in frame.columns])
+    ).to_series()
+    return ~filled
+
+
+class _Errors:
+    """First problem per row wins; each problem names a field and carries message parameters."""
+
+    def __init__(self, n: int):
+        self.key = pl.Series("key", [None] * n, dtype=pl.Utf8)
+        self.field = pl.Series("field", [None] * n, dtype=pl.Utf8)
+        self.value = pl.Series("value", [None] * n, dtype=pl.Utf8)
+        self.other = pl.Series("other", [None] * n, dtype=pl.Utf8)
+
+    def add(self, mask: pl.Series, key: str, field_key: str | None, value: pl.Series | None = None,
+            other: pl.Series | None = None) -> None:
+        m = (mask.fill_null(False) & self.key.is_null()).alias("m")
+        if not m.any():
+            return
+        self.key = self.key.set(m, key)
+        if field_key is not None:
+            self.field = self.field.set(m, field_key)
+        if value is not None:
+            self.value = self.value.zip_with(~m, value.cast(pl.Utf8))
+        if other is not None:
+            self.other = self.other.zip_with(~m, other.cast(pl.Utf8))
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
+def _get_or_create(conn, model, names: list[str], extra: Callable[[str], dict]) -> tuple[dict[str, int], list[str]]:
+    """Ids by name for an open list (categories, units, leaders), creating the unknown ones."""
+    wanted = sorted({n for n in names if n})
+    if not wanted:
+        return {}, []
+    existing = {_name_key(r.name): r.id for r in conn.execute(select(model.id, model.name))}
+    created = [n for n in wanted if n not in existing]
+    if created:
+        conn.execute(insert(model), [{"name": n, **extra(n)} for n in created])
+        existing = {_name_key(r.name): r.id for r in conn.execute(select(model.id, model.name))}
+    return {n: existing[n] for n in wanted}, created
+
+
+def _category_extra(conn):
+    used = set(conn.execute(select(Category.code)).scalars())
+
+    def extra(name: str) -> dict:
+        code = name if len(name) <= 32 and name not in used else "c-" + hashlib.sha1(name.encode()).hexdigest()[:12]
+        used.add(code)
+        # 纪检监察: complaints about officials are never shown to the unit concerned.
+        return {"code": code, "is_accusation": "纪检" in name or "检举控告" in name}
+
+    return extra
+
+
+def import_table(
+    engine: Engine,
+    table: RawTable,
+    columns: ResolvedColumns,
+    *,
+    mapping: ColumnMapping,
+    filename: str,
+    file_sha256: str | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+    username: str | None = None,
+) -> ImportSummary:
+    report = progress or (lambda done, total, stage: None)
+    today = _today(today)
+    by_field = columns.by_field
+    summary = ImportSummary(filename=filename, headers=list(table.headers), columns=columns)
+
+    blank = _blank_rows(table.frame)
+    frame = table.frame.filter(~blank)
+    row_numbers = pl.Series("row", table.row_numbers).filter(~blank)
+    n = frame.height
+    summary.rows = n
+    report(0, n, "check")
+
+    def src(key: str) -> pl.Series:
+        if key in by_field:
+            return frame[by_field[key]]
+        return pl.Series(key, [None] * n, dtype=pl.Utf8)
+
+    def shown(key: str) -> pl.Series:
+        """The cell as the clerk wrote it, tidied for a message."""
+        return V.clean(src(key))
+
+    err = _Errors(n)
+    parsed: dict[str, pl.Series] = {}
+
+    case_number = V.compact(src("case_number"))
+    parsed["case_number"] = case_number
+    err.add(case_number.is_null(), "missing_case_number", "case_number")
+    for key, limit in MAX_LENGTHS.items():
+        if key in by_field:
+            length = V.clean(src(key)).str.len_chars()
+            err.add(length > limit, "too_long", key, other=pl.Series([str(limit)] * n))
+
+    for key in DATE_FIELDS:
+        if key not in by_field and key != "received_on":
+            continue
+        value, problem = V.parse_dates(src(key))
+        parsed[key] = value
+        if key == "received_on":
+            err.add(value.is_null() & problem.is_null(), "missing_value", key)
+        err.add(problem == "unreadable", "date_unreadable", key, shown(key))
+        err.add(problem == "impossible", "date_impossible", key, shown(key))
+
+    channel, problem = V.parse_channel(src("channel"), mapping.channels)
+    parsed["channel"] = channel
+    err.add(problem == "missing", "missing_value", "channel")
+    err.add(problem == "unknown", "unknown_channel", "channel", shown("channel"))
+
+    for key in ("is_first_time", "is_repeat", "extension_granted"):
+        value, problem = V.parse_yes_no(src(key))
+        parsed[key] = value
+        err.add(problem.is_not_null(), "bad_yes_no", key, shown(key))
+    value, problem = V.parse_outcome(src("outcome"))
+    parsed["outcome"] = value
+    err.add(problem.is_not_null(), "bad_outcome", "outcome", shown("outcome"))
+    for key in ("satisfaction_office", "satisfaction_unit"):
+        value, problem = V.parse_satisfaction(src(key))
+        parsed[key] = value
+        err.add(problem.is_not_null(), "bad_satisfaction", key, shown(key))
+    value, problem = V.parse_headcount(src("headcount"))
+    parsed["headcount"] = value
+    err.add(problem.is_not_null(), "bad_number", "headcount", shown("headcount"))
+
+    received = parsed["received_on"]
+    err.add(received > today, "received_in_future", "received_on", received.dt.to_string("%Y-%m-%d"))
+    for key in DATE_FIELDS:
+        if key in parsed and key != "received_on":
+            err.add(parsed[key] > today, "date_in_future", key, parsed[key].dt.to_string("%Y-%m-%d"))
+    if "concluded_on" in parsed:
+        err.add(parsed["concluded_on"] < received, "concluded_before_received", "concluded_on",
+                parsed["concluded_on"].dt.to_string("%Y-%m-%d"), received.dt.to_string("%Y-%m-%d"))
+
+    # Places: match each distinct text once.
+    with engine.connect() as conn:
+        matchers = {
+            "township": PlaceMatcher([tuple(r) for r in conn.execute(select(Township.id, Township.name, Township.code))],
+                                     "township"),
+            "park": PlaceMatcher([tuple(r) for r in conn.execute(select(Park.id, Park.name, Park.code))], "park"),
+        }
+    hints: dict[tuple[str, str], dict] = {}
+    for key, reason in (("township", "unknown_township"), ("park", "unknown_park")):
+        text = V.clean(src(key))
+        matcher = matchers[key]
+        ids = {t: matcher.match(t) for t in text.drop_nulls().unique().to_list()}
+        parsed[key] = text.replace_strict(ids, default=None, return_dtype=pl.Int64) if ids else \
+            pl.Series(key, [None] * n, dtype=pl.Int64)
+        unknown = [t for t, i in ids.items() if i is None]
+        for t in unknown:
+            hints[(key, t)] = {"suggestions": matcher.suggestions(t), "known": len(matcher)}
+        err.add(text.is_in(unknown) if unknown else pl.Series([False] * n), reason, key, text)
+
+    # Duplicates of a case number within the file.
+    mapped_headers = list(by_field.values())
+    signature = frame.select(
+        pl.concat_str([pl.col(h).str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
+                       for h in mapped_headers], separator="\x1f").hash()
+    ).to_series()
+    groups = pl.DataFrame({"cn": case_number, "sig": signature, "idx": pl.arange(0, n, eager=True),
+                           "row": row_numbers})
+    stats = groups.filter(pl.col("cn").is_not_null()).group_by("cn").agg(
+        n_sig=pl.col("sig").n_unique(), first=pl.col("idx").min(), count=pl.len(),
+        rows=pl.col("row").sort().cast(pl.Utf8).str.join("、"),
+    )
+    groups = groups.join(stats, on="cn", how="left", maintain_order="left")
+    conflict = (groups["n_sig"] > 1).fill_null(False)
+    duplicate = ((groups["n_sig"] == 1) & (groups["idx"] != groups["first"])).fill_null(False)
+    # A conflicting case number outranks every other problem of those rows.
+    err.key = err.key.set(conflict, "duplicate_conflict") if conflict.any() else err.key
+    if conflict.any():
+        err.field = err.field.set(conflict, "case_number")
+        err.value = err.value.zip_with(~conflict, case_number)
+        err.other = err.other.zip_with(~conflict, groups["rows"])
+    quarantined = err.key.is_not_null() & ~duplicate
+    stored_mask = ~quarantined & ~duplicate
+    summary.duplicates = int(duplicate.sum())
+
+    # Quarantine entries: original cells and a reason.
+    q_idx = quarantined.arg_true().to_list()
+    if q_idx:
+        raw_rows = frame[q_idx].to_dicts()
+        field_of = {h: k for k, h in by_field.items()}
+        for i, raw in zip(q_idx, raw_rows, strict=True):
+            key = err.key[i]
+            fkey = err.field[i]
+            header = by_field.get(fkey) if fkey else None
+            params = {"column": header or DEFAULT_HEADERS.get(fkey or "", ""), "value": err.value[i] or "",
+                      "other": err.other[i] or ""}
+            if key == "duplicate_conflict":
+                params["rows"] = [int(x) for x in params.pop("other").split("、")]
+            if key in ("unknown_township", "unknown_park"):
+                params.update(hints.get((fkey, err.value[i] or ""), {}))
+            cells = {h: v for h, v in raw.items() if v is not None}
+            cells[FIELDS_KEY] = field_of
+            summary.quarantine.append(QuarantineEntry(int(row_numbers[i]), header, key, params, cells))
+    summary.quarantined = len(summary.quarantine)
+
+    # Rows to store, as Python values.
+    stored = pl.DataFrame({
+        "row": row_numbers,
+        "case_number": case_number,
+        **{k: parsed[k] for k in DATE_FIELDS if k in parsed},
+        **{k: parsed[k] for k in ("channel", "is_first_time", "is_repeat", "extension_granted", "outcome",
+                                  "satisfaction_office", "satisfaction_unit", "headcount")},
+        "township_id": parsed["township"],
+        "park_id": parsed["park"],
+        "category": V.compact(src("category")),
+        "unit": V.compact(src("unit")),
+        "owner_leader": V.compact(src("owner_leader")),
+        "summary": src("summary").replace("", None),
+        "petitioner_name": V.compact(src("petitioner_name")),
+        "id_number": V.normalise_id_number(src("id_number")),
+        "phone": V.normalise_phone(src("phone")),
+        "address": V.clean(src("address")),
+    }).filter(stored_mask)
+    # Summary text is stored verbatim; only a cell of nothing but spaces counts as empty.
+    stored = stored.with_columns(
+        summary=pl.when(pl.col("summary").str.strip_chars().str.len_chars() > 0).then(pl.col("summary"))
+    )
+    several_leaders = stored["owner_leader"].str.contains(r"[、,，/;；]").fill_null(False)
+    if several_leaders.any():
+        summary.notes.append(f"{int(several_leaders.sum())} rows name several 包案领导: the first is stored")
+        stored = stored.with_columns(owner_leader=pl.col("owner_leader").str.replace(r"[、,，/;；].*$", ""))
+    report(0, n, "write")
+    _store(engine, stored, summary, by_field=by_field, filename=filename, file_sha256=file_sha256,
+           username=username, report=report, total=n)
+    report(n, n, "done")
+    log.info("case import %s: %s", filename, summary.counts())
+    return summary
+
+
+def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_field, filename, file_sha256,
+           username, report, total) -> None:
+    present_case = {c for c in CASE_FIELDS if SOURCE_FIELD.get(c, c) in by_field}
+    present_case.add("received_on")
+    present_case.add("channel")
+    present_person = {PETITIONER_FIELDS[k] for k in PETITIONER_FIELDS if k in by_field}
+    now = datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+    rows = stored.to_dicts()
+
+    with engine.begin() as conn:
+        batch_id = conn.execute(
+            insert(ImportBatch).values(kind="cases", filename=filename[:256], file_sha256=file_sha256,
+                                       imported_at=now, username=username, rows=summary.rows)
+        ).inserted_primary_key[0]
+        summary.batch_id = batch_id
+
+        categories, summary.created_categories = _get_or_create(
+            conn, Category, [r["category"] for r in rows], _category_extra(conn))
+        units, summary.created_units = _get_or_create(conn, Unit, [r["unit"] for r in rows], lambda n: {})
+        leaders, summary.created_leaders = _get_or_create(
+            conn, Leader, [r["owner_leader"] for r in rows], lambda n: {"title": "", "rank": 99})
+        accusation = {r.id for r in conn.execute(select(Category.id).where(Category.is_accusation.is_(True)))}
+
+        existing: dict[str, dict] = {}
+        numbers = [r["case_number"] for r in rows]
+        case_cols = [getattr(Case, c) for c in CASE_FIELDS]
+        person_cols = [Petitioner.case_id.label("p_case_id"), Petitioner.name.label("p_name"),
+                       Petitioner.id_number.label("p_id_number"), Petitioner.phone.label("p_phone"),
+                       Petitioner.address.label("p_address"),
+                       Petitioner.id_number_invalid.label("p_id_number_invalid"),
+                       Petitioner.phone_invalid.label("p_phone_invalid")]
+        for start in range(0, len(numbers), CHUNK):
+            chunk = numbers[start:start + CHUNK]
+            result = conn.execute(
+                select(Case.id, Case.case_number, Case.accuses_official, *case_cols, *person_cols)
+                .outerjoin(Petitioner, Petitioner.case_id == Case.id)
+                .where(Case.case_number.in_(chunk))
+            ).mappings()
+            for r in result:
+                existing[r["case_number"]] = dict(r)
+
+        inserts: list[dict] = []
+        new_people: dict[str, dict] = {}
+        updates: list[dict] = []
+        person_updates: list[dict] = []
+        person_inserts: list[dict] = []
+        for r in rows:
+            values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
+            values["category_id"] = categories.get(r["category"])
+            values["unit_id"] = units.get(r["unit"])
+            values["owner_leader_id"] = leaders.get(r["owner_leader"])
+            values["township_id"] = r["township_id"]
+            values["park_id"] = r["park_id"]
+            person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
+            id_bad = bool(person.get("id_number")) and not V.id_number_valid(person.get("id_number"))
+            phone_bad = bool(person.get("phone")) and not V.phone_valid(person.get("phone"))
+            if id_bad or phone_bad:
+                summary.flagged += 1
+            old = existing.get(r["case_number"])
+            if old is None:
+                row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
+                if row["headcount"] is None:
+                    row["headcount"] = 1
+                row.update(case_number=r["case_number"], is_demo=False, import_batch_id=None,
+                           accuses_official=row["category_id"] in accusation, updated_at=now)
+                inserts.append(row)
+                if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
+                    new_people[r["case_number"]] = {
+                        "name": None, "id_number": None, "phone": None, "address": None,
+                        **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
+                existing[r["case_number"]] = {"id": None}  # a later row of the same number is a duplicate
+                continue
+            if old.get("id") is None:
+                continue
+            changes = {}
+            for c in present_case:
+                new = values[c]
+                if new is None and CASE_FIELDS[c] is None:
+                    continue  # an empty cell never erases a stored value
+                if new != old[c]:
+                    changes[c] = new
+            if values["category_id"] in accusation and not old["accuses_official"]:
+                changes["accuses_official"] = True
+            person_changes = {}
+            for k in present_person:
+                new = person.get(k)
+                if new and new != old[f"p_{k}"]:
+                    person_changes[k] = new
+            if "id_number" in person_changes:
+                person_changes["id_number_invalid"] = id_bad
+            if "phone" in person_changes:
+                person_changes["phone_invalid"] = phone_bad
+            if changes:
+                full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
+                full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
+                updates.append({"_id": old["id"], **full})
+            if person_changes:
+                if old["p_case_id"] is None:
+                    person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
+                                           "address": None, "id_number_invalid": False, "phone_invalid": False,
+                                           **person_changes})
+                else:
+                    merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
+                              ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
+                    person_updates.append({"_case_id": old["id"], **merged})
+            if changes or person_changes:
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+        summary.imported = len(inserts)
+
+        work = len(inserts) + len(updates) + len(person_updates) + len(person_inserts) + len(new_people)
+        done = 0
+
+        def step(k: int) -> None:
+            nonlocal done
+            done += k
+            report(min(total, int(total * done / max(work, 1))), total, "write")
+
+        for row in inserts:
+            row["import_batch_id"] = batch_id
+        for start in range(0, len(inserts), CHUNK):
+            chunk = inserts[start:start + CHUNK]
+            _execute_chunk(conn, insert(Case), chunk)
+            step(len(chunk))
+        if new_people:
+            ids = {}
+            for r in conn.execute(select(Case.id, Case.case_number).where(Case.import_batch_id == batch_id)):
+                ids[r.case_number] = r.id
+            people = [{"case_id": ids[number], **p} for number, p in new_people.items()]
+            for start in range(0, len(people), CHUNK):
+                chunk = people[start:start + CHUNK]
+                _execute_chunk(conn, insert(Petitioner), chunk)
+                step(len(chunk))
+        if updates:
+            keys = [k for k in updates[0] if k != "_id"]
+            statement = (
+                update(Case)
+                .where(Case.id == bindparam("_id"))
+                .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
+            )
+            for start in range(0, len(updates), CHUNK):
+                chunk = updates[start:start + CHUNK]
+                _execute_chunk(conn, statement, chunk)
+                step(len(chunk))
+        if person_updates:
+            keys = [k for k in person_updates[0] if k != "_case_id"]
+            statement = update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
+                {k: bindparam(k) for k in keys})
+            for start in range(0, len(person_updates), CHUNK):
+                _execute_chunk(conn, statement, person_updates[start:start + CHUNK])
+                step(len(person_updates[start:start + CHUNK]))
+        if person_inserts:
+            for start in range(0, len(person_inserts), CHUNK):
+                _execute_chunk(conn, insert(Petitioner), person_inserts[start:start + CHUNK])
+                step(len(person_inserts[start:start + CHUNK]))
+
+        if summary.quarantine:
+            q_rows = [
+                {"import_batch_id": batch_id, "row_number": q.row_number, "column": (q.column or "")[:64] or None,
+                 "reason": q.reason("zh"), "raw": json.dumps(q.raw, ensure_ascii=False)}
+                for q in summary.quarantine
+            ]
+            for start in range(0, len(q_rows), CHUNK):
+                _execute_chunk(conn, insert(QuarantinedRow), q_rows[start:start + CHUNK])
+        conn.execute(
+            update(ImportBatch).where(ImportBatch.id == batch_id).values(
+                imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
+                duplicates=summary.duplicates, quarantined=summary.quarantined, flagged=summary.flagged)
+        )
+        if summary.imported or summary.updated or summary.created_categories or summary.created_units \
+                or summary.created_leaders:
+            bump_data_version(conn)

@@ -1,0 +1,195 @@
+"""Why a row was quarantined, in words a clerk understands (zh first, en second), and the error workbook.
+
+The reason stored in ``quarantined_rows.reason`` is the Chinese text: the
+office reads it in the database and in the downloaded workbook. Reason texts
+name the column and the offending value, but never a petitioner's name, ID
+number or phone. The workbook masks those columns (data.masking) and writes
+every cell as a string, so that a cell reading ``=HYPERLINK(...)`` stays text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from sqlalchemy import select
+
+from data.importing.columns import PERSONAL_FIELDS
+from data.masking import mask_address, mask_id_number, mask_name, mask_phone
+from data.models import QuarantinedRow
+
+REASONS: dict[str, dict[str, str]] = {
+    "missing_case_number": {"zh": "缺少信访件编号", "en": "no case number"},
+    "too_long": {"zh": "“{column}”过长（最多 {other} 个字符）", "en": "“{column}” is too long (at most {other} characters)"},
+    "missing_value": {"zh": "缺少“{column}”", "en": "“{column}” is empty"},
+    "date_unreadable": {
+        "zh": "日期无法识别：“{value}”（可写作 2024-03-05、2024/3/5、2024年3月5日）",
+        "en": "date cannot be read: “{value}” (write 2024-03-05, 2024/3/5 or 2024年3月5日)",
+    },
+    "date_impossible": {"zh": "日期不存在：“{value}”", "en": "no such date: “{value}”"},
+    "received_in_future": {"zh": "登记日期 {value} 晚于今天", "en": "received date {value} is in the future"},
+    "date_in_future": {"zh": "“{column}” {value} 晚于今天", "en": "“{column}” {value} is in the future"},
+    "concluded_before_received": {
+        "zh": "办结日期 {value} 早于登记日期 {other}",
+        "en": "concluded {value}, before it was received {other}",
+    },
+    "unknown_township": {"zh": "未知乡镇（街道）：“{value}”{hint}", "en": "unknown township: “{value}”{hint}"},
+    "unknown_park": {"zh": "未知园区：“{value}”{hint}", "en": "unknown park: “{value}”{hint}"},
+    "unknown_channel": {
+        "zh": "未知信访形式：“{value}”（应为 来信、来访、网上信访、电话、领导接访）",
+        "en": "unknown channel: “{value}” (来信, 来访, 网上信访, 电话 or 领导接访)",
+    },
+    "bad_yes_no": {"zh": "“{column}”应为 是 或 否：“{value}”", "en": "“{column}” must be yes or no: “{value}”"},
+    "bad_outcome": {"zh": "化解情况应为 已化解 或 未化解：“{value}”", "en": "outcome must be 已化解 or 未化解: “{value}”"},
+    "bad_satisfaction": {
+        "zh": "“{column}”应为 满意、基本满意、不满意 或 未评价：“{value}”",
+        "en": "“{column}” must be 满意, 基本满意, 不满意 or 未评价: “{value}”",
+    },
+    "bad_number": {"zh": "“{column}”应为人数（正整数）：“{value}”", "en": "“{column}” must be a whole number of people: “{value}”"},
+    "duplicate_conflict": {
+        "zh": "信访件编号“{value}”在本文件第 {rows} 行重复出现，内容不同",
+        "en": "case number “{value}” appears on rows {rows} of this file with different contents",
+    },
+}
+
+HINTS = {
+    "zh": {"suggest": "，是否为：{names}？", "empty": "，请先导入乡镇和园区边界"},
+    "en": {"suggest": " — did you mean: {names}?", "empty": " — import the boundaries first"},
+}
+
+
+def reason_text(key: str, lang: str = "zh", **params) -> str:
+    """The reason ``key`` in ``lang`` ("zh" or "en"), its placeholders filled."""
+    template = REASONS[key].get(lang) or REASONS[key]["zh"]
+    params = dict(params)
+    if "known" in params:
+        params["hint"] = place_hint(params.pop("suggestions", []) or [], params.pop("known"), lang)
+    if isinstance(params.get("rows"), list | tuple):
+        params["rows"] = ("、" if lang == "zh" else ", ").join(str(r) for r in params["rows"])
+    values = {"column": "", "value": "", "other": "", "rows": "", "hint": ""} | {
+        k: ("" if v is None else str(v)) for k, v in params.items()
+    }
+    return template.format(**values)[:256]
+
+
+def place_hint(suggestions: list[str], known: int, lang: str = "zh") -> str:
+    if known == 0:
+        return HINTS[lang]["empty"]
+    if suggestions:
+        sep = "、" if lang == "zh" else ", "
+        return HINTS[lang]["suggest"].format(names=sep.join(suggestions))
+    return ""
+
+
+def _prefix(key: str) -> str:
+    return REASONS[key]["zh"].split("{", 1)[0]
+
+
+def unknown_township_values(conn) -> list[str]:
+    """Township names that quarantined rows could not match (distinct, as the files wrote them)."""
+    rows = conn.execute(
+        select(QuarantinedRow.column, QuarantinedRow.raw).where(
+            QuarantinedRow.reason.like(_prefix("unknown_township") + "%")
+        )
+    ).all()
+    names: set[str] = set()
+    for column, raw in rows:
+        try:
+            cells = json.loads(raw)
+            fields = cells.get(FIELDS_KEY) or {}
+            if fields and fields.get(column) != "township":
+                continue
+            value = cells.get(column)
+        except (ValueError, AttributeError):
+            continue
+        if value and str(value).strip():
+            names.add(" ".join(str(value).split()))
+    return sorted(names)
+
+
+# In quarantined_rows.raw, beside the original cells: which field each mapped header was read as.
+FIELDS_KEY = "__fields__"
+
+MASKERS = {
+    "petitioner_name": mask_name,
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}
+assert set(MASKERS) == set(PERSONAL_FIELDS)
+
+
+def masked_raw(raw: dict[str, object], personal_headers: dict[str, str]) -> dict[str, object]:
+    """``raw`` with the cells of personal columns masked (``personal_headers``: header → field key)."""
+    out = {}
+    for header, value in raw.items():
+        field = personal_headers.get(header)
+        out[header] = MASKERS[field](value) if field else value
+    return out
+
+
+def error_workbook(
+    rows: list[dict],
+    headers: list[str],
+    personal_headers: dict[str, str],
+    lang: str = "zh",
+) -> bytes:
+    """The downloadable .xlsx of quarantined rows: row number, column, reason, then the masked cells.
+
+    ``rows`` items have row_number, column, reason and raw (a dict, or its JSON text).
+    """
+    import xlsxwriter
+
+    labels = {"zh": ("行号", "列", "原因"), "en": ("Row", "Column", "Reason")}[lang]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet("quarantine" if lang == "en" else "未导入的行")
+    bold = book.add_format({"bold": True})
+    for j, label in enumerate([*labels, *headers]):
+        sheet.write_string(0, j, str(label), bold)
+    for i, row in enumerate(rows, start=1):
+        raw = row["raw"]
+        if isinstance(raw, str):
+            raw = json.loads(raw)
+        raw = {k: v for k, v in raw.items() if k != FIELDS_KEY}
+        raw = masked_raw(raw, personal_headers)
+        sheet.write_number(i, 0, int(row["row_number"]))
+        sheet.write_string(i, 1, str(row.get("column") or ""))
+        sheet.write_string(i, 2, str(row["reason"]))
+        for j, header in enumerate(headers, start=3):
+            value = raw.get(header)
+            if value is not None:
+                sheet.write_string(i, j, str(value))
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(2, 2, 48)
+    book.close()
+    return buffer.getvalue()
+
+
+def batch_error_workbook(engine, batch_id: int, lang: str = "zh") -> bytes:
+    """The error workbook of a stored batch, rebuilt from quarantined_rows (headers from the raw JSON)."""
+    from data.importing.columns import ColumnMapping
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(QuarantinedRow.row_number, QuarantinedRow.column, QuarantinedRow.reason, QuarantinedRow.raw)
+            .where(QuarantinedRow.import_batch_id == batch_id)
+            .order_by(QuarantinedRow.row_number)
+        ).mappings().all()
+    headers: list[str] = []
+    personal: dict[str, str] = {}
+    mapping = ColumnMapping.default()
+    decoded = []
+    for row in rows:
+        raw = json.loads(row["raw"])
+        fields = raw.pop(FIELDS_KEY, {}) or {}
+        for header in raw:
+            if header not in headers:
+                headers.append(header)
+            # The import's own column mapping wins; the defaults catch older rows.
+            key = fields.get(header) or mapping.field_for(header)
+            if key in PERSONAL_FIELDS:
+                personal[header] = key
+        decoded.append({**dict(row), "raw": raw})
+    return error_workbook(decoded, headers, personal, lang)
