@@ -199,6 +199,121 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "overview.top_parks.title": {"zh": "信访量最多的工业园区", "en": "Industrial parks with most petitions"},
     "overview.top.received": {"zh": "信访总量（件）", "en": "Cases received"},
     "overview.top.empty": {"zh": "所选期间内没有数据。", "en": "No data in the selected period."},
+    # --- map page (分布地图) -------------------------------------------------
+    "page.map": {"zh": "分布地图", "en": "Map"},
+    "map.heading": {"zh": "信访分布地图", "en": "Where petitions come from"},
+    "map.measure": {"zh": "地图显示", "en": "Colour the map by"},
+    "map.measure.received": {"zh": "信访总量（件）", "en": "Cases received"},
+    "map.measure.per_10k": {"zh": "每万人信访量", "en": "Per 10,000 residents"},
+    "map.measure.change_mom": {"zh": "环比增减（件）", "en": "Change vs previous period"},
+    "map.measure.change_yoy": {"zh": "同比增减（件）", "en": "Change vs a year earlier"},
+    "map.measure.first_time_share": {"zh": "初信初访占比", "en": "First-time share"},
+    "map.measure.overdue_open": {"zh": "超期未结（件）", "en": "Overdue open"},
+    "map.measure.backlog": {"zh": "积案（件）", "en": "Backlog"},
+    "map.measure.received.help": {
+        "zh": "期间内登记（收到）的信访件数，按信访件所属乡镇或园区统计。",
+        "en": "Cases with a received date in the period, by the case's township or park.",
+    },
+    "map.measure.per_10k.help": {
+        "zh": "信访总量 ÷ 常住人口 × 10000。工业园区没有常住人口，园区只显示件数。",
+        "en": "Cases received ÷ residents × 10,000. Industrial parks have no residents: "
+        "they show the count only.",
+    },
+    "map.measure.change_mom.help": {
+        "zh": "本期信访总量减去上一个等长期间的信访总量（件数之差）。",
+        "en": "Cases received in the period minus those in the previous period of the same length.",
+    },
+    "map.measure.change_yoy.help": {
+        "zh": "本期信访总量减去上年同期的信访总量（件数之差）。",
+        "en": "Cases received in the period minus those in the same period a year earlier.",
+    },
+    "map.measure.first_time_share.help": {
+        "zh": "期间内收到的信访件中，初信初访件所占比例；没有信访件时显示“—”。",
+        "en": "First-time cases ÷ cases received in the period; “—” when nothing was received.",
+    },
+    "map.measure.overdue_open.help": {
+        "zh": "期末仍未办结、且法定办结期限早于期末的信访件数。",
+        "en": "Cases open at the period's end whose statutory due date is before the period's end.",
+    },
+    "map.legend.no_data": {"zh": "无数据或不在筛选范围内", "en": "No data, or outside the filter"},
+    "map.legend.park": {"zh": "工业园区（斜线）", "en": "Industrial park (hatched)"},
+    "map.legend.point": {"zh": "接访点", "en": "Reception point"},
+    "map.legend.hot_spot": {"zh": "热点（规则见地图下方）", "en": "Hot spot (rule below the map)"},
+    "map.legend.park_no_population": {
+        "zh": "园区无常住人口，园区标注为信访件数。",
+        "en": "Parks have no residents: their labels show the count.",
+    },
+    "map.hot_spot": {"zh": "热点", "en": "Hot spot"},
+    "map.no_boundaries": {
+        "zh": "数据库中还没有乡镇边界，请先导入边界文件。",
+        "en": "No township boundaries in the database yet: import a boundary file first.",
+    },
+    "map.level.township": {"zh": "乡镇（街道）", "en": "Township"},
+    "map.level.park": {"zh": "工业园区", "en": "Industrial park"},
+    "map.hotspots.title": {"zh": "热点", "en": "Hot spots"},
+    "map.hotspots.rule": {
+        "zh": "判定规则：以该地前{months}个月（同样的筛选条件）月均信访量乘以本期月数作为预期值 λ；"
+        "本期信访量满足单侧泊松检验 P(X ≥ 本期件数 | λ) < {alpha}，且比预期至少多{excess}件时，标为热点。"
+        "数据库中最早信访件之前的月份不计入。",
+        "en": "Rule: the expected count λ is the area's mean monthly count over the previous {months} months "
+        "(same filters) times the months in the period; an area is a hot spot when the one-sided Poisson "
+        "test gives P(X ≥ observed | λ) < {alpha} and the observed count is at least {excess} above λ. "
+        "Months before the first case in the database do not count.",
+    },
+    "map.hotspots.none": {"zh": "本期没有热点。", "en": "No hot spot in this period."},
+    "map.hotspots.area": {"zh": "地区", "en": "Area"},
+    "map.hotspots.level": {"zh": "类型", "en": "Kind"},
+    "map.hotspots.observed": {"zh": "本期（件）", "en": "Observed"},
+    "map.hotspots.expected": {"zh": "预期（件）", "en": "Expected"},
+    "map.hotspots.p_value": {"zh": "P 值", "en": "P-value"},
+    "map.panel.prompt": {
+        "zh": "点击地图上的乡镇或工业园区，在此查看详情。",
+        "en": "Click a township or an industrial park on the map for its details here.",
+    },
+    "map.panel.outside_filter": {
+        "zh": "该地区不在当前筛选范围内。",
+        "en": "This area is outside the current filter.",
+    },
+    "map.panel.figure": {"zh": "指标", "en": "Figure"},
+    "map.panel.here": {"zh": "本地", "en": "Here"},
+    "map.panel.average.township": {"zh": "全县乡镇平均", "en": "County average"},
+    "map.panel.average.park": {"zh": "园区平均", "en": "Average park"},
+    "map.panel.average.help": {
+        "zh": "件数为各乡镇（园区）的平均值；每万人信访量为全县合计 ÷ 全县人口；初信初访占比为合计之比。",
+        "en": "Counts: the mean over the townships (parks). Per 10,000: the county's total over its "
+        "population. First-time share: the ratio of the totals.",
+    },
+    "map.panel.categories": {"zh": "问题类别构成", "en": "Issue categories"},
+    "map.panel.trend": {"zh": "近13个月信访量", "en": "Cases received, last 13 months"},
+    "map.panel.overdue": {"zh": "超期未结件", "en": "Overdue open cases"},
+    "map.panel.backlog": {"zh": "积案", "en": "Backlog cases"},
+    "map.panel.no_cases": {"zh": "无。", "en": "None."},
+    "map.panel.leaders": {"zh": "挂点县领导", "en": "Linked county leaders (挂点)"},
+    "map.panel.no_leader": {"zh": "未设挂点县领导。", "en": "No county leader is linked to this area."},
+    "map.panel.leader_last": {"zh": "最近在此接访：{date}", "en": "last received petitioners here: {date}"},
+    "map.panel.leader_never": {"zh": "截至期末未在此接访", "en": "no reception here by the period's end"},
+    "map.panel.last_reception": {
+        "zh": "最近一次领导接访：{date}，{leader}（{title}），{kind}，{place}，接待群众{people}人次。",
+        "en": "Last leader reception here: {date}, {leader} ({title}), {kind}, {place}, "
+        "{people} petitioners received.",
+    },
+    "map.panel.no_reception": {
+        "zh": "截至期末，没有县领导在此接访的记录。",
+        "en": "No county leader reception recorded here by the period's end.",
+    },
+    "map.session.monthly_15th": {"zh": "每月15日接访", "en": "15th-of-month reception"},
+    "map.session.township_point": {"zh": "乡镇接访点接访", "en": "township reception point"},
+    "map.session.outreach": {"zh": "下访", "en": "outreach visit"},
+    "map.session.appointment": {"zh": "约访", "en": "appointment"},
+    "map.case.case_number": {"zh": "信访件编号", "en": "Case number"},
+    "map.case.received_on": {"zh": "登记日期", "en": "Received"},
+    "map.case.township": {"zh": "乡镇", "en": "Township"},
+    "map.case.park": {"zh": "园区", "en": "Park"},
+    "map.case.category": {"zh": "问题类别", "en": "Category"},
+    "map.case.unit": {"zh": "责任单位", "en": "Responsible unit"},
+    "map.case.owner_leader": {"zh": "包案领导", "en": "Owner leader"},
+    "map.case.due_on": {"zh": "法定办结期限", "en": "Statutory due date"},
+    "map.case.days_open": {"zh": "已历时（天）", "en": "Days open"},
 }
 
 

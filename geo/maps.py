@@ -1,0 +1,532 @@
+"""The map page's Folium map: township choropleth, parks over it, reception points, hot spots.
+
+Offline by construction: Folium's default assets (Leaflet, jQuery, Bootstrap,
+Font Awesome, awesome-markers, all from public CDNs) are replaced on the Map
+instance by the copies the app vendors and serves itself under
+``/app/static/vendor/``; no element used here brings CDN links of its own
+(no branca colormap, no marker icons, no plugin), and there is no basemap
+unless an administrator configured a tile server (``Settings.tile_url``).
+
+Colour classes come from mapclassify: Fisher–Jenks natural breaks (the
+optimal classification, deterministic) with at most five classes on a
+ColorBrewer YlGnBu ramp for the sequential measures, and five classes
+around zero on PuOr for the changes (环比/同比). Both palettes are
+colour-blind safe, and five steps stay apart on a projector. Hot spots get a
+thick red outline and a label.
+
+Clicking an area is read back through streamlit-folium's
+``last_active_drawing``: its frontend sets it to ``layer.toGeoJSON()`` of the
+clicked feature, whose ``properties`` carry :data:`LEVEL_PROPERTY` and
+:data:`ID_PROPERTY` (see :func:`clicked_area`). Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import folium
+import mapclassify
+import numpy as np
+import polars as pl
+import shapely
+
+from dashboard.formatting import format_count, format_rate
+from dashboard.i18n import DASH, translate
+
+# Root-relative, so the same URLs work inside streamlit-folium's iframe (same origin).
+VENDOR_URL = "/app/static/vendor"
+LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
+LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
+JQUERY_JS = f"{VENDOR_URL}/jquery/jquery.min.js"
+
+MEASURES = ("received", "per_10k", "change_mom", "change_yoy", "first_time_share", "overdue_open")
+CHANGE_MEASURES = ("change_mom", "change_yoy")
+LEVEL_PROPERTY = "level"
+ID_PROPERTY = "area_id"
+# ~1 m at this latitude: far below what a county map shows, and it halves the GeoJSON text.
+COORDINATE_DECIMALS = 5
+
+# ColorBrewer YlGnBu for 1–5 classes (colour-blind safe, print and projector friendly).
+SEQUENTIAL = {
+    1: ("#41b6c4",),
+    2: ("#a1dab4", "#2c7fb8"),
+    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
+    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
+    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+}
+# ColorBrewer PuOr (5), purple for fewer, orange for more petitions.
+DIVERGING = ("#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101")
+NO_DATA_COLOUR = "#d4d4d4"
+HOT_SPOT_COLOUR = "#d7191c"
+PARK_OUTLINE = "#111111"
+POINT_COLOUR = "#1a1a1a"
+MAX_CLASSES = 5
+
+
+# --- geometry -------------------------------------------------------------------------
+
+
+def _round(coords, decimals: int):
+    if isinstance(coords[0], (int, float)):
+        return [round(float(v), decimals) for v in coords]
+    return [_round(part, decimals) for part in coords]
+
+
+def area_geojson(boundaries: pl.DataFrame, level: str, decimals: int = COORDINATE_DECIMALS) -> dict:
+    """A FeatureCollection of the areas that have a boundary, small enough to send to the browser.
+
+    ``boundaries`` is :func:`queries.areas.boundaries` (the display copy of
+    each boundary). Coordinates are rounded to ``decimals``; each feature's
+    ``id`` is ``"<level>-<id>"`` and its properties are the level, the area
+    id, the name and a label point (the stored centroid, else a point
+    guaranteed inside the polygon).
+    """
+    features = []
+    for row in boundaries.iter_rows(named=True):
+        if not row["boundary"]:
+            continue
+        geometry = json.loads(row["boundary"])
+        if row["centroid_lon"] is not None and row["centroid_lat"] is not None:
+            label = (row["centroid_lon"], row["centroid_lat"])
+        else:
+            point = shapely.point_on_surface(shapely.from_geojson(row["boundary"]))
+            label = (point.x, point.y)
+        features.append({
+            "type": "Feature",
+            "id": f"{level}-{row['id']}",
+            "properties": {
+                LEVEL_PROPERTY: level,
+                ID_PROPERTY: int(row["id"]),
+                "name": row["name"],
+                "label_lon": round(float(label[0]), decimals),
+                "label_lat": round(float(label[1]), decimals),
+            },
+            "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"], decimals)},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def bounds(*collections: dict) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of every feature, or None when there is none."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords):
+        if isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for part in coords:
+                walk(part)
+
+    for collection in collections:
+        for feature in collection["features"]:
+            walk(feature["geometry"]["coordinates"])
+    if not xs:
+        return None
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+# --- classes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Colour classes: ``uppers[i]`` is class i's inclusive upper bound (the last is the maximum)."""
+
+    uppers: tuple[float, ...]
+    colours: tuple[str, ...]
+    labels: tuple[str, ...]
+
+    def colour(self, value: float | None) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or not self.uppers:
+            return NO_DATA_COLOUR
+        for upper, colour in zip(self.uppers, self.colours, strict=True):
+            if value <= upper + 1e-9:
+                return colour
+        return self.colours[-1]
+
+
+def measure_kind(measure: str) -> str:
+    """"count", "per_10k", "share" or "change": decides classes and number format."""
+    if measure in ("received", "overdue_open"):
+        return "count"
+    if measure in CHANGE_MEASURES:
+        return "change"
+    if measure == "per_10k":
+        return "per_10k"
+    if measure == "first_time_share":
+        return "share"
+    raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
+
+
+def _signed(value: int) -> str:
+    return f"+{value:,}" if value > 0 else f"{value:,}"
+
+
+def format_value(value, measure: str) -> str:
+    """The figure as the map labels it: 1,234 / 3.4 / +12 / 45.6% / "—"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    kind = measure_kind(measure)
+    if kind == "count":
+        return format_count(value)
+    if kind == "change":
+        return _signed(int(value))
+    if kind == "per_10k":
+        return f"{value:.1f}"
+    return format_rate(value)
+
+
+def _range_label(low: float, high: float, measure: str) -> str:
+    low_text, high_text = format_value(low, measure), format_value(high, measure)
+    return low_text if low_text == high_text else f"{low_text} – {high_text}"
+
+
+def classify(values: Iterable[float | None], measure: str) -> Classes:
+    """Colour classes for the values on the map (None values are drawn as "no data").
+
+    Sequential measures: Fisher–Jenks with k = min(5, distinct values);
+    integer measures are labelled with contiguous integer ranges, the others
+    with the smallest and largest value that falls in each class. Changes:
+    five classes symmetric about zero, "≤ −b", "−b+1 … −1", "0", "1 … b−1",
+    "≥ b", with b = max(2, ⌈largest |change| / 2⌉) (mapclassify.UserDefined).
+    """
+    present = np.array([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))],
+                       dtype=float)
+    if present.size == 0:
+        return Classes((), (), ())
+    kind = measure_kind(measure)
+    if kind == "change":
+        largest = float(np.abs(present).max())
+        b = max(2, math.ceil(largest / 2))
+        scheme = mapclassify.UserDefined(present, bins=[-b, -1, 0, b - 1, max(b, largest)])
+        uppers = tuple(float(u) for u in scheme.bins[:4]) + (math.inf,)
+        labels = (f"≤ {_signed(-b)}", _range_label(-b + 1, -1, measure), "0",
+                  _range_label(1, b - 1, measure), f"≥ {_signed(b)}")
+        return Classes(uppers, DIVERGING, labels)
+
+    distinct = np.unique(present)
+    k = min(MAX_CLASSES, distinct.size)
+    if k == 1:
+        uppers = (float(distinct[0]),)
+    else:
+        with warnings.catch_warnings():
+            # Without numba mapclassify says it uses its pure-Python Fisher–Jenks: for 20 areas that is instant.
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            uppers = tuple(float(u) for u in mapclassify.FisherJenks(present, k=k).bins)
+    labels = []
+    previous = None
+    for upper in uppers:
+        members = present[(present <= upper + 1e-9) & ((present > previous + 1e-9) if previous is not None else True)]
+        if kind == "count":
+            low = float(distinct[0]) if previous is None else previous + 1
+        else:
+            low = float(members.min()) if members.size else upper
+        labels.append(_range_label(low, upper, measure))
+        previous = upper
+    return Classes(uppers, SEQUENTIAL[len(uppers)], tuple(labels))
+
+
+# --- the map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """Everything the map shows, already read (and cached) by the page's data access."""
+
+    townships: dict  # area_geojson(..., "township")
+    parks: dict  # area_geojson(..., "park")
+    township_measures: pl.DataFrame  # queries.areas.area_measures(..., "township")
+    park_measures: pl.DataFrame  # queries.areas.area_measures(..., "park")
+    points: pl.DataFrame  # queries.areas.reception_points
+    hot_townships: frozenset[int] = frozenset()
+    hot_parks: frozenset[int] = frozenset()
+
+
+def _css(projection: bool) -> str:
+    label_size = 22 if projection else 15
+    value_size = 26 if projection else 17
+    park_size = 18 if projection else 13
+    legend_size = 20 if projection else 14
+    background = "#0b1526" if projection else "#f3f1ec"
+    return f"""
+<style>
+.leaflet-container {{ background: {background}; font-family: "Noto Sans CJK SC", "Microsoft YaHei",
+  "PingFang SC", sans-serif; }}
+.area-label {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap; text-align: center;
+  pointer-events: none; color: #111; line-height: 1.15; font-size: {label_size}px; font-weight: 600;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 4px #fff, 0 0 6px #fff; }}
+.area-label b {{ display: block; font-size: {value_size}px; font-weight: 800; }}
+.area-label.out {{ color: #555; font-weight: 400; }}
+.area-label.park {{ font-size: {park_size}px; font-style: italic; }}
+.area-label.park b {{ font-size: {park_size + 2}px; display: inline; margin-left: 0.3em; }}
+.area-label .hot {{ display: inline-block; margin-top: 2px; padding: 0 6px; border-radius: 4px; color: #fff;
+  background: {HOT_SPOT_COLOUR}; text-shadow: none; font-size: {park_size}px; font-style: normal; }}
+.map-legend {{ background: rgba(255, 255, 255, 0.94); color: #111; padding: 10px 14px; border-radius: 6px;
+  box-shadow: 0 1px 5px rgba(0, 0, 0, 0.4); font-size: {legend_size}px; line-height: 1.45; max-width: 24em; }}
+.map-legend h4 {{ margin: 0 0 6px 0; font-size: {legend_size + 2}px; }}
+.map-legend .row {{ display: flex; align-items: center; gap: 8px; }}
+.map-legend .swatch {{ display: inline-block; width: 1.6em; height: 1.05em; border: 1px solid #555; flex: none; }}
+.map-legend .note {{ margin-top: 6px; font-size: {legend_size - 2}px; color: #333; }}
+.leaflet-tooltip {{ font-size: {legend_size}px; }}
+</style>
+"""
+
+
+# Diagonal hatch for the parks: black lines over a transparent ground, so the
+# township's colour shows through. Used as ``fill="url(#park-hatch)"``.
+_HATCH_SVG = """
+<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
+<pattern id="park-hatch" patternUnits="userSpaceOnUse" width="9" height="9" patternTransform="rotate(45)">
+<rect width="9" height="9" fill="#ffffff" fill-opacity="0.25"/>
+<line x1="0" y1="0" x2="0" y2="9" stroke="#111111" stroke-width="3" stroke-opacity="0.65"/>
+</pattern></defs></svg>
+"""
+
+
+class _Legend(folium.MacroElement):
+    """A Leaflet control holding pre-escaped legend HTML (no external asset)."""
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "map-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def _legend_html(classes: Classes, measure: str, lang: str, has_hot_spots: bool) -> str:
+    e = html.escape
+    rows = [f"<h4>{e(translate(f'map.measure.{measure}', lang))}</h4>"]
+    for colour, label in zip(classes.colours, classes.labels, strict=True):
+        rows.append(f'<div class="row"><span class="swatch" style="background:{colour}"></span>{e(label)}</div>')
+    rows.append(f'<div class="row"><span class="swatch" style="background:{NO_DATA_COLOUR}"></span>'
+                f"{e(translate('map.legend.no_data', lang))}</div>")
+    rows.append('<div class="row"><svg width="26" height="17"><rect x="1" y="1" width="24" height="15" '
+                f'fill="url(#park-hatch)" stroke="{PARK_OUTLINE}" stroke-width="2" stroke-dasharray="5 3"/></svg>'
+                f"{e(translate('map.legend.park', lang))}</div>")
+    rows.append(f'<div class="row"><svg width="26" height="17"><circle cx="13" cy="8.5" r="6" fill="#fff" '
+                f'stroke="{POINT_COLOUR}" stroke-width="3"/></svg>{e(translate("map.legend.point", lang))}</div>')
+    if has_hot_spots:
+        rows.append(f'<div class="row"><span class="swatch" style="border:4px solid {HOT_SPOT_COLOUR}"></span>'
+                    f"{e(translate('map.legend.hot_spot', lang))}</div>")
+    if measure == "per_10k":
+        rows.append(f'<div class="note">{e(translate("map.legend.park_no_population", lang))}</div>')
+    return "".join(rows)
+
+
+def _values(measures: pl.DataFrame, measure: str) -> dict[int, dict]:
+    return {row["id"]: row for row in measures.iter_rows(named=True)}
+
+
+def _label_html(name: str, value_text: str | None, *, park: bool, out: bool, hot_text: str | None) -> str:
+    e = html.escape
+    classes = "area-label" + (" park" if park else "") + (" out" if out else "")
+    inner = e(name) + (f"<b>{e(value_text)}</b>" if value_text is not None else "")
+    if hot_text:
+        inner += f'<br><span class="hot">{e(hot_text)}</span>'
+    return f'<div class="{classes}">{inner}</div>'
+
+
+def _label(location: tuple[float, float], html_text: str) -> folium.Marker:
+    # A zero-size icon whose content centres itself on the point; not
+    # interactive, so a click on a label reaches the polygon under it.
+    return folium.Marker(
+        location=location,
+        icon=folium.DivIcon(html=html_text, icon_size=(0, 0), icon_anchor=(0, 0), class_name="area-label-icon"),
+        interactive=False,
+        keyboard=False,
+    )
+
+
+def build_map(
+    layers: MapLayers,
+    measure: str,
+    *,
+    lang: str,
+    projection: bool = False,
+    tile_url: str | None = None,
+    tile_attribution: str = "",
+) -> folium.Map:
+    """The choropleth of ``measure`` with parks, reception points, hot spots, labels and legend."""
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
+    township_rows = _values(layers.township_measures, measure)
+    park_rows = _values(layers.park_measures, measure)
+    shown = [row[measure] for row in township_rows.values() if row["in_filter"]]
+    classes = classify(shown, measure)
+
+    m = folium.Map(
+        location=None,
+        tiles=None,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        control_scale=True,
+        attribution_control=bool(tile_url),
+        prefer_canvas=False,  # SVG: the parks' hatch is an SVG pattern
+    )
+    # Only the vendored assets: folium's CDN list (Bootstrap, Font Awesome,
+    # awesome-markers…) is replaced on this instance, not on the class.
+    m.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    m.get_root().header.add_child(folium.Element(_css(projection)), name="map_css")
+    m.get_root().html.add_child(folium.Element(_HATCH_SVG), name="park_hatch")
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap", max_zoom=18).add_to(m)
+    fill_opacity = 0.7 if tile_url else 0.88
+
+    hot_text = translate("map.hot_spot", lang)
+    label_layer = folium.FeatureGroup(name="labels", control=False)
+
+    def township_style(feature):
+        props = feature["properties"]
+        row = township_rows.get(props[ID_PROPERTY])
+        value = row[measure] if row is not None and row["in_filter"] else None
+        return {"fillColor": classes.colour(value), "fillOpacity": fill_opacity, "color": "#ffffff",
+                "weight": 1.5, "opacity": 1}
+
+    township_features = [f for f in layers.townships["features"] if f["properties"][ID_PROPERTY] in township_rows]
+    if township_features:
+        tooltip_features = [_with_tooltip(f, township_rows, measure, lang) for f in township_features]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": tooltip_features},
+            name="townships",
+            style_function=township_style,
+            highlight_function=lambda feature: {"weight": 4, "color": "#000000"},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(m)
+    # Hot spots' outlines drawn again on top, so a neighbour's white border never covers them.
+    hot_features = [f for f in township_features if f["properties"][ID_PROPERTY] in layers.hot_townships]
+    if hot_features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": hot_features}, name="hot_spots",
+            style_function=lambda feature: {"fill": False, "color": HOT_SPOT_COLOUR, "weight": 6, "opacity": 1},
+            interactive=False,
+        ).add_to(m)
+
+    park_features = [f for f in layers.parks["features"] if f["properties"][ID_PROPERTY] in park_rows]
+    if park_features:
+        folium.GeoJson(
+            {"type": "FeatureCollection",
+             "features": [_with_tooltip(f, park_rows, measure, lang) for f in park_features]},
+            name="parks",
+            style_function=lambda feature: {
+                "fillColor": "url(#park-hatch)",
+                "fillOpacity": 1,
+                "color": HOT_SPOT_COLOUR if feature["properties"][ID_PROPERTY] in layers.hot_parks else PARK_OUTLINE,
+                "weight": 5 if feature["properties"][ID_PROPERTY] in layers.hot_parks else 2.5,
+                "dashArray": "6 4",
+            },
+            highlight_function=lambda feature: {"weight": 4},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(m)
+
+    radius = 9 if projection else 6
+    for row in layers.points.iter_rows(named=True):
+        centre = row["kind"] == "county_centre"
+        folium.CircleMarker(
+            location=(row["lat"], row["lon"]),
+            radius=radius + (4 if centre else 0),
+            color=POINT_COLOUR,
+            weight=3,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            tooltip=html.escape(row["name"]),
+        ).add_to(m)
+
+    for feature in township_features:
+        props = feature["properties"]
+        row = township_rows[props[ID_PROPERTY]]
+        value_text = format_value(row[measure], measure) if row["in_filter"] else None
+        hot = props[ID_PROPERTY] in layers.hot_townships
+        _label((props["label_lat"], props["label_lon"]),
+               _label_html(props["name"], value_text, park=False, out=not row["in_filter"],
+                           hot_text=hot_text if hot else None)).add_to(label_layer)
+    for feature in park_features:
+        props = feature["properties"]
+        row = park_rows[props[ID_PROPERTY]]
+        # A park has no residents: per 10,000 is not defined, so its label shows the count.
+        park_measure = "received" if measure == "per_10k" else measure
+        value_text = format_value(row[park_measure], park_measure) if row["in_filter"] else None
+        hot = props[ID_PROPERTY] in layers.hot_parks
+        _label((props["label_lat"], props["label_lon"]),
+               _label_html(props["name"], value_text, park=True, out=not row["in_filter"],
+                           hot_text=hot_text if hot else None)).add_to(label_layer)
+    label_layer.add_to(m)
+
+    _Legend(_legend_html(classes, measure, lang, bool(layers.hot_townships or layers.hot_parks))).add_to(m)
+    fit = bounds({"type": "FeatureCollection", "features": township_features + park_features})
+    if fit:
+        m.fit_bounds(fit, padding=(10, 10))
+    return m
+
+
+def _with_tooltip(feature: dict, rows: dict[int, dict], measure: str, lang: str) -> dict:
+    row = rows[feature["properties"][ID_PROPERTY]]
+    if feature["properties"][LEVEL_PROPERTY] == "park" and measure == "per_10k":
+        measure = "received"
+    value = format_value(row[measure], measure) if row["in_filter"] else DASH
+    text = f"{feature['properties']['name']}: {translate(f'map.measure.{measure}', lang)} {value}"
+    # GeoJsonTooltip writes properties as HTML: names come from imported files.
+    # Only what the browser needs is sent: the click reads the level and the id.
+    properties = {LEVEL_PROPERTY: feature["properties"][LEVEL_PROPERTY],
+                  ID_PROPERTY: feature["properties"][ID_PROPERTY], "tooltip": html.escape(text)}
+    return {**feature, "properties": properties}
+
+
+def selection_layer(collection: dict, area_id: int | None) -> folium.FeatureGroup | None:
+    """A thick outline around the selected area, added without re-mounting the map.
+
+    Passed to ``st_folium(feature_group_to_add=...)``: streamlit-folium swaps
+    it in the running map, so a click does not reload the map or lose its zoom.
+    """
+    if area_id is None:
+        return None
+    features = [f for f in collection["features"] if f["properties"][ID_PROPERTY] == area_id]
+    if not features:
+        return None
+    group = folium.FeatureGroup(name="selection", control=False)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda feature: {"fill": False, "color": "#000000", "weight": 5, "opacity": 0.9,
+                                        "dashArray": "2 8" if feature["properties"][LEVEL_PROPERTY] == "park" else None},
+        interactive=False,
+    ).add_to(group)
+    return group
+
+
+def clicked_area(returned: dict | None) -> tuple[str, int] | None:
+    """(level, id) of the area a click selected, from st_folium's return value; None otherwise.
+
+    streamlit-folium 0.27 sets ``last_active_drawing`` to the clicked layer's
+    ``toGeoJSON()``: for a feature of our GeoJson layers, a Feature whose
+    properties carry the level and the area id (a click on a reception point
+    gives a Point without them, and selects nothing).
+    """
+    if not returned:
+        return None
+    feature = returned.get("last_active_drawing") or {}
+    props = feature.get("properties") or {}
+    level, area_id = props.get(LEVEL_PROPERTY), props.get(ID_PROPERTY)
+    if level not in ("township", "park") or not isinstance(area_id, (int, float)):
+        return None
+    return level, int(area_id)
