@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 # Longest first; the value is the kind the suffix names (None: any kind of park).
 TOWNSHIP_SUFFIXES = (("街道办事处", "subdistrict"), ("办事处", "subdistrict"), ("街道", "subdistrict"),
@@ -82,6 +82,11 @@ class PlaceMatcher:
         norm = normalise_place(value)
         if not norm or not self._display:
             return []
-        names = list(self._display.values())
-        found = process.extract(norm, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
-        return [name for name, _, _ in found]
+        query, _ = self._split(norm)
+        scores: dict[str, float] = {}
+        # Compare whole names and suffix-free stems: 松山镇 → 松山街道 scores low whole, high on the stem.
+        for name in self._display.values():
+            stem, _ = self._split(normalise_place(name))
+            scores[name] = max(fuzz.ratio(norm, normalise_place(name)), fuzz.ratio(query, stem))
+        ranked = sorted((s, n) for n, s in scores.items() if s >= 60)
+        return [n for _, n in sorted(ranked, key=lambda t: (-t[0], t[1]))[:limit]]

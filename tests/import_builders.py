@@ -1,0 +1,128 @@
+"""Files the import tests build themselves: case exports (.xlsx, .xls, .csv) and boundary layers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Polygon, box
+from sqlalchemy import insert
+
+from data.models import Park, Township
+
+HEADER = [
+    "信访件编号", "登记日期", "信访形式", "是否初信初访", "是否重复信访", "信访人", "身份证号码", "联系电话",
+    "问题属地", "所属园区", "问题类别", "人数", "受理日期", "首次见面日期", "反馈日期", "办结日期", "是否延期",
+    "化解情况", "信访部门满意度", "责任单位满意度", "责任单位", "包案领导", "内容摘要",
+]
+# GB 11643 check characters worked out by hand: 11010519491231002X is the standard's example.
+VALID_ID = "11010519491231002X"
+BAD_ID = "110105194912310021"
+
+
+def case(number: str, received: object = "2024-03-05", **fields) -> dict:
+    """One export row as header → cell; unspecified cells are empty."""
+    row = {"信访件编号": number, "登记日期": received, "信访形式": "来信", "问题属地": "城关镇"}
+    row.update(fields)
+    return row
+
+
+def grid(cases: list[dict], header: list[str] = HEADER) -> list[list[object]]:
+    return [list(header)] + [[c.get(h, "") for h in header] for c in cases]
+
+
+def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None, blank_rows: int = 0) -> Path:
+    """Dates and datetimes become date cells, numbers number cells, the rest strings; a title line on top."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("导出")
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    r0 = 0
+    if title:
+        sheet.merge_range(0, 0, 0, 5, title)
+        r0 = 1 + blank_rows
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if isinstance(value, (date, datetime)):
+                value = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+                sheet.write_datetime(r0 + i, j, value, date_format)
+            elif isinstance(value, bool):
+                sheet.write_boolean(r0 + i, j, value)
+            elif isinstance(value, (int, float)):
+                sheet.write_number(r0 + i, j, value)
+            elif value not in ("", None):
+                sheet.write_string(r0 + i, j, str(value))
+    book.close()
+    return path
+
+
+def write_xls(path: Path, rows: list[list[object]], title: str | None = None) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("导出")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    r0 = 1 if title else 0
+    if title:
+        sheet.write(0, 0, title)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write(r0 + i, j, value, date_style)
+            elif value not in ("", None):
+                sheet.write(r0 + i, j, value)
+    book.save(str(path))
+    return path
+
+
+def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8", title: str | None = None) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if title:
+        writer.writerow([title])
+    for row in rows:
+        writer.writerow(["" if v is None else str(v) for v in row])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+TOWNSHIPS = ("城关镇", "松山街道", "松港街道", "溪南乡")
+
+
+def add_places(engine, townships=TOWNSHIPS, parks=("松城工业园区",)) -> dict[str, int]:
+    """Townships and parks without boundaries, ids by name."""
+    ids = {}
+    with engine.begin() as conn:
+        for name in townships:
+            ids[name] = conn.execute(insert(Township).values(name=name, kind="town")).inserted_primary_key[0]
+        for name in parks:
+            ids[name] = conn.execute(insert(Park).values(name=name)).inserted_primary_key[0]
+    return ids
+
+
+# Boundaries: four townships in a 2 × 2 grid near 119.5°E 26.5°N (a clean coverage), and a bow-tie.
+def township_layer(with_bowtie: bool = False) -> gpd.GeoDataFrame:
+    cells = [box(119.50, 26.50, 119.60, 26.60), box(119.60, 26.50, 119.70, 26.60),
+             box(119.50, 26.60, 119.60, 26.70), box(119.60, 26.60, 119.70, 26.70)]
+    names = ["城关镇", "松山街道", "松港街道", "溪南乡"]
+    codes = ["350981100", "350981001", "350981002", "350981200"]
+    if with_bowtie:
+        cells[3] = Polygon([(119.60, 26.60), (119.70, 26.70), (119.70, 26.60), (119.60, 26.70)])
+    return gpd.GeoDataFrame({"XZQDM": codes, "XZQMC": names}, geometry=cells, crs=4490)
+
+
+def park_layer() -> gpd.GeoDataFrame:
+    # 80 % inside 城关镇 (119.50–119.60), 20 % in 松山街道.
+    return gpd.GeoDataFrame({"园区名称": ["松城工业园区"]}, geometry=[box(119.56, 26.52, 119.61, 26.55)], crs=4490)
+
+
+def zip_shapefile(shp: Path, target: Path, folder: str = "") -> Path:
+    with zipfile.ZipFile(target, "w") as zf:
+        for sidecar in shp.parent.glob(shp.stem + ".*"):
+            zf.write(sidecar, f"{folder}{sidecar.name}")
+    return target
