@@ -1,0 +1,49 @@
+"""``serve``: migrates, hints at ``demo`` on an empty database, runs streamlit from the repository root."""
+
+import pytest
+
+from dashboard import cli
+from dashboard.commands import serve
+from data.db import PROJECT_ROOT
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    recorded = []
+
+    def fake_call(command, cwd, env):
+        recorded.append({"command": command, "cwd": cwd, "env": env})
+        return 0
+
+    monkeypatch.setattr(serve.subprocess, "call", fake_call)
+    return recorded
+
+
+def test_serve_on_an_empty_database(tmp_path, calls, capsys):
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    assert cli.main(["serve", "--db", url, "--port", "8600", "--host", "0.0.0.0"]) == 0
+    err = capsys.readouterr().err
+    assert "python -m dashboard demo" in err
+    (call,) = calls
+    assert call["cwd"] == PROJECT_ROOT  # so .streamlit/config.toml applies
+    assert call["env"]["DASHBOARD_DB_URL"] == url
+    command = call["command"]
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("dashboard/app.py")
+    assert {"--server.headless=true", "--server.address=0.0.0.0", "--server.port=8600"} <= set(command)
+    assert (tmp_path / "new.sqlite").exists()  # migrated before serving
+
+
+def test_serve_defaults(tmp_path, calls, capsys):
+    import overview_county
+
+    url = f"sqlite:///{tmp_path / 'county.sqlite'}"
+    overview_county.build(url)
+    assert cli.main(["serve", "--db", url]) == 0
+    assert "demo" not in capsys.readouterr().err
+    assert {"--server.address=127.0.0.1", "--server.port=8501"} <= set(calls[0]["command"])
+
+
+def test_a_bad_port_is_one_line(calls, capsys):
+    assert cli.main(["serve", "--port", "70000"]) == 2
+    assert capsys.readouterr().err.strip().count("\n") == 0
+    assert calls == []
