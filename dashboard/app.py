@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data_access, filters_ui, theme
+from dashboard import access, data_access, filters_ui, gate, theme
 from dashboard.i18n import t
 from data.db import DatabaseUnavailable
 
@@ -23,22 +23,42 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 # Adding a page is one line here (and its title in dashboard/i18n.py).
 PAGES = (
     ("overview.py", "page.overview", ":material/dashboard:", True),
+    ("audit.py", "page.audit", ":material/policy:", False),
 )
+# Pages only some roles are shown (file -> action in dashboard/access.py); the page checks again.
+PAGE_PERMISSIONS = {"audit.py": "view_audit"}
+# The only page a visitor who has not logged in is served (issue 5).
+LOGIN_PAGE = ("login.py", "page.login", ":material/login:")
 
 log = logging.getLogger("dashboard.app")
 
 
-def _navigation(projection: bool):
+def _navigation(projection: bool, role: str):
     pages = [
         st.Page(PAGES_DIR / file, title=t(title_key), icon=icon, default=default)
         for file, title_key, icon, default in PAGES
+        if file not in PAGE_PERMISSIONS or access.can(role, PAGE_PERMISSIONS[file])
     ]
     # Projection mode: no sidebar at all, so no navigation in it either.
     return st.navigation(pages, position="hidden" if projection else "sidebar")
 
 
+def _login_navigation():
+    file, title_key, icon = LOGIN_PAGE
+    return st.navigation([st.Page(PAGES_DIR / file, title=t(title_key), icon=icon, default=True)], position="hidden")
+
+
 def main() -> None:
     filters_ui.init_state()
+    database_down = False
+    try:
+        # The log-in gate runs before any page is registered: without a user the
+        # navigation holds the log-in page alone, whatever URL was asked for.
+        user = gate.current_user()
+    except DatabaseUnavailable:
+        user, database_down = None, True
+    if user is not None and user.role == "projection":
+        st.session_state[filters_ui.PROJECTION_KEY] = True  # the wall screen is always in projection mode
     projection = filters_ui.projection_mode()
     st.set_page_config(
         page_title=t("app.title"),
@@ -51,11 +71,23 @@ def main() -> None:
         menu_items={"Get help": None, "Report a bug": None, "About": None},
     )
     theme.apply(projection)
-    page = _navigation(projection)
-    filters_ui.render_display_controls()
+    if user is None:
+        login = _login_navigation()
+        try:
+            if database_down:
+                raise DatabaseUnavailable("the session could not be checked")
+            data_access.data_state()  # a database that is down is said at once, not after the password
+            login.run()
+        except DatabaseUnavailable as exc:
+            log.warning("database unavailable: %s", exc)
+            st.error(t("error.db_unavailable"), icon=":material/cloud_off:")
+        return
+    page = _navigation(projection, user.role)
+    if user.role != "projection":
+        filters_ui.render_display_controls()
     try:
         state = data_access.data_state()
-        filters_ui.build_and_render_filters()
+        filters_ui.build_and_render_filters(access.scope_for(user))
         if state.is_demo:
             st.warning(t("app.demo_banner"), icon=":material/science:")
         page.run()
@@ -65,6 +97,7 @@ def main() -> None:
     except Exception:
         log.exception("page %r failed", page.title)
         st.error(t("error.unexpected"), icon=":material/error:")
+    gate.render_account(user, projection)
     filters_ui.write_url()
 
 

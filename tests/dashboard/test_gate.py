@@ -1,0 +1,302 @@
+"""The log-in gate of the entry script, in Streamlit's AppTest.
+
+Nothing but the log-in form for a visitor who has not logged in; lock-out,
+expiry and log-out as the user sees them; the role's scope reaching the
+figures; the demo's automatic log-in only where it is allowed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from auth_helpers import ensure_user, sign_in
+from scoped_county import PARK_NAMES, RECEIVED_MARCH, T1, TOWNSHIP_NAMES, build_scoped_county
+from sqlalchemy import func, select, update
+from streamlit.testing.v1 import AppTest
+
+from dashboard import audit, auth, gate
+from dashboard.settings import load_settings
+from data.db import bump_data_version, make_engine, migrate
+from data.models import AuthSession, User
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "dashboard" / "app.py")  # AppTest wants an absolute path
+PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PASSWORD = "Correct-Horse-7"
+
+
+def _build(path: Path, *, demo: bool) -> str:
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        build_scoped_county(engine)
+        with engine.begin() as conn:
+            bump_data_version(conn, demo=demo)
+        auth.create_user(engine, "office1", PASSWORD, "office", actor="test")
+        auth.create_user(engine, "officer1", PASSWORD, "township", T1, actor="test")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def county_url(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("gate") / "county.sqlite", demo=False)
+
+
+@pytest.fixture
+def db_url(county_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", county_url)
+    monkeypatch.delenv(gate.DEMO_LOGIN_ENV, raising=False)
+    return county_url
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def new_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def run_ok(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success"):
+        parts += [str(el.value) for el in getattr(at, kind)]
+    parts += [str(el.label) for el in at.text_input]
+    return "\n".join(parts)
+
+
+def is_login_form(at: AppTest) -> bool:
+    return [ti.label for ti in at.text_input] == ["用户名", "密码"]
+
+
+def submit_login(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return run_ok(at)
+
+
+# --- nothing but the log-in form ----------------------------------------------------
+
+
+def test_unauthenticated_visitor_sees_only_the_log_in_form(db_url):
+    at = run_ok(new_app())
+    assert is_login_form(at)
+    assert len(at.metric) == 0
+    assert len(at.multiselect) == 0 and len(at.selectbox) == 0  # no filters, so no names either
+    assert len(at.sidebar.children) == 0 or not at.sidebar.button
+    text = all_text(at)
+    for name in (*TOWNSHIP_NAMES.values(), *PARK_NAMES.values(), "劳动社保", "张三"):
+        assert name not in text
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_url_serves_only_the_log_in_form(db_url, page):
+    at = new_app()
+    at.switch_page(str(ROOT / "pages" / page))
+    run_ok(at)
+    assert is_login_form(at)
+    assert len(at.metric) == 0 and len(at.dataframe) == 0 and len(at.table) == 0
+
+
+def test_a_bookmarked_filter_url_serves_only_the_log_in_form(db_url):
+    at = run_ok(new_app(month="2026-03", township=str(T1), projection="1"))
+    assert is_login_form(at) and len(at.metric) == 0
+
+
+def test_made_up_token_serves_only_the_log_in_form(db_url):
+    at = new_app()
+    at.session_state[gate.TOKEN_KEY] = "forged-token"
+    run_ok(at)
+    assert is_login_form(at)
+
+
+# --- log-in, lock-out, log-out, expiry ------------------------------------------------
+
+
+def test_log_in_then_the_overview(db_url, engine):
+    at = submit_login(run_ok(new_app()), "office1", PASSWORD)
+    assert not is_login_form(at)
+    assert at.metric[0].value == str(RECEIVED_MARCH["full"])
+    assert audit.search(engine, username="office1", action="login")["outcome"].to_list()[0] == "success"
+    # The token is in the session state, never in the URL.
+    token = at.session_state[gate.TOKEN_KEY]
+    assert all(token not in str(v) for v in at.query_params.values())
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(db_url):
+    at = submit_login(run_ok(new_app()), "office1", "Wrong-Horse-7")
+    assert is_login_form(at)
+    assert [e.value for e in at.error] == ["用户名或密码不正确，或账号已停用。"]
+    at = submit_login(run_ok(new_app()), "nobody", "Wrong-Horse-7")
+    assert [e.value for e in at.error] == ["用户名或密码不正确，或账号已停用。"]
+
+
+def test_lock_out_shows_on_the_form_and_refuses_the_right_password(db_url, engine):
+    ensure_user(engine, "leader", username="locked1")
+    at = run_ok(new_app())
+    for _ in range(5):
+        at = submit_login(at, "locked1", "Wrong-Horse-7")
+    assert "锁定" in at.error[0].value
+    # A new browser session (a reload) is locked too, even with the right password
+    # (set here directly: reset-password would lift the lock).
+    with engine.begin() as conn:
+        conn.execute(
+            update(User).where(User.username == "locked1").values(password_hash=auth.hash_password(PASSWORD))
+        )
+    at = submit_login(run_ok(new_app()), "locked1", PASSWORD)
+    assert is_login_form(at) and "锁定" in at.error[0].value
+
+
+def test_log_out_ends_the_session_on_the_server(db_url, engine):
+    at = new_app()
+    sign_in(at, db_url, username="office1")
+    run_ok(at)
+    token = at.session_state[gate.TOKEN_KEY]
+    at.sidebar.button(key="w.auth.logout").click()
+    run_ok(at)
+    assert is_login_form(at)
+    assert [i.value for i in at.info] == ["已退出登录。"]
+    with engine.connect() as conn:
+        left = conn.execute(
+            select(func.count()).select_from(AuthSession).where(AuthSession.token_hash == auth._token_hash(token))
+        ).scalar_one()
+    assert left == 0
+    assert audit.search(engine, username="office1", action="logout").height >= 1
+    # Using the old token again does not get back in.
+    again = new_app()
+    again.session_state[gate.TOKEN_KEY] = token
+    assert is_login_form(run_ok(again))
+
+
+def test_idle_session_is_ended_and_says_so(db_url, engine):
+    user = auth.get_user(engine, "office1")
+    token = auth.start_session(engine, user, audit.utcnow() - timedelta(minutes=31))
+    at = new_app()
+    at.session_state[gate.TOKEN_KEY] = token
+    run_ok(at)
+    assert is_login_form(at)
+    assert [i.value for i in at.info] == ["长时间未操作，已自动退出，请重新登录。"]
+
+
+def test_session_older_than_eight_hours_is_ended(db_url, engine):
+    user = auth.get_user(engine, "office1")
+    token = auth.start_session(engine, user, audit.utcnow() - timedelta(hours=8, minutes=1))
+    with engine.begin() as conn:  # active a minute ago: only the absolute limit applies
+        conn.execute(update(AuthSession).values(last_seen_at=audit.utcnow() - timedelta(minutes=1)))
+    at = new_app()
+    at.session_state[gate.TOKEN_KEY] = token
+    assert is_login_form(run_ok(at))
+
+
+# --- roles ---------------------------------------------------------------------------
+
+
+def test_township_officer_sees_their_township_only(db_url):
+    at = new_app()
+    sign_in(at, db_url, username="officer1")
+    run_ok(at)
+    assert at.metric[0].value == str(RECEIVED_MARCH["township1"])
+    township_picker = at.sidebar.multiselect[0]
+    assert township_picker.options == [TOWNSHIP_NAMES[T1]]
+    park_picker = at.sidebar.multiselect[1]
+    assert park_picker.options == [PARK_NAMES[1]]
+
+
+def test_township_officer_asking_for_another_township_by_url_gets_nothing(db_url):
+    at = new_app(township="2")
+    sign_in(at, db_url, username="officer1")
+    run_ok(at)
+    # The other township is not a choice, so the bookmark's filter is dropped: their own figures only.
+    assert at.metric[0].value == str(RECEIVED_MARCH["township1"])
+
+
+def test_projection_role_is_always_in_projection_mode(db_url):
+    at = new_app(projection="0")
+    sign_in(at, db_url, role="projection")
+    run_ok(at)
+    assert at.session_state["ui.projection"] is True
+    assert len(at.sidebar.multiselect) == 0
+    assert at.metric[0].value == str(RECEIVED_MARCH["no_accusations"])
+    assert at.button(key="w.auth.logout")  # the way out of the wall screen
+
+
+def test_audit_page_for_the_office_only(db_url):
+    office = new_app()
+    sign_in(office, db_url, username="office1")
+    office.switch_page(str(ROOT / "pages" / "audit.py"))
+    run_ok(office)
+    assert office.title[0].value == "审计日志"
+    township = new_app()
+    sign_in(township, db_url, username="officer1")
+    township.switch_page(str(ROOT / "pages" / "audit.py"))
+    run_ok(township)
+    assert all(t.value != "审计日志" for t in township.title)
+    assert len(township.dataframe) == 0
+
+
+# --- the demo's automatic log-in ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("gate-demo") / "demo.sqlite", demo=True)
+
+
+def test_demo_login_on_a_demo_database(demo_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_url)
+    monkeypatch.setenv(gate.DEMO_LOGIN_ENV, "1")
+    at = run_ok(new_app())
+    assert not is_login_form(at)
+    assert at.metric[0].value == str(RECEIVED_MARCH["full"])
+    assert "demo-office" in all_text(at)
+
+
+def test_demo_login_as_a_township_officer(demo_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_url)
+    monkeypatch.setenv(gate.DEMO_LOGIN_ENV, "township")
+    at = run_ok(new_app())
+    assert at.metric[0].value == str(RECEIVED_MARCH["township1"])
+
+
+def test_demo_login_is_refused_on_a_real_database(db_url, monkeypatch):
+    monkeypatch.setenv(gate.DEMO_LOGIN_ENV, "1")
+    assert is_login_form(run_ok(new_app()))
+
+
+def test_demo_login_is_refused_in_production(demo_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_url)
+    monkeypatch.setenv(gate.DEMO_LOGIN_ENV, "1")
+    monkeypatch.setenv("DASHBOARD_PRODUCTION", "true")
+    monkeypatch.setenv("DASHBOARD_SECRET", "x" * 40)
+    load_settings.cache_clear()
+    try:
+        assert is_login_form(run_ok(new_app()))
+    finally:
+        monkeypatch.undo()
+        load_settings.cache_clear()
+
+
+def test_unreachable_database_says_so_instead_of_the_form(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.delenv(gate.DEMO_LOGIN_ENV, raising=False)
+    at = run_ok(new_app())
+    assert [e.value for e in at.error] == ["无法连接数据库，请稍后重试或联系管理员。"]
+    assert len(at.text_input) == 0 and len(at.metric) == 0
