@@ -265,6 +265,12 @@ def _names(frame, label: Callable[[dict], str]) -> dict:
     return {row["id"]: label(row) for row in frame.iter_rows(named=True)}
 
 
+def _in_scope(frame: pl.DataFrame, township_column: str, scope: Scope) -> pl.DataFrame:
+    if scope.township_id is None:
+        return frame
+    return frame.filter(pl.col(township_column) == scope.township_id)
+
+
 def build_and_render_filters(scope: Scope = FULL_SCOPE, today: date | None = None) -> CaseFilter | None:
     """Draw the filters (unless in projection mode), store and return this run's CaseFilter.
 
@@ -278,8 +284,9 @@ def build_and_render_filters(scope: Scope = FULL_SCOPE, today: date | None = Non
     options = month_options(period)
     default = default_month(period, today or date.today())
     reference = {
-        "flt.township": _names(data_access.townships(), lambda r: r["name"]),
-        "flt.park": _names(data_access.parks(), lambda r: r["name"]),
+        # A township officer picks from their own township only (the query layer enforces it anyway).
+        "flt.township": _names(_in_scope(data_access.townships(), "id", scope), lambda r: r["name"]),
+        "flt.park": _names(_in_scope(data_access.parks(), "township_id", scope), lambda r: r["name"]),
         "flt.category": _names(
             # Complaints about officials are not even a choice for someone who may not see them.
             data_access.categories().filter(pl.lit(scope.see_accusations) | ~pl.col("is_accusation")),
