@@ -9,6 +9,7 @@ from dashboard.cli import CommandError, add_db_argument
 from dashboard.formatting import format_rate
 from data.db import make_engine, migrate
 from queries.filters import CaseFilter
+from queries.metrics import RATE_PARTS
 from queries.report import month_report
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -52,7 +53,7 @@ def render_table(report: dict) -> str:
         if isinstance(value, dict):
             lines.append(f"{key}:")
             lines.extend(f"  {name}: {count}" for name, count in value.items())
-        elif key.endswith("_rate") or key.endswith("_share") or key == "on_time_rate_3_7_21":
+        elif key in RATE_PARTS:
             lines.append(f"{key}: {format_rate(value)}")
         else:
             lines.append(f"{key}: {value}")

@@ -27,6 +27,7 @@ def test_report_table_shows_percentages_and_dash(sqlite_engine, capsys):
     out = capsys.readouterr().out
     assert "resolution_rate: 50.0%" in out
     assert "on_time_rate_3_7_21: 33.3%" in out
+    assert "satisfaction_rate_office: 66.7%" in out
 
 
 @pytest.mark.parametrize("month", ["2026-13", "March", "2026-3-1", ""])
