@@ -26,7 +26,7 @@ from scoped_county import (
 import queries
 from dashboard import access
 from dashboard.auth import UserInfo
-from queries import metrics, report
+from queries import areas, hotspots, metrics, report
 from queries.filters import CaseFilter, Scope
 
 SCOPES = {
@@ -144,6 +144,14 @@ SCOPE_TESTED = {
     "queries.metrics.area_figures",
     "queries.metrics.open_case_list",
     "queries.report.month_report",
+    "queries.areas.areas_in_scope",
+    "queries.areas.area_measures",
+    "queries.areas.area_trend",
+    "queries.areas.area_categories",
+    "queries.areas.area_open_cases",
+    "queries.hotspots.monthly_counts",
+    "queries.hotspots.hot_spots",
+    "queries.hotspots.flagged",
 }
 
 
@@ -273,6 +281,82 @@ def test_month_report(county, scope_name):
     assert result["by_category"] == BREAKDOWNS["category"][scope_name]
     assert result["by_park"] == BREAKDOWNS["park"][scope_name]
     assert result["overdue_open"] == len(OVERDUE_AT_MARCH_END[scope_name])
+
+
+# --- the map's queries (queries/areas.py, queries/hotspots.py) ---------------------------
+
+AREA_RECEIVED = {  # (level, scope) -> {area id: received in March}, from the fixture's table
+    ("township", "full"): {1: 4, 2: 4},
+    ("township", "township1"): {1: 2},
+    ("township", "township2"): {2: 3},
+    ("township", "no_accusations"): {1: 2, 2: 3},
+    ("park", "full"): {1: 1, 2: 1},
+    ("park", "township1"): {1: 1},
+    ("park", "township2"): {2: 1},
+    ("park", "no_accusations"): {1: 1, 2: 1},
+}
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+@pytest.mark.parametrize("level", ["township", "park"])
+def test_areas_in_scope(county, level, scope_name):
+    frame = areas.areas_in_scope(county, flt(scope_name), level)
+    expected_ids = {"township1": [1], "township2": [2]}.get(scope_name, [1, 2])
+    assert sorted(frame["id"].to_list()) == expected_ids
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+@pytest.mark.parametrize("level", ["township", "park"])
+def test_area_measures(county, level, scope_name):
+    frame = areas.area_measures(county, flt(scope_name), level)
+    assert dict(zip(frame["id"].to_list(), frame["received"].to_list(), strict=True)) == AREA_RECEIVED[
+        (level, scope_name)
+    ]
+
+
+@pytest.mark.parametrize("scope_name", ["township1", "no_accusations", "full"])
+def test_area_click_panel_queries(county, scope_name):
+    f = flt(scope_name)
+    own = areas.area_trend(county, f, "township", T1)
+    october = {"township1": 1, "no_accusations": 1, "full": 2}[scope_name]
+    assert own["received"].sum() == AREA_RECEIVED[("township", scope_name)][T1] + october
+    categories = areas.area_categories(county, f, "township", T1)
+    assert dict(zip(categories["label"].to_list(), categories["received"].to_list(), strict=True)) == (
+        {"劳动社保": 2} if scope_name != "full" else {"劳动社保": 3, "纪检监察": 1}
+    )
+    overdue = areas.area_open_cases(county, f, "township", T1, "overdue")
+    assert overdue["case_number"].to_list() == (["T1-OLD"] if scope_name != "full" else ["T1-OLD", "T1-OLD-ACC"])
+
+
+def test_area_click_panel_of_another_township_is_empty_for_a_township_officer(county):
+    f = flt("township1")
+    assert areas.area_trend(county, f, "township", T2)["received"].sum() == 0
+    assert areas.area_categories(county, f, "township", T2).height == 0
+    for which in ("overdue", "backlog"):
+        assert areas.area_open_cases(county, f, "township", T2, which).height == 0
+    assert areas.area_open_cases(county, f, "park", 2, "overdue").height == 0
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_hotspot_monthly_counts(county, scope_name):
+    frame = hotspots.monthly_counts(county, flt(scope_name), "township")
+    march = {r["id"]: r["received"] for r in frame.filter(frame["bucket"] == 0).iter_rows(named=True)}
+    assert march == AREA_RECEIVED[("township", scope_name)]
+    # October 2025 is the fifth month before March 2026.
+    october = {r["id"]: r["received"] for r in frame.filter(frame["bucket"] == 5).iter_rows(named=True)}
+    assert october == {"full": {1: 2, 2: 1}, "township1": {1: 1}, "township2": {2: 1},
+                       "no_accusations": {1: 1, 2: 1}}[scope_name]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_hot_spots_and_flagged(county, scope_name):
+    frame = hotspots.hot_spots(county, flt(scope_name), "township")
+    assert dict(zip(frame["id"].to_list(), frame["observed"].to_list(), strict=True)) == AREA_RECEIVED[
+        ("township", scope_name)
+    ]
+    assert set(hotspots.flagged(county, flt(scope_name), "township")["id"].to_list()) <= set(
+        AREA_RECEIVED[("township", scope_name)]
+    )
 
 
 # --- the scope wins over the filter ---------------------------------------------------
