@@ -49,6 +49,7 @@ def _login_navigation():
 
 
 def main() -> None:
+    gate.check_configuration()  # production without a proper secret: nothing is served
     filters_ui.init_state()
     database_down = False
     try:

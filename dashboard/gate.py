@@ -45,6 +45,16 @@ DEMO_USER_PREFIX = "demo-"
 log = logging.getLogger("dashboard.gate")
 
 
+def check_configuration() -> None:
+    """Serve nothing but one message when the settings are unsafe for production (no or default secret)."""
+    try:
+        auth.require_production_secret(load_settings())
+    except auth.InsecureConfiguration as exc:
+        log.error("refusing to serve: %s", exc)
+        st.error(t("error.insecure_configuration"), icon=":material/gpp_bad:")
+        st.stop()
+
+
 def client_addr() -> str:
     """The visitor's address, or "local" for loopback (Streamlit reports that as None)."""
     try:

@@ -316,6 +316,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "map.case.days_open": {"zh": "已历时（天）", "en": "Days open"},
     # --- log-in, accounts, personal data, audit (issue 5) -------------------
     "page.login": {"zh": "登录", "en": "Log in"},
+    "error.insecure_configuration": {
+        "zh": "系统配置不安全（生产环境缺少密钥或使用默认密钥），已拒绝启动。请管理员查看服务器日志。",
+        "en": "The configuration is unsafe (production without a secret, or with a default one): "
+        "the dashboard refuses to start. The administrator will find the reason in the server log.",
+    },
     "page.audit": {"zh": "审计日志", "en": "Audit log"},
     "login.heading": {"zh": "请登录", "en": "Please log in"},
     "login.username": {"zh": "用户名", "en": "User name"},

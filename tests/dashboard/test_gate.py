@@ -300,3 +300,21 @@ def test_unreachable_database_says_so_instead_of_the_form(monkeypatch):
     at = run_ok(new_app())
     assert [e.value for e in at.error] == ["无法连接数据库，请稍后重试或联系管理员。"]
     assert len(at.text_input) == 0 and len(at.metric) == 0
+
+
+@pytest.mark.parametrize("secret", ["", "changeme", "short-secret"])
+def test_production_without_a_proper_secret_serves_nothing(demo_url, monkeypatch, secret):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_url)
+    monkeypatch.setenv(gate.DEMO_LOGIN_ENV, "1")
+    monkeypatch.setenv("DASHBOARD_PRODUCTION", "true")
+    monkeypatch.setenv("DASHBOARD_SECRET", secret)
+    load_settings.cache_clear()
+    try:
+        at = run_ok(new_app())
+        assert [e.value for e in at.error] == [
+            "系统配置不安全（生产环境缺少密钥或使用默认密钥），已拒绝启动。请管理员查看服务器日志。"
+        ]
+        assert len(at.text_input) == 0 and len(at.metric) == 0
+    finally:
+        monkeypatch.undo()
+        load_settings.cache_clear()
