@@ -54,6 +54,15 @@ def _case_number_in_scope(conn: Connection, case_id: int, scope: Scope) -> str |
     return conn.execute(statement).scalar_one_or_none()
 
 
+def case_id_for_number(engine: Engine, case_number: str, scope: Scope = FULL_SCOPE) -> int | None:
+    """The id of the case with this number, if ``scope`` may see it (case lists show numbers, not ids)."""
+    with engine.connect() as conn:
+        case_id = conn.execute(select(Case.id).where(Case.case_number == case_number)).scalar_one_or_none()
+        if case_id is None or _case_number_in_scope(conn, case_id, scope) is None:
+            return None
+    return case_id
+
+
 def _read(conn: Connection, case_id: int):
     return conn.execute(
         select(Petitioner.name, Petitioner.id_number, Petitioner.phone, Petitioner.address).where(
