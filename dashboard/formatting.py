@@ -97,8 +97,20 @@ def format_month(d: date, lang: str | None = None) -> str:
 
 
 def format_month_short(d: date, lang: str | None = None) -> str:
-    """Axis label: "2026-05" in both languages (compact, sorts, no ambiguity)."""
+    """Compact label: "2026-05" in both languages (sorts, no ambiguity)."""
     return f"{d.year:04d}-{d.month:02d}"
+
+
+def format_month_tick(d: date, *, first: bool = False, lang: str | None = None) -> str:
+    """A chart's month tick: "5月" / "May", with the year under the first tick and under January.
+
+    Short enough for 13 ticks side by side on half a projected screen.
+    """
+    lang = lang or current_language()
+    label = f"{d.month}月" if lang == "zh" else calendar.month_abbr[d.month]
+    if first or d.month == 1:
+        label += f"<br>{d.year}" + ("年" if lang == "zh" else "")
+    return label
 
 
 def format_period(start: date, end: date, lang: str | None = None) -> str:

@@ -29,6 +29,8 @@ _BASE_CSS = """
 /* Tiles of one row share a height, so 环比/同比 lines line up. */
 [data-testid="stMetric"] { height: 100%; }
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+/* Less empty band above the first element (the header is only a thin toolbar here). */
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 </style>
 """
 
@@ -59,8 +61,9 @@ footer { display: none !important; }
 .stApp h1, .stApp h2, .stApp h3,
 [data-testid="stMarkdownContainer"] > p,
 [data-testid="stWidgetLabel"] p { color: #f4f7fb !important; }
-.stApp h1 { font-size: 2.8rem !important; }
+.stApp h1 { font-size: 2.4rem !important; padding-top: 0 !important; }
 .stApp h2, .stApp h3 { font-size: 2rem !important; }
+[data-testid="stMarkdown"] [data-testid="stMarkdownContainer"] > p { font-size: 1.3rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] > p {
   font-size: 1.35rem !important;
   color: #c9d6e8 !important;

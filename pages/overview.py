@@ -11,7 +11,7 @@ from dashboard.formatting import (
     change_direction,
     format_change,
     format_count,
-    format_month_short,
+    format_month_tick,
     format_period,
     format_rate,
 )
@@ -63,7 +63,7 @@ def kpi_tiles(flt) -> None:
 
 
 def trend_figure(trend, projection: bool) -> go.Figure:
-    months = [format_month_short(m) for m in trend["month"]]
+    months = [format_month_tick(m, first=(i == 0)) for i, m in enumerate(trend["month"])]
     rates = [None if r is None else r * 100 for r in trend["first_time_resolution_rate"]]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
@@ -82,14 +82,18 @@ def trend_figure(trend, projection: bool) -> go.Figure:
         ),
         secondary_y=True,
     )
-    fig.update_yaxes(title_text=t("overview.trend.received"), rangemode="tozero", secondary_y=False)
+    # Bars fill the lower three quarters and the rate (usually 80–100%) runs above them, not through them.
+    top = max([v for v in trend["received"].to_list() if v is not None] or [0])
+    fig.update_yaxes(
+        title_text=t("overview.trend.received"), range=[0, max(top, 1) * 1.35], secondary_y=False
+    )
     fig.update_yaxes(
         title_text=t("overview.trend.rate"), range=[0, 105], tick0=0, dtick=20, ticksuffix="%",
         showgrid=False, secondary_y=True,
     )
     fig.update_xaxes(type="category")
     fig.update_layout(
-        height=460 if projection else 380,
+        height=400 if projection else 380,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},  # room for the toolbar above the plot
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         bargap=0.25,
@@ -106,10 +110,13 @@ def top_areas_figure(top, projection: bool) -> go.Figure:
             textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", type="category")  # most petitions on top
-    fig.update_xaxes(title_text=t("overview.top.received"), rangemode="tozero")
+    # Most petitions on top; at least six slots, so that one or two parks do not become slabs.
+    fig.update_yaxes(type="category", range=[max(len(top), 6) - 0.5, -0.5])
+    # Counts are whole numbers: no 0.5 ticks when the largest is small.
+    small = max(top["received"].to_list()) <= 5
+    fig.update_xaxes(title_text=t("overview.top.received"), rangemode="tozero", tickformat=",d", dtick=1 if small else None)
     fig.update_layout(
-        height=max(220, 44 * len(top) + 80) if projection else max(180, 32 * len(top) + 70),
+        height=400 if projection else max(220, 32 * max(len(top), 6) + 70),
         margin={"l": 10, "r": 40, "t": 36, "b": 10},
         showlegend=False,
     )
@@ -146,16 +153,22 @@ def render() -> None:
     )
     kpi_tiles(flt)
 
-    st.subheader(t("overview.trend.title"))
-    st.plotly_chart(
-        trend_figure(data_access.monthly_trend(flt, 13), projection), theme=theme.plotly_theme(projection),
-        config=theme.plotly_config(projection), key="overview.trend",
-    )
-    left, right = st.columns(2)
-    with left:
+    trend = data_access.monthly_trend(flt, 13)
+    if projection:
+        # One screen on the wall (1920×1080): the trend and both top-10 lists side by side.
+        trend_col, township_col, park_col = st.columns([2, 1, 1])
+    else:
+        trend_col = st.container()
+        township_col, park_col = st.columns(2)
+    with trend_col:
+        st.subheader(t("overview.trend.title"))
+        st.plotly_chart(
+            trend_figure(trend, projection), theme=theme.plotly_theme(projection),
+            config=theme.plotly_config(projection), key="overview.trend",
+        )
+    with township_col:
         top_areas(flt, "township", "overview.top_townships.title", projection)
-    with right:
+    with park_col:
         top_areas(flt, "park", "overview.top_parks.title", projection)
-
 
 render()

@@ -83,3 +83,13 @@ def test_months_and_periods():
 
 def test_default_language_outside_streamlit_is_chinese():
     assert format_change(0.6, 0.5, kind="rate") == "+10.0 个百分点"
+
+
+def test_month_ticks():
+    from dashboard.formatting import format_month_tick
+
+    assert format_month_tick(date(2026, 5, 1), lang="zh") == "5月"
+    assert format_month_tick(date(2026, 5, 1), first=True, lang="zh") == "5月<br>2026年"
+    assert format_month_tick(date(2027, 1, 1), lang="zh") == "1月<br>2027年"
+    assert format_month_tick(date(2026, 5, 1), lang="en") == "May"
+    assert format_month_tick(date(2027, 1, 1), lang="en") == "Jan<br>2027"
