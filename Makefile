@@ -63,7 +63,9 @@ run: install vendor
 		echo "First run: building the demo database var/dashboard.sqlite"; \
 		$(PY) -m dashboard demo; \
 	fi
-	$(PY) -m dashboard serve $(SERVE_ARGS)
+	@# The demo logs in by itself (README, "Accounts and roles"); the app honours
+	@# this only on a demo database and never in production.
+	DASHBOARD_DEMO_LOGIN=$${DASHBOARD_DEMO_LOGIN:-1} $(PY) -m dashboard serve $(SERVE_ARGS)
 
 test: install-dev system-packages vendor
 	@scripts/test-postgres.sh $(MAKE) --no-print-directory test-steps
