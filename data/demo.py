@@ -855,6 +855,63 @@ def _restore(conn, remembered) -> int:
     return lost
 
 
+# The big tables: loading them is faster with their secondary indexes (and,
+# on PostgreSQL, their foreign keys) built once afterwards than maintained
+# row by row. Definitions are read from the database, so an index another
+# migration adds comes back exactly as it was.
+_BULK_TABLES = ("cases", "petitioners")
+
+
+def _drop_bulk_constraints(conn) -> list[str]:
+    """Drop the big tables' secondary indexes (and PostgreSQL foreign keys); returns the DDL that restores them."""
+    restore: list[str] = []
+    if conn.dialect.name == "postgresql":
+        tables = {"tables": list(_BULK_TABLES)}
+        fks = conn.execute(
+            text(
+                "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+                " JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+                " WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = ANY(:tables)"
+                " ORDER BY t.relname, c.conname"
+            ),
+            tables,
+        ).all()
+        indexes = conn.execute(
+            text(
+                "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i"
+                " WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables)"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+                " ORDER BY i.tablename, i.indexname"
+            ),
+            tables,
+        ).all()
+        for name, _table, definition in indexes:
+            conn.execute(text(f'DROP INDEX "{name}"'))
+            restore.append(definition)
+        # Re-adding a foreign key validates every row in one join, instead of
+        # one trigger call per row during COPY.
+        for name, table, definition in fks:
+            conn.execute(text(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"'))
+            restore.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    else:
+        marks = ", ".join(f"'{t}'" for t in _BULK_TABLES)
+        indexes = conn.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"  # noqa: S608
+                f" AND tbl_name IN ({marks}) ORDER BY name"
+            )
+        ).all()
+        for name, definition in indexes:
+            conn.execute(text(f'DROP INDEX "{name}"'))
+            restore.append(definition)
+    return restore
+
+
+def _restore_bulk_constraints(conn, statements: list[str]) -> None:
+    for statement in statements:
+        conn.execute(text(statement))
+
+
 def _reset_sequences(conn) -> None:
     """Explicit ids leave PostgreSQL's serial counters behind: move them past the new rows."""
     if conn.dialect.name != "postgresql":
@@ -958,25 +1015,47 @@ def build_demo(
     dispatch = _dispatch_items(rng, cal, intake, details)
     report("generating", 1.0)
 
-    with engine.begin() as conn:
-        report("clearing", 0.0)
-        remembered = _wipe(conn)
-        writer = _Writer(conn)
-        _write_reference(conn, geo, place, sessions, cal, dispatch)
-        lost = _restore(conn, remembered)
-        if lost:
-            report(f"{lost} user binding(s) pointed at a place the demo no longer has and were cleared", 1.0)
-        for start in range(0, n_cases, BATCH_ROWS):
-            stop = min(start + BATCH_ROWS, n_cases)
-            report("writing cases", start / max(n_cases, 1))
-            s = slice(start, stop)
-            writer.rows("cases", _CASE_COLUMNS, _case_rows(s, cal, intake, details, pool, summary_idx, year, serial,
-                                                           width))
-            writer.rows("petitioners", _PETITIONER_COLUMNS,
-                        _petitioner_rows(np.random.default_rng([seed, 0x9E7, start]), s, geo, villages, intake))
-        report("writing cases", 1.0)
-        _reset_sequences(conn)
-        bump_data_version(conn, demo=True)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Row-by-row foreign-key checks (and, on a rebuild, deleting a
+            # million rows one at a time) cost more than the whole load. The
+            # pragma only takes effect outside a transaction; every key is
+            # checked at once before commit instead (foreign_key_check below).
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                report("clearing", 0.0)
+                remembered = _wipe(conn)
+                deferred = _drop_bulk_constraints(conn)
+                writer = _Writer(conn)
+                _write_reference(conn, geo, place, sessions, cal, dispatch)
+                lost = _restore(conn, remembered)
+                if lost:
+                    report(f"{lost} user binding(s) pointed at a place the demo no longer has and were cleared", 1.0)
+                for start in range(0, n_cases, BATCH_ROWS):
+                    stop = min(start + BATCH_ROWS, n_cases)
+                    report("writing cases", start / max(n_cases, 1))
+                    s = slice(start, stop)
+                    writer.rows("cases", _CASE_COLUMNS,
+                                _case_rows(s, cal, intake, details, pool, summary_idx, year, serial, width))
+                    writer.rows("petitioners", _PETITIONER_COLUMNS,
+                                _petitioner_rows(np.random.default_rng([seed, 0x9E7, start]), s, geo, villages, intake))
+                report("writing cases", 1.0)
+                report("indexing", 0.0)
+                _restore_bulk_constraints(conn, deferred)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"demo data breaks a foreign key: {tuple(broken)}")
+                report("indexing", 1.0)
+                _reset_sequences(conn)
+                bump_data_version(conn, demo=True)
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
     report("analysing", 0.0)
     # Fresh statistics so the planner uses the indexes on a table that grew from nothing.
     with engine.begin() as conn:

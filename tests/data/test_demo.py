@@ -12,7 +12,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from data import models
 from data.db import data_version, is_demo, make_engine, migrate
@@ -314,3 +315,25 @@ def test_migrates_an_empty_database_first(tmp_path):
         migrate(engine)  # still at head: nothing to do
     finally:
         engine.dispose()
+
+
+def test_schema_and_key_checks_intact_after_bulk_load(engine):
+    # The load drops the big tables' secondary indexes (and PostgreSQL foreign
+    # keys) and rebuilds them; the schema must come back exactly.
+    def schema():
+        inspector = inspect(engine)
+        return {
+            table: (
+                sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
+                sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),
+            )
+            for table in ("cases", "petitioners")
+        }
+
+    before = schema()
+    build_demo(engine, cases=300, seed=1, today=TODAY)
+    assert schema() == before
+    assert len(before["cases"][1]) == 7
+    # Foreign keys are enforced again (SQLite's pragma is back on).
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO petitioners (case_id, name) VALUES (999999, 'x')"))
