@@ -28,13 +28,11 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def resolve_url(url: str | None = None) -> str:
-    """The database URL: the argument, else ``DASHBOARD_DB_URL``, else the default SQLite file."""
-    if url:
-        return url
-    env_url = os.environ.get("DASHBOARD_DB_URL")
-    if env_url:
-        return env_url
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """The database URL: the argument, else ``DASHBOARD_DB_URL``, else ``db_url`` in
+    dashboard.toml, else the default SQLite file."""
+    from dashboard.settings import load_settings  # settings import nothing of ours: no cycle
+
+    return url or os.environ.get("DASHBOARD_DB_URL") or load_settings().db_url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def _normalise(url: str) -> str:
