@@ -23,6 +23,7 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 # Adding a page is one line here (and its title in dashboard/i18n.py).
 PAGES = (
     ("overview.py", "page.overview", ":material/dashboard:", True),
+    ("map.py", "page.map", ":material/map:", False),
     ("audit.py", "page.audit", ":material/policy:", False),
 )
 # Pages only some roles are shown (file -> action in dashboard/access.py); the page checks again.

@@ -24,7 +24,8 @@ from sqlalchemy.exc import DBAPIError
 from dashboard.settings import DeadlineRules, load_settings
 from data import db
 from data.db import DatabaseUnavailable
-from queries import metrics, reference, report
+from geo import maps
+from queries import areas, hotspots, metrics, reference, report
 from queries.filters import CaseFilter
 
 # Each query cache holds at most this many results: enough for every filter a
@@ -197,3 +198,67 @@ def month_report(flt: CaseFilter) -> dict:
     """The figures of ``report --month`` for the filter (the same JSON shape)."""
     s = data_state()
     return _month_report(s.url, s.version, flt, deadline_rules())
+
+
+# --- map page (issue 4): boundaries, per-area measures, hot spots, the click panel ---
+# Boundaries are parsed, rounded and turned into GeoJSON once per data version;
+# the figures are keyed by the filter like every other query here.
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _map_geojson(url: str, version: int) -> dict[str, dict]:
+    def build():
+        eng = _engine(url)
+        return maps.map_geojson(areas.boundaries(eng, "township"), areas.boundaries(eng, "park"),
+                                areas.reception_points(eng))
+
+    return _guarded(url, build)
+
+
+def map_geojson() -> dict[str, dict]:
+    """{"township": ..., "park": ...}: small FeatureCollections of the display boundaries, labels placed."""
+    s = data_state()
+    return _map_geojson(s.url, s.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _area_measures(url: str, version: int, flt: CaseFilter, level: str, rules: DeadlineRules) -> pl.DataFrame:
+    return _guarded(url, lambda: areas.area_measures(_engine(url), flt, level, rules))
+
+
+def area_measures(flt: CaseFilter, level: str) -> pl.DataFrame:
+    """Every map measure per township or park (queries.areas.area_measures)."""
+    s = data_state()
+    return _area_measures(s.url, s.version, flt, level, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _hot_spots(url: str, version: int, flt: CaseFilter, level: str) -> pl.DataFrame:
+    return _guarded(url, lambda: hotspots.hot_spots(_engine(url), flt, level))
+
+
+def hot_spots(flt: CaseFilter, level: str) -> pl.DataFrame:
+    """Each area tested against its own history (queries.hotspots.hot_spots)."""
+    s = data_state()
+    return _hot_spots(s.url, s.version, flt, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _reception_points(url: str, version: int) -> pl.DataFrame:
+    return _guarded(url, lambda: areas.reception_points(_engine(url)))
+
+
+def reception_points() -> pl.DataFrame:
+    s = data_state()
+    return _reception_points(s.url, s.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _area_panel(url: str, version: int, flt: CaseFilter, level: str, area_id: int, rules: DeadlineRules):
+    return _guarded(url, lambda: areas.area_panel(_engine(url), flt, level, area_id, rules))
+
+
+def area_panel(flt: CaseFilter, level: str, area_id: int) -> dict | None:
+    """The click panel's data for one area, or None if the filter leaves it out (queries.areas.area_panel)."""
+    s = data_state()
+    return _area_panel(s.url, s.version, flt, level, area_id, deadline_rules())

@@ -66,6 +66,7 @@ HOT_SPOT_COLOUR = "#d7191c"
 PARK_OUTLINE = "#111111"
 POINT_COLOUR = "#1a1a1a"
 MAX_CLASSES = 5
+LEGEND_MAX_WIDTH_EM = 16
 
 
 # --- geometry -------------------------------------------------------------------------
@@ -109,6 +110,91 @@ def area_geojson(boundaries: pl.DataFrame, level: str, decimals: int = COORDINAT
             "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"], decimals)},
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+# Room kept clear for township labels, in km: around a park and, above it,
+# for the park's own label (which sits on the park's north edge).
+PARK_CLEARANCE_KM = 1.0
+PARK_LABEL_BOX_KM = (9.0, 2.6)  # width, height
+_KM_PER_DEGREE = 111.2
+# Where a label sits relative to its point (CSS class of the label).
+LABEL_CENTRED, LABEL_RIGHT_OF_POINT, LABEL_ABOVE = "centre", "right", "above"
+
+
+def _local(geometry, lat0: float):
+    """Lon/lat to a plane in km (equirectangular about ``lat0``): fine for a county."""
+    k = math.cos(math.radians(lat0))
+    return shapely.transform(geometry, lambda xy: np.column_stack([xy[:, 0] * k, xy[:, 1]]) * _KM_PER_DEGREE)
+
+
+def _lonlat(point, lat0: float) -> tuple[float, float]:
+    k = math.cos(math.radians(lat0))
+    return point.x / _KM_PER_DEGREE / k, point.y / _KM_PER_DEGREE
+
+
+def _set_label(feature: dict, lon: float, lat: float, mode: str) -> None:
+    props = feature["properties"]
+    props["label_lon"] = round(float(lon), COORDINATE_DECIMALS)
+    props["label_lat"] = round(float(lat), COORDINATE_DECIMALS)
+    props["label_mode"] = mode
+
+
+def place_labels(townships: dict, parks: dict, points: pl.DataFrame | None = None) -> None:
+    """Put every label where it covers neither a reception point nor a park (in place).
+
+    As on a printed map: a township with its own reception point (the
+    township seat) is labelled just right of that point's dot; a park on its
+    north edge, so the hatch stays visible; any other township at its stored
+    label point, unless that falls on a park or a park's label, in which case
+    at the point of the township farthest from its edges and from them
+    (``shapely.ops.polylabel``). Offsets are in pixels (CSS), so they hold at
+    every zoom. Done once per data version, in the cache.
+    """
+    from shapely.ops import polylabel
+
+    all_features = townships["features"] + parks["features"]
+    if not all_features:
+        return
+    lat0 = float(np.mean([f["properties"]["label_lat"] for f in all_features]))
+    obstacles = []
+    for feature in parks["features"]:
+        park = _local(shapely.geometry.shape(feature["geometry"]), lat0)
+        minx, _, maxx, maxy = park.bounds
+        centre_x = (minx + maxx) / 2
+        width, height = PARK_LABEL_BOX_KM
+        obstacles.append(park.buffer(PARK_CLEARANCE_KM))
+        obstacles.append(shapely.box(centre_x - width / 2, maxy, centre_x + width / 2, maxy + height))
+        _set_label(feature, *_lonlat(shapely.Point(centre_x, maxy), lat0), LABEL_ABOVE)
+    seats: dict[int, tuple[float, float]] = {}
+    if points is not None:
+        for row in points.filter(pl.col("kind") == "township_point").iter_rows(named=True):
+            if row["township_id"] is not None:
+                seats.setdefault(int(row["township_id"]), (row["lon"], row["lat"]))
+    blocked = shapely.union_all(obstacles) if obstacles else None
+    for feature in townships["features"]:
+        props = feature["properties"]
+        props["label_mode"] = LABEL_CENTRED
+        township = shapely.geometry.shape(feature["geometry"])
+        seat = seats.get(props[ID_PROPERTY])
+        if seat is not None and township.contains(shapely.Point(seat)):
+            _set_label(feature, seat[0], seat[1], LABEL_RIGHT_OF_POINT)
+            continue
+        if blocked is None or not blocked.contains(_local(shapely.Point(props["label_lon"], props["label_lat"]), lat0)):
+            continue
+        free = _local(township, lat0).difference(blocked)
+        parts = [part for part in getattr(free, "geoms", [free]) if part.geom_type == "Polygon" and not part.is_empty]
+        if parts:
+            _set_label(feature, *_lonlat(polylabel(max(parts, key=lambda g: g.area), tolerance=0.05), lat0),
+                       LABEL_CENTRED)
+
+
+def map_geojson(township_boundaries: pl.DataFrame, park_boundaries: pl.DataFrame,
+                points: pl.DataFrame | None = None) -> dict[str, dict]:
+    """Both levels' FeatureCollections with their labels placed (:func:`area_geojson`, :func:`place_labels`)."""
+    collections = {"township": area_geojson(township_boundaries, "township"),
+                   "park": area_geojson(park_boundaries, "park")}
+    place_labels(collections["township"], collections["park"], points)
+    return collections
 
 
 def bounds(*collections: dict) -> list[list[float]] | None:
@@ -250,10 +336,11 @@ class MapLayers:
 
 
 def _css(projection: bool) -> str:
-    label_size = 22 if projection else 15
-    value_size = 26 if projection else 17
-    park_size = 18 if projection else 13
-    legend_size = 20 if projection else 14
+    label_size = 20 if projection else 15
+    value_size = 24 if projection else 17
+    park_size = 16 if projection else 13
+    legend_size = 18 if projection else 14
+    point_gap = 14 if projection else 10  # clear of the reception point's dot
     background = "#0b1526" if projection else "#f3f1ec"
     return f"""
 <style>
@@ -264,17 +351,22 @@ def _css(projection: bool) -> str:
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 4px #fff, 0 0 6px #fff; }}
 .area-label b {{ display: block; font-size: {value_size}px; font-weight: 800; }}
 .area-label.out {{ color: #555; font-weight: 400; }}
+.area-label.right {{ transform: translate({point_gap}px, -50%); text-align: left; }}
+.area-label.above {{ transform: translate(-50%, -100%); margin-top: -2px; }}
 .area-label.park {{ font-size: {park_size}px; font-style: italic; }}
 .area-label.park b {{ font-size: {park_size + 2}px; display: inline; margin-left: 0.3em; }}
-.area-label .hot {{ display: inline-block; margin-top: 2px; padding: 0 6px; border-radius: 4px; color: #fff;
+.area-label .hot {{ display: inline-block; margin: 2px 0 0 0.3em; padding: 0 6px; border-radius: 4px; color: #fff;
   background: {HOT_SPOT_COLOUR}; text-shadow: none; font-size: {park_size}px; font-style: normal; }}
 .map-legend {{ background: rgba(255, 255, 255, 0.94); color: #111; padding: 10px 14px; border-radius: 6px;
-  box-shadow: 0 1px 5px rgba(0, 0, 0, 0.4); font-size: {legend_size}px; line-height: 1.45; max-width: 24em; }}
+  box-shadow: 0 1px 5px rgba(0, 0, 0, 0.4); font-size: {legend_size}px; line-height: 1.45;
+  width: max-content; max-width: {LEGEND_MAX_WIDTH_EM}em; box-sizing: border-box; }}
 .map-legend h4 {{ margin: 0 0 6px 0; font-size: {legend_size + 2}px; }}
 .map-legend .row {{ display: flex; align-items: center; gap: 8px; }}
 .map-legend .swatch {{ display: inline-block; width: 1.6em; height: 1.05em; border: 1px solid #555; flex: none; }}
 .map-legend .note {{ margin-top: 6px; font-size: {legend_size - 2}px; color: #333; }}
 .leaflet-tooltip {{ font-size: {legend_size}px; }}
+/* A clicked area shows the selection outline, not the browser's focus rectangle. */
+.leaflet-interactive:focus {{ outline: none; }}
 </style>
 """
 
@@ -313,6 +405,59 @@ class _Legend(folium.MacroElement):
         self.html = html_text
 
 
+class _FitUntilTouched(folium.MacroElement):
+    """Fit the county to the map beside the legend; fit again on resize until someone pans or zooms.
+
+    The legend sits in the bottom-right corner: the county is kept clear of it
+    on the right or at the bottom, whichever leaves it larger. streamlit-folium
+    creates the map before its iframe has its final width, so the fit is
+    repeated when the map is resized (until the user takes over).
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var bounds = L.latLngBounds({{ this.fit_bounds|tojson }}), margin = {{ this.margin }}, touched = false;
+            var fit = function () {
+                if (touched) { return; }
+                var legend = map.getContainer().querySelector(".map-legend");
+                var w = legend ? legend.offsetWidth + margin : 0, h = legend ? legend.offsetHeight + margin : 0;
+                var right = {paddingTopLeft: [margin, margin], paddingBottomRight: [w + margin, margin]};
+                var below = {paddingTopLeft: [margin, margin], paddingBottomRight: [margin, h + margin]};
+                var zRight = map.getBoundsZoom(bounds, false, L.point(w + 2 * margin, 2 * margin));
+                var zBelow = map.getBoundsZoom(bounds, false, L.point(2 * margin, h + 2 * margin));
+                map.fitBounds(bounds, zRight >= zBelow ? right : below);
+            };
+            ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});
+            });
+            map.on("resize", fit);
+            fit();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fit_bounds: list[list[float]], margin: int = 16):
+        super().__init__()
+        self._name = "FitUntilTouched"
+        self.fit_bounds = fit_bounds
+        self.margin = int(margin)
+
+
+class _MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in kilometres only (folium's ``control_scale`` adds miles)."""
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
 def _legend_html(classes: Classes, measure: str, lang: str, has_hot_spots: bool) -> str:
     e = html.escape
     rows = [f"<h4>{e(translate(f'map.measure.{measure}', lang))}</h4>"]
@@ -337,12 +482,14 @@ def _values(measures: pl.DataFrame, measure: str) -> dict[int, dict]:
     return {row["id"]: row for row in measures.iter_rows(named=True)}
 
 
-def _label_html(name: str, value_text: str | None, *, park: bool, out: bool, hot_text: str | None) -> str:
+def _label_html(name: str, value_text: str | None, *, park: bool, out: bool, hot_text: str | None,
+                mode: str = LABEL_CENTRED) -> str:
     e = html.escape
-    classes = "area-label" + (" park" if park else "") + (" out" if out else "")
+    classes = "area-label" + (" park" if park else "") + (" out" if out else "") + f" {mode}"
     inner = e(name) + (f"<b>{e(value_text)}</b>" if value_text is not None else "")
     if hot_text:
-        inner += f'<br><span class="hot">{e(hot_text)}</span>'
+        # A park's label is one line above the park: the badge goes beside it, not onto the park.
+        inner += ("" if park else "<br>") + f'<span class="hot">{e(hot_text)}</span>'
     return f'<div class="{classes}">{inner}</div>'
 
 
@@ -379,7 +526,6 @@ def build_map(
         tiles=None,
         zoom_snap=0.25,
         zoom_delta=0.5,
-        control_scale=True,
         attribution_control=bool(tile_url),
         prefer_canvas=False,  # SVG: the parks' hatch is an SVG pattern
     )
@@ -460,7 +606,8 @@ def build_map(
         hot = props[ID_PROPERTY] in layers.hot_townships
         _label((props["label_lat"], props["label_lon"]),
                _label_html(props["name"], value_text, park=False, out=not row["in_filter"],
-                           hot_text=hot_text if hot else None)).add_to(label_layer)
+                           hot_text=hot_text if hot else None,
+                           mode=props.get("label_mode", LABEL_CENTRED))).add_to(label_layer)
     for feature in park_features:
         props = feature["properties"]
         row = park_rows[props[ID_PROPERTY]]
@@ -470,13 +617,14 @@ def build_map(
         hot = props[ID_PROPERTY] in layers.hot_parks
         _label((props["label_lat"], props["label_lon"]),
                _label_html(props["name"], value_text, park=True, out=not row["in_filter"],
-                           hot_text=hot_text if hot else None)).add_to(label_layer)
+                           hot_text=hot_text if hot else None, mode=LABEL_ABOVE)).add_to(label_layer)
     label_layer.add_to(m)
 
     _Legend(_legend_html(classes, measure, lang, bool(layers.hot_townships or layers.hot_parks))).add_to(m)
+    _MetricScale().add_to(m)
     fit = bounds({"type": "FeatureCollection", "features": township_features + park_features})
     if fit:
-        m.fit_bounds(fit, padding=(10, 10))
+        _FitUntilTouched(fit).add_to(m)
     return m
 
 

@@ -32,6 +32,7 @@ PER_RESIDENTS = 10_000
 # 回访 is a visit to a petitioner after a case, not a reception of petitioners:
 # every other kind of session counts as "a leader received petitioners there".
 RECEPTION_KINDS = ("monthly_15th", "township_point", "outreach", "appointment")
+COUNTY_CENTRE = "county_centre"  # ReceptionPoint.kind of the county's reception centre
 
 _MEASURE_SCHEMA = {
     "id": pl.Int64,
@@ -257,11 +258,17 @@ def area_open_cases(
 
 
 def _sessions_there(level: str, area_id: int):
-    """Reception sessions held in the area: at it directly, or (townships) at a reception point in it."""
+    """Reception sessions held in the area: at it directly, or (townships) at a township reception point in it.
+
+    The county's reception centre lies in some township but serves the whole
+    county: a session there is not a reception *in* that township.
+    """
     s = ReceptionSession.__table__.c
     if level == "park":
         return s.park_id == area_id
-    points_in_township = select(ReceptionPoint.id).where(ReceptionPoint.township_id == area_id)
+    points_in_township = select(ReceptionPoint.id).where(
+        ReceptionPoint.township_id == area_id, ReceptionPoint.kind != COUNTY_CENTRE
+    )
     return or_(s.township_id == area_id, s.reception_point_id.in_(points_in_township))
 
 
@@ -312,3 +319,27 @@ def last_reception(engine: Engine, level: str, area_id: int, until: date) -> dic
     held_on, leader, title, kind, place, received = rows[0]
     return {"held_on": _as_date(held_on), "leader": leader, "title": title, "kind": kind, "place": place,
             "petitioners_received": received}
+
+
+def area_panel(
+    engine: Engine, flt: CaseFilter, level: str, area_id: int, rules: DeadlineRules | None = None,
+    limit: int = 200,
+) -> dict | None:
+    """Everything the click panel shows for one area, or None if the sidebar's filter leaves it out.
+
+    Keys: ``trend`` (13 months), ``categories``, ``overdue``, ``backlog``
+    (case lists, no personal data), ``leaders`` (挂点, with each one's last
+    reception there) and ``last_reception`` (dict or None), all up to the
+    period's end.
+    """
+    narrowed = area_filter(flt, level, area_id)
+    if narrowed is None:
+        return None
+    return {
+        "trend": metrics.monthly_trend(engine, narrowed, 13, rules),
+        "categories": metrics.breakdown(engine, narrowed, "category"),
+        "overdue": metrics.open_case_list(engine, narrowed, "overdue", rules, limit),
+        "backlog": metrics.open_case_list(engine, narrowed, "backlog", rules, limit),
+        "leaders": area_leaders(engine, level, area_id, flt.end),
+        "last_reception": last_reception(engine, level, area_id, flt.end),
+    }

@@ -7,6 +7,7 @@ import re
 
 import polars as pl
 import pytest
+import shapely
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
 from geo import maps
@@ -176,12 +177,14 @@ def test_labels_show_names_and_figures_escaped():
     assert "甲镇<b>13.3</b>" in html
     assert "东湖工业园区<b>9</b>" in html
     # A name with markup is shown as text, never as HTML.
-    assert '<div class="area-label">丙&lt;街道&gt;<b>' in html and "丙<街道>" not in html
+    assert '<div class="area-label centre">丙&lt;街道&gt;<b>' in html and "丙<街道>" not in html
 
 
 def test_hot_spots_are_outlined_and_labelled():
     html = _full_html(maps.build_map(_layers(), "received", lang="zh"))
     assert '甲镇<b>40</b><br><span class="hot">热点</span>' in html
+    park = _full_html(maps.build_map(_layers(hot_parks=frozenset({1})), "received", lang="zh"))
+    assert '东湖工业园区<b>9</b><span class="hot">热点</span>' in park  # beside the park's name, not on the park
     outline = f'{{"color": "{maps.HOT_SPOT_COLOUR}", "fill": false, "opacity": 1, "weight": 6}}'
     assert outline in html
     calm = _full_html(maps.build_map(_layers(hot_townships=frozenset()), "received", lang="zh"))
@@ -224,3 +227,47 @@ def test_selection_layer_outlines_only_the_chosen_area():
     group = maps.selection_layer(geo, 2)
     (layer,) = group._children.values()
     assert [f["properties"]["area_id"] for f in layer.data["features"]] == [2]
+
+
+def _points(rows) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"id": pl.Int64, "name": pl.String, "kind": pl.String, "township_id": pl.Int64,
+                                      "lon": pl.Float64, "lat": pl.Float64}, orient="row")
+
+
+def test_labels_keep_clear_of_points_and_parks():
+    townships = _boundaries([
+        # 甲镇's stored label point (119.05, 26.05) lies on the park below: it must move.
+        (1, "甲镇", 1, 30_000, _square(119.0, 26.0), 119.05, 26.05),
+        # 乙乡 has a township reception point: labelled just right of it.
+        (2, "乙乡", 2, 8_000, _square(119.1, 26.0), 119.15, 26.05),
+        (3, "丙镇", 3, 9_000, _square(119.2, 26.0), 119.25, 26.05),
+    ])
+    parks = _boundaries([(1, "东湖工业园区", 1, None, _square(119.04, 26.04, 0.02), 119.05, 26.05)])
+    points = _points([(1, "县中心", "county_centre", 3, 119.21, 26.01),
+                      (2, "乙乡接访点", "township_point", 2, 119.12, 26.03)])
+    geo = maps.map_geojson(townships, parks, points)
+    one, two, three = (f["properties"] for f in geo["township"]["features"])
+    park = geo["park"]["features"][0]["properties"]
+    # The park is labelled on its north edge, centred.
+    assert (park["label_lon"], park["label_lat"], park["label_mode"]) == (119.05, 26.06, "above")
+    assert (two["label_lon"], two["label_lat"], two["label_mode"]) == (119.12, 26.03, "right")
+    # The county centre is not a township seat: 丙镇 keeps its stored point.
+    assert (three["label_lon"], three["label_lat"], three["label_mode"]) == (119.25, 26.05, "centre")
+    moved = shapely.Point(one["label_lon"], one["label_lat"])
+    park_area = shapely.box(119.04, 26.04, 119.06, 26.06)
+    assert one["label_mode"] == "centre"
+    assert shapely.box(119.0, 26.0, 119.1, 26.1).contains(moved)
+    assert moved.distance(park_area) > 0.005  # about 0.5 km or more from the park
+
+
+def test_label_modes_reach_the_html():
+    html = _full_html(maps.build_map(_layers(), "received", lang="zh"))
+    assert '<div class="area-label park above">东湖工业园区<b>9</b></div>' in html
+    assert ".area-label.right" in html and ".area-label.above" in html
+
+
+def test_the_map_fits_the_county_beside_the_legend():
+    html = _full_html(maps.build_map(_layers(), "received", lang="zh"))
+    # Bounds of the three drawn townships and the park: [[south, west], [north, east]].
+    assert "L.latLngBounds([[26.0, 119.0], [26.1, 119.3]])" in html
+    assert 'map.on("resize", fit)' in html

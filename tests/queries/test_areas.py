@@ -52,7 +52,8 @@ def mapped_county(county):
             {"leader_id": 1, "township_id": None, "park_id": 1},
         ])
         conn.execute(insert(ReceptionPoint), [
-            {"id": 1, "name": "县群众接访中心", "kind": "county_centre", "township_id": None, "lon": 119.9, "lat": 26.9},
+            # The county centre lies in 甲镇 but serves the whole county.
+            {"id": 1, "name": "县群众接访中心", "kind": "county_centre", "township_id": 1, "lon": 119.9, "lat": 26.9},
             {"id": 2, "name": "甲镇接访点", "kind": "township_point", "township_id": 1, "lon": 119.05, "lat": 26.05},
             {"id": 3, "name": "乙乡接访点", "kind": "township_point", "township_id": 2, "lon": None, "lat": None},
         ])
@@ -71,7 +72,7 @@ def mapped_county(county):
              "township_id": 1},
             {**session, "leader_id": 1, "held_on": date(2026, 3, 5), "kind": "outreach", "place": "东湖工业园区",
              "park_id": 1},
-            # At the county centre: in no township.
+            # At the county centre: not a reception in 甲镇, although the centre lies there.
             {**session, "leader_id": 1, "held_on": date(2026, 3, 16), "kind": "monthly_15th", "place": "县群众接访中心",
              "reception_point_id": 1},
         ])
@@ -222,3 +223,14 @@ def test_last_reception_in_an_area(mapped_county):
 def test_unknown_level_is_refused(mapped_county):
     with pytest.raises(ValueError):
         areas.area_measures(mapped_county, MARCH, "village", RULES)
+
+
+def test_panel_bundles_the_area_figures(mapped_county):
+    panel = areas.area_panel(mapped_county, MARCH, "township", 1, RULES)
+    assert panel["trend"]["received"][-1] == 3
+    assert panel["overdue"]["case_number"].to_list() == ["E"]
+    assert panel["backlog"]["case_number"].to_list() == ["E"]
+    assert panel["leaders"]["name"].to_list() == ["县长丙", "副县长乙"]
+    assert panel["last_reception"]["held_on"] == date(2026, 3, 10)
+    assert areas.area_panel(mapped_county, CaseFilter.for_month(2026, 3, township_ids=(2,)), "township", 1,
+                            RULES) is None

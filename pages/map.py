@@ -1,0 +1,286 @@
+"""分布地图 Map: where petitions come from, by township and industrial park, with hot spots and a click panel."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import data_access, filters_ui, theme
+from dashboard.formatting import format_month_short, format_period, format_rate
+from dashboard.i18n import DASH, category_name, current_language, t
+from dashboard.settings import load_settings
+from geo import maps
+from queries import hotspots
+from queries.areas import MEASURES, averages
+
+# Session state of this page (namespaced "map."), initialised in _init_state only.
+MEASURE_KEY = "map.measure"
+SELECTED_KEY = "map.selected"  # "township:3" / "park:1", or None
+MAP_KEY = "map.folium"  # streamlit-folium copies the map's last return value here
+MEASURE_WIDGET = "w.map.measure"
+AREA_WIDGET = "w.map.area"
+
+# The click panel's tiles, per level: a park has no residents, so no per-10,000 figure.
+PANEL_MEASURES = {
+    "township": ("received", "per_10k", "overdue_open", "change_mom", "change_yoy", "first_time_share"),
+    "park": ("received", "first_time_share", "overdue_open", "change_mom", "change_yoy", "backlog"),
+}
+CASE_COLUMNS = ("case_number", "received_on", "park", "category", "unit", "owner_leader", "due_on", "days_open")
+TOP_CATEGORIES = 8
+
+
+def _init_state() -> None:
+    st.session_state.setdefault(MEASURE_KEY, "received")
+    st.session_state.setdefault(SELECTED_KEY, None)
+
+
+def _copy(widget_key: str, canonical_key: str) -> None:
+    st.session_state[canonical_key] = st.session_state[widget_key]
+
+
+def _on_map_change() -> None:
+    # Only a click on one of our areas changes the selection (a click on a reception point does not).
+    clicked = maps.clicked_area(st.session_state.get(MAP_KEY))
+    if clicked is not None:
+        st.session_state[SELECTED_KEY] = f"{clicked[0]}:{clicked[1]}"
+
+
+def _selected() -> tuple[str, int] | None:
+    value = st.session_state.get(SELECTED_KEY)
+    if not value:
+        return None
+    level, _, area_id = value.partition(":")
+    return level, int(area_id)
+
+
+def _measure_selector() -> None:
+    st.session_state[MEASURE_WIDGET] = st.session_state[MEASURE_KEY]
+    st.selectbox(
+        t("map.measure"), MEASURES, format_func=lambda m: t(f"map.measure.{m}"),
+        key=MEASURE_WIDGET, on_change=_copy, args=(MEASURE_WIDGET, MEASURE_KEY),
+        help=t(f"map.measure.{st.session_state[MEASURE_KEY]}.help"),
+    )
+
+
+def _format_average(value: float | None, measure: str) -> str:
+    if value is None:
+        return DASH
+    if measure == "first_time_share":
+        return format_rate(value)
+    if measure in maps.CHANGE_MEASURES:
+        return f"{value:+,.1f}"
+    return f"{value:,.1f}"
+
+
+def _area_chooser(township_measures: pl.DataFrame, park_measures: pl.DataFrame) -> None:
+    """The same choice as a click on the map, for the keyboard and for the person at the laptop."""
+    names: dict[str, str] = {}
+    for level, frame in (("township", township_measures), ("park", park_measures)):
+        for row in frame.iter_rows(named=True):
+            names[f"{level}:{row['id']}"] = f"{row['name']} · {t(f'map.level.{level}')}"
+    current = st.session_state[SELECTED_KEY]
+    st.session_state[AREA_WIDGET] = current if current in names else None
+    st.selectbox(
+        t("map.panel.area"), list(names), format_func=lambda key: names[key], key=AREA_WIDGET,
+        on_change=_copy, args=(AREA_WIDGET, SELECTED_KEY), placeholder=t("map.panel.choose"),
+    )
+
+
+def _category_figure(categories: pl.DataFrame, projection: bool) -> go.Figure:
+    codes = dict(zip(data_access.categories()["id"], data_access.categories()["code"], strict=True))
+    top = categories.head(TOP_CATEGORIES)
+    labels = [category_name(codes.get(key), label) for key, label in zip(top["key"], top["label"], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=top["received"].to_list(), y=labels, orientation="h", marker_color=theme.count_colour(projection),
+        text=top["received"].to_list(), textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:,}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(visible=False)
+    row_height = 40 if projection else 28
+    fig.update_layout(height=max(140, row_height * len(labels) + 30), margin={"l": 10, "r": 40, "t": 5, "b": 5},
+                      showlegend=False)
+    theme.style_figure(fig, projection)
+    return fig
+
+
+def _sparkline(trend: pl.DataFrame, projection: bool) -> go.Figure:
+    months = [format_month_short(m) for m in trend["month"]]
+    fig = go.Figure(go.Scatter(
+        x=months, y=trend["received"].to_list(), mode="lines+markers+text", fill="tozeroy",
+        line={"color": theme.count_colour(projection), "width": 3},
+        text=[None] * (len(months) - 1) + [str(trend["received"][-1])], textposition="top center",
+        hovertemplate="%{x}: %{y:,}<extra></extra>",
+    ))
+    fig.update_xaxes(type="category", showgrid=False, tickangle=0, nticks=5)
+    # Headroom for the last month's figure written above its point.
+    fig.update_yaxes(range=[0, max(1, trend["received"].max() or 0) * 1.3], showgrid=False, visible=False)
+    fig.update_layout(height=200 if projection else 140, margin={"l": 5, "r": 5, "t": 20, "b": 5},
+                      showlegend=False)
+    theme.style_figure(fig, projection)
+    return fig
+
+
+def _small_chart_config(projection: bool) -> dict:
+    # A toolbar over a 140-pixel chart hides the chart.
+    return {**theme.plotly_config(projection), "displayModeBar": False}
+
+
+def _case_table(cases: pl.DataFrame, level: str) -> None:
+    if cases.is_empty():
+        st.caption(t("map.panel.no_cases"))
+        return
+    columns = [c for c in CASE_COLUMNS if not (level == "park" and c == "park")]
+    shown = cases.select(columns).rename({c: t(f"map.case.{c}") for c in columns})
+    st.dataframe(shown, hide_index=True, use_container_width=True, height=min(36 * (cases.height + 1) + 4, 300))
+
+
+def _leaders(panel: dict) -> None:
+    st.markdown(f"**{t('map.panel.leaders')}**")
+    leaders = panel["leaders"]
+    if leaders.is_empty():
+        st.caption(t("map.panel.no_leader"))
+    for row in leaders.iter_rows(named=True):
+        last = row["last_received_on"]
+        when = t("map.panel.leader_last", date=last.isoformat()) if last else t("map.panel.leader_never")
+        st.markdown(f"- {row['name']}（{row['title']}）· {when}")
+    last = panel["last_reception"]
+    if last is None:
+        st.caption(t("map.panel.no_reception"))
+    else:
+        st.caption(t(
+            "map.panel.last_reception", date=last["held_on"].isoformat(), leader=last["leader"],
+            title=last["title"], kind=t(f"map.session.{last['kind']}"), place=last["place"],
+            people=last["petitioners_received"],
+        ))
+
+
+def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -> None:
+    if selected is None:
+        st.info(t("map.panel.prompt"), icon=":material/touch_app:")
+        return
+    level, area_id = selected
+    rows = measures[level].filter(pl.col("id") == area_id)
+    if rows.is_empty():
+        st.info(t("map.panel.prompt"), icon=":material/touch_app:")
+        return
+    row = rows.row(0, named=True)
+    st.subheader(f"{row['name']} · {t(f'map.level.{level}')}")
+    if not row["in_filter"]:
+        st.info(t("map.panel.outside_filter"))
+        return
+    average = averages(measures[level])
+    average_label = t(f"map.panel.average.{level}")
+    tiles = PANEL_MEASURES[level]
+    per_row = 2 if projection else 3  # projection's large type needs wider tiles
+    for start in range(0, len(tiles), per_row):
+        for column, measure in zip(st.columns(per_row), tiles[start:start + per_row], strict=True):
+            with column.container(border=True):
+                st.metric(t(f"map.measure.{measure}"), maps.format_value(row[measure], measure),
+                          help=t(f"map.measure.{measure}.help"))
+                st.caption(f"{average_label} {_format_average(average[measure], measure)}")
+    st.caption(t("map.panel.average.help"))
+
+    panel = data_access.area_panel(flt, level, area_id)
+    if panel is None:  # the filter changed between the two reads
+        st.info(t("map.panel.outside_filter"))
+        return
+    st.markdown(f"**{t('map.panel.trend')}**")
+    st.plotly_chart(_sparkline(panel["trend"], projection), theme=theme.plotly_theme(projection),
+                    config=_small_chart_config(projection), key="map.sparkline")
+    st.markdown(f"**{t('map.panel.categories')}**")
+    if panel["categories"].is_empty():
+        st.caption(t("map.panel.no_cases"))
+    else:
+        st.plotly_chart(_category_figure(panel["categories"], projection), theme=theme.plotly_theme(projection),
+                        config=_small_chart_config(projection), key="map.categories")
+    _leaders(panel)
+    overdue_tab, backlog_tab = st.tabs([
+        f"{t('map.panel.overdue')} ({panel['overdue'].height})",
+        f"{t('map.panel.backlog')} ({panel['backlog'].height})",
+    ])
+    with overdue_tab:
+        _case_table(panel["overdue"], level)
+    with backlog_tab:
+        _case_table(panel["backlog"], level)
+
+
+def _hot_spot_list(hot: dict[str, pl.DataFrame]) -> None:
+    st.subheader(t("map.hotspots.title"))
+    flagged = pl.concat([
+        frame.filter(pl.col("is_hot_spot")).with_columns(pl.lit(t(f"map.level.{level}")).alias("level"))
+        for level, frame in hot.items()
+    ])
+    if flagged.is_empty():
+        st.caption(t("map.hotspots.none"))
+    else:
+        shown = flagged.select(
+            pl.col("name").alias(t("map.hotspots.area")),
+            pl.col("level").alias(t("map.hotspots.level")),
+            pl.col("observed").alias(t("map.hotspots.observed")),
+            pl.col("expected").round(1).alias(t("map.hotspots.expected")),
+            pl.col("p_value").map_elements(lambda p: f"{p:.1e}", return_dtype=pl.String)
+            .alias(t("map.hotspots.p_value")),
+        )
+        st.dataframe(shown, hide_index=True, use_container_width=True)
+    st.caption(t("map.hotspots.rule", months=hotspots.HISTORY_MONTHS, alpha=hotspots.ALPHA,
+                 excess=hotspots.MIN_EXCESS))
+
+
+def render() -> None:
+    flt = filters_ui.active_filter()
+    if flt is None:
+        st.info(t("app.no_data"))
+        return
+    _init_state()
+    projection = filters_ui.projection_mode()
+    st.title(f"{t('map.heading')} · {format_period(flt.start, flt.end)}")
+    geojson = data_access.map_geojson()
+    if not geojson["township"]["features"]:
+        st.info(t("map.no_boundaries"))
+        return
+    # The measure is read before the map is built: a change made in its widget
+    # (drawn further down, beside the map) is already in the canonical key.
+    measure = st.session_state[MEASURE_KEY]
+
+    measures = {level: data_access.area_measures(flt, level) for level in ("township", "park")}
+    hot = {level: data_access.hot_spots(flt, level) for level in ("township", "park")}
+    layers = maps.MapLayers(
+        townships=geojson["township"], parks=geojson["park"],
+        township_measures=measures["township"], park_measures=measures["park"],
+        points=data_access.reception_points(),
+        hot_townships=frozenset(hot["township"].filter(pl.col("is_hot_spot"))["id"].to_list()),
+        hot_parks=frozenset(hot["park"].filter(pl.col("is_hot_spot"))["id"].to_list()),
+    )
+    settings = load_settings()
+    fmap = maps.build_map(layers, measure, lang=current_language(), projection=projection,
+                          tile_url=settings.tile_url, tile_attribution=settings.tile_attribution)
+    selected = _selected()
+
+    # Projection: no sidebar, so the map takes a larger share of a wider page.
+    map_column, panel_column = st.columns([2, 1] if projection else [3, 2], gap="medium")
+    with map_column:
+        st_folium(
+            fmap,
+            key=MAP_KEY,
+            height=760 if projection else 700,
+            use_container_width=True,
+            # Only a click reruns the page: panning and zooming stay in the browser.
+            returned_objects=["last_active_drawing"],
+            # The selection outline is swapped into the running map, which is not re-mounted.
+            feature_group_to_add=maps.selection_layer(geojson[selected[0]], selected[1]) if selected else None,
+            on_change=_on_map_change,
+        )
+        _hot_spot_list(hot)
+    with panel_column:
+        measure_column, area_column = st.columns(2)
+        with measure_column:
+            _measure_selector()
+        with area_column:
+            _area_chooser(measures["township"], measures["park"])
+        _panel(flt, selected, measures, projection)
+
+
+render()
