@@ -196,3 +196,31 @@ def phone_valid(value: str | None) -> bool:
         return True
     parts = [p for p in re.split(r"[/、,，;；]", value) if p]
     return bool(parts) and all(_MOBILE.match(p) or _LANDLINE.match(p) for p in parts)
+
+
+def id_numbers_valid(s: pl.Series) -> pl.Series:
+    """:func:`id_number_valid` for a whole column at once (None counts as valid: nothing to flag)."""
+    text = s.cast(pl.Utf8)
+    n18 = text.str.len_chars() == 18
+    digits17 = text.str.contains(r"^\d{17}[0-9X]$")
+    total = pl.Series([0] * len(s), dtype=pl.Int64)
+    safe = text.fill_null("").str.pad_end(18, "0")
+    for i, weight in enumerate(_ID_WEIGHTS):
+        digit = safe.str.slice(i, 1).cast(pl.Int64, strict=False).fill_null(0)
+        total = total + digit * weight
+    expected = (total % 11).replace_strict(dict(enumerate(_ID_CHECK)), return_dtype=pl.Utf8)
+    checksum_ok = n18 & digits17 & (safe.str.slice(17, 1) == expected)
+    old_format = (text.str.len_chars() == 15) & text.str.contains(r"^\d{15}$")
+    return (text.is_null() | (text == "") | checksum_ok | old_format).fill_null(False)
+
+
+def phones_valid(s: pl.Series) -> pl.Series:
+    """:func:`phone_valid` for a whole column at once."""
+    text = s.cast(pl.Utf8)
+    parts = text.str.replace_all(r"[/、,，;；]", "/").str.split("/")
+    ok = parts.list.eval(
+        pl.element().filter(pl.element() != "").str.contains(_MOBILE.pattern)
+        | pl.element().filter(pl.element() != "").str.contains(_LANDLINE.pattern)
+    )
+    has_part = parts.list.eval(pl.element().filter(pl.element() != "")).list.len() > 0
+    return (text.is_null() | (text == "") | (ok.list.all() & has_part)).fill_null(False)
