@@ -402,6 +402,100 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "audit.action.edit_schedule": {"zh": "修改接访安排", "en": "Schedule edit"},
     "audit.action.edit_dispatch": {"zh": "修改交办事项", "en": "Dispatch edit"},
     "audit.action.user_admin": {"zh": "用户管理", "en": "User administration"},
+    # --- data import page (数据导入) ---------------------------------------
+    "page.data_import": {"zh": "数据导入", "en": "Data import"},
+    "import.heading": {"zh": "数据导入", "en": "Data import"},
+    "import.caption": {
+        "zh": "导入信访管理系统导出的信访件表格，以及国土部门提供的乡镇（街道）、园区边界。",
+        "en": "Import case exports from the petition management system, and township and park boundaries.",
+    },
+    "import.tab.cases": {"zh": "信访件", "en": "Cases"},
+    "import.tab.boundaries": {"zh": "边界", "en": "Boundaries"},
+    "import.too_large": {"zh": "文件超过 {mb} MB", "en": "the file is larger than {mb} MB"},
+    "import.cases.upload": {"zh": "上传信访件导出表（.xlsx、.xls、.csv）", "en": "Upload a case export (.xlsx, .xls, .csv)"},
+    "import.cases.mapping": {
+        "zh": "列名对照文件（可选，JSON 或 TOML）",
+        "en": "Column mapping file (optional, JSON or TOML)",
+    },
+    "import.cases.help": {
+        "zh": "表头可在标题行之下；日期可为日期格式、文本（2024-03-05、2024/3/5、2024年3月5日）或 Excel 序列号；"
+        "同一文件重复导入不会改变数据。",
+        "en": "The header may sit below a title line; dates may be date cells, text (2024-03-05, 2024/3/5, "
+        "2024年3月5日) or Excel serial numbers; importing the same file twice changes nothing.",
+    },
+    "import.cases.unreadable": {"zh": "无法读取该文件：{reason}", "en": "The file cannot be read: {reason}"},
+    "import.cases.rows": {
+        "zh": "共 {n} 行数据，表头在第 {header} 行。",
+        "en": "{n} data rows; the header is on row {header}.",
+    },
+    "import.cases.columns": {"zh": "识别出的列", "en": "Recognised columns"},
+    "import.cases.col.field": {"zh": "字段", "en": "Field"},
+    "import.cases.col.source": {"zh": "文件中的列", "en": "Column in the file"},
+    "import.cases.not_found": {"zh": "（未找到）", "en": "(not found)"},
+    "import.cases.unrecognised": {
+        "zh": "未识别的列（不导入）：{names}",
+        "en": "Columns not recognised (not imported): {names}",
+    },
+    "import.cases.preview": {"zh": "前 {n} 行预览（个人信息已遮蔽）", "en": "First {n} rows (personal data masked)"},
+    "import.cases.run": {"zh": "开始导入", "en": "Import"},
+    "import.cases.progress": {"zh": "正在导入…… {done}/{total}", "en": "Importing… {done}/{total}"},
+    "import.cases.done": {"zh": "导入完成。", "en": "Import finished."},
+    "import.count.rows": {"zh": "数据行", "en": "Rows"},
+    "import.count.imported": {"zh": "新增", "en": "New"},
+    "import.count.updated": {"zh": "更新", "en": "Updated"},
+    "import.count.unchanged": {"zh": "未变", "en": "Unchanged"},
+    "import.count.duplicates": {"zh": "重复行", "en": "Duplicates"},
+    "import.count.quarantined": {"zh": "未导入", "en": "Quarantined"},
+    "import.count.flagged": {"zh": "待核对", "en": "Flagged"},
+    "import.cases.created.categories": {"zh": "新建问题类别：{names}", "en": "New categories: {names}"},
+    "import.cases.created.units": {"zh": "新建责任单位：{names}", "en": "New responsible units: {names}"},
+    "import.cases.created.leaders": {"zh": "新建包案领导：{names}", "en": "New owner leaders: {names}"},
+    "import.cases.flagged_help": {
+        "zh": "部分信访件的身份证号校验位错误或电话号码不规范：已导入并标记，请核对。",
+        "en": "Some cases have an ID number failing its checksum or an implausible phone: stored and flagged for checking.",
+    },
+    "import.cases.quarantine": {"zh": "未导入的行", "en": "Rows not imported"},
+    "import.cases.quarantine.none": {"zh": "所有行均已导入。", "en": "Every row was imported."},
+    "import.cases.col.row": {"zh": "行号", "en": "Row"},
+    "import.cases.col.column": {"zh": "列", "en": "Column"},
+    "import.cases.col.reason": {"zh": "原因", "en": "Reason"},
+    "import.cases.download": {
+        "zh": "下载错误清单（Excel，个人信息已遮蔽）",
+        "en": "Download the error list (Excel, personal data masked)",
+    },
+    "import.bounds.layer": {"zh": "图层", "en": "Layer"},
+    "import.bounds.layer.township": {"zh": "乡镇（街道）", "en": "Townships"},
+    "import.bounds.layer.park": {"zh": "工业园区", "en": "Industrial parks"},
+    "import.bounds.upload": {
+        "zh": "上传边界文件（GeoJSON、压缩的 Shapefile、GeoPackage）",
+        "en": "Upload boundaries (GeoJSON, zipped Shapefile, GeoPackage)",
+    },
+    "import.bounds.options": {"zh": "高级选项", "en": "Options"},
+    "import.bounds.name_field": {"zh": "名称字段（留空自动识别）", "en": "Name field (blank: detect)"},
+    "import.bounds.code_field": {"zh": "代码字段（留空自动识别）", "en": "Code field (blank: detect)"},
+    "import.bounds.encoding": {"zh": "属性编码，如 GBK（留空自动识别）", "en": "Attribute encoding, e.g. GBK (blank: detect)"},
+    "import.bounds.crs": {
+        "zh": "文件无坐标系时使用的坐标系，如 EPSG:4528",
+        "en": "CRS to assume when the file has none, e.g. EPSG:4528",
+    },
+    "import.bounds.unreadable": {"zh": "无法导入边界文件：{reason}", "en": "The boundaries cannot be imported: {reason}"},
+    "import.bounds.summary": {
+        "zh": "共 {n} 个区域；坐标系 {crs}；编码 {encoding}；名称字段 {name_field}；代码字段 {code_field}。请核对地图后确认导入。",
+        "en": "{n} areas; CRS {crs}; encoding {encoding}; name field {name_field}; code field {code_field}. "
+        "Check the map, then confirm.",
+    },
+    "import.bounds.confirm": {"zh": "确认导入", "en": "Confirm import"},
+    "import.bounds.done": {
+        "zh": "边界已导入：新增 {created}，更新 {updated}，未变 {unchanged}。",
+        "en": "Boundaries imported: {created} new, {updated} updated, {unchanged} unchanged.",
+    },
+    "import.bounds.col.name": {"zh": "名称", "en": "Name"},
+    "import.bounds.col.code": {"zh": "代码", "en": "Code"},
+    "import.bounds.missing": {
+        "zh": "信访数据中有、但尚无边界的乡镇（街道）",
+        "en": "Townships in the case data without a boundary",
+    },
+    "import.bounds.missing.none": {"zh": "信访数据中的乡镇都有边界。", "en": "Every township in the case data has a boundary."},
 }
 
 
