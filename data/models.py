@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -328,3 +330,97 @@ class DataVersion(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (UniqueConstraint("id"),)
+
+
+# --- Monthly summary --------------------------------------------------------------
+#
+# Pre-counted figures, rebuilt from ``cases`` by queries.summary.refresh_summary
+# in the transaction that changed the cases. Derived data only: dropping and
+# rebuilding them loses nothing. Months are numbered year * 12 + month - 1 (a
+# small integer that compares and subtracts in both databases). Each table
+# carries the filter dimensions of cases under the same names, so the metrics
+# engine applies the same filter and scope clauses to it. No foreign keys:
+# the rows are replaced wholesale, and a deleted township must not block that.
+
+SUMMARY_DIMENSIONS = ("township_id", "park_id", "category_id", "channel", "unit_id", "accuses_official")
+# The counts of queries.metrics (event, cohort and state counts); a test holds these equal.
+SUMMARY_EVENT_COUNTS = (
+    "received", "first_time", "group_visits", "repeat", "concluded", "rated_office", "satisfied_office",
+    "rated_unit", "satisfied_unit", "due_in_period", "on_time", "due_21_in_period", "met_3_7_21",
+)
+SUMMARY_COHORT_COUNTS = (
+    "resolution_base", "resolved", "first_time_resolution_base", "first_time_resolved",
+    "first_letter_resolution_base", "first_letter_resolved", "first_visit_resolution_base", "first_visit_resolved",
+)
+SUMMARY_STATE_COUNTS = ("overdue_open", "backlog")
+
+
+def _summary_dimensions() -> list[Column]:
+    return [
+        Column("township_id", Integer),
+        Column("park_id", Integer),
+        Column("category_id", Integer),
+        Column("channel", String(16), nullable=False),
+        Column("unit_id", Integer),
+        Column("accuses_official", Boolean, nullable=False),
+    ]
+
+
+def _summary_counts(names: tuple[str, ...]) -> list[Column]:
+    return [Column(name, Integer, nullable=False) for name in names]
+
+
+# Event counts by the month their date falls in (received, concluded, due, 21-day due).
+summary_events = Table(
+    "summary_events",
+    Base.metadata,
+    Column("month_number", Integer, nullable=False),
+    *_summary_dimensions(),
+    *_summary_counts(SUMMARY_EVENT_COUNTS),
+    Index("ix_summary_events_month", "month_number"),
+)
+
+# Resolution counts by (month received, month concluded): "received in months
+# M1..M2 and concluded by the end of M2" is a sum over this table.
+summary_cohorts = Table(
+    "summary_cohorts",
+    Base.metadata,
+    Column("received_month", Integer, nullable=False),
+    Column("concluded_month", Integer, nullable=False),
+    *_summary_dimensions(),
+    *_summary_counts(SUMMARY_COHORT_COUNTS),
+    Index("ix_summary_cohorts_months", "received_month", "concluded_month"),
+)
+
+# Cases open at each month's last day that are overdue or backlog (non-zero rows only).
+summary_states = Table(
+    "summary_states",
+    Base.metadata,
+    Column("month_number", Integer, nullable=False),
+    *_summary_dimensions(),
+    *_summary_counts(SUMMARY_STATE_COUNTS),
+    Index("ix_summary_states_month", "month_number"),
+)
+
+# The month ends summary_states was built for.
+summary_months = Table(
+    "summary_months",
+    Base.metadata,
+    Column("month_number", Integer, primary_key=True, autoincrement=False),
+    Column("month_end", Date, nullable=False),
+)
+
+# One row: what the summary was built from. The engine uses the summary only
+# when data_version and the deadline rules still match.
+summary_stamp = Table(
+    "summary_stamp",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("data_version", Integer, nullable=False),
+    Column("rules", Text, nullable=False),  # the DeadlineRules as sorted JSON
+    Column("cases", Integer, nullable=False),
+    # Month states stop changing after this month (see queries.summary); None: no cases.
+    Column("last_state_month", Integer),
+    Column("built_at", DateTime, nullable=False),
+    Column("seconds", Float, nullable=False),
+)

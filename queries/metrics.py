@@ -59,6 +59,8 @@ HEADLINE_COLUMNS = (
 )
 BREAKDOWN_DIMENSIONS = ("channel", "township", "park", "category", "unit")
 GROUP_VISIT_MIN_HEADCOUNT = 5  # 集体访: a visit by 5 or more people
+# Where figures come from: "auto" picks the monthly summary when it can answer.
+SOURCES = ("auto", "raw", "summary")
 
 
 def _rules(rules: DeadlineRules | None) -> DeadlineRules:
@@ -68,31 +70,35 @@ def _rules(rules: DeadlineRules | None) -> DeadlineRules:
 # --- filter clauses -----------------------------------------------------------
 
 
-def scope_clauses(scope: Scope) -> list[ColumnElement]:
-    """What the viewer may see. Applied to every case query, whatever the filter asks for."""
+def scope_clauses(scope: Scope, columns=c) -> list[ColumnElement]:
+    """What the viewer may see. Applied to every case query, whatever the filter asks for.
+
+    ``columns`` is the cases table's columns, or those of a summary table that
+    carries the same dimension columns (:mod:`queries.summary`).
+    """
     clauses: list[ColumnElement] = []
     if scope.township_id is not None:
-        clauses.append(c.township_id == scope.township_id)
+        clauses.append(columns.township_id == scope.township_id)
     if not scope.see_accusations:
         accusation_categories = select(Category.id).where(Category.is_accusation)
-        clauses.append(not_(c.accuses_official))
-        clauses.append(or_(c.category_id.is_(None), c.category_id.not_in(accusation_categories)))
+        clauses.append(not_(columns.accuses_official))
+        clauses.append(or_(columns.category_id.is_(None), columns.category_id.not_in(accusation_categories)))
     return clauses
 
 
-def dimension_clauses(flt: CaseFilter) -> list[ColumnElement]:
+def dimension_clauses(flt: CaseFilter, columns=c) -> list[ColumnElement]:
     """The sidebar's dimension filters (not the period) plus the scope."""
     clauses: list[ColumnElement] = []
-    for column, values in (
-        (c.township_id, flt.township_ids),
-        (c.park_id, flt.park_ids),
-        (c.category_id, flt.category_ids),
-        (c.channel, flt.channels),
-        (c.unit_id, flt.unit_ids),
+    for name, values in (
+        ("township_id", flt.township_ids),
+        ("park_id", flt.park_ids),
+        ("category_id", flt.category_ids),
+        ("channel", flt.channels),
+        ("unit_id", flt.unit_ids),
     ):
         if values:
-            clauses.append(column.in_(values))
-    return clauses + scope_clauses(flt.scope)
+            clauses.append(columns[name].in_(values))
+    return clauses + scope_clauses(flt.scope, columns)
 
 
 # --- deadline expressions -------------------------------------------------------
@@ -117,7 +123,90 @@ def _met_3_7_21(rules: DeadlineRules) -> ColumnElement:
     )
 
 
-# --- the one statement ------------------------------------------------------------
+# --- the definitions ----------------------------------------------------------------
+#
+# Every figure of METRICS.md is a ratio of counts of cases, and every count is
+# one of three kinds. Each count is defined here once; the raw statement
+# (_raw_period_counts) and the monthly summary (queries.summary) are two ways of
+# evaluating the same definitions, and tests/queries/test_summary.py holds them equal.
+#
+# * event counts: a case counts in the period in which one of its dates (its
+#   "anchor") falls, if it meets a condition;
+# * cohort counts: among cases received in the period and concluded by its end;
+# * state counts: among cases open at the period's end, those meeting a
+#   condition that may depend on that end date.
+
+EVENT_ANCHORS = ("received", "concluded", "due", "due_21")
+
+
+def anchor_dates(rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """The date that places a case in a period, for each kind of event count."""
+    return {
+        "received": c.received_on,
+        "concluded": c.concluded_on,
+        # 应办结: the statutory due date, whether concluded or not.
+        "due": statutory_due_on(rules),
+        # 兴国 first-petition rule: the 21-day deadline from receipt.
+        "due_21": add_days(c.received_on, rules.first_conclusion_days),
+    }
+
+
+def event_measures(rules: DeadlineRules) -> dict[str, tuple[str, ColumnElement | None]]:
+    """name -> (anchor, condition or None for every case): counted in the period the anchor falls in."""
+    return {
+        "received": ("received", None),
+        "first_time": ("received", c.is_first_time),
+        "group_visits": ("received", and_(c.channel == "visit", c.headcount >= GROUP_VISIT_MIN_HEADCOUNT)),
+        "repeat": ("received", c.is_repeat),
+        "concluded": ("concluded", None),
+        "rated_office": ("concluded", c.satisfaction_office.is_not(None)),
+        "satisfied_office": ("concluded", c.satisfaction_office.in_(SATISFIED_VALUES)),
+        "rated_unit": ("concluded", c.satisfaction_unit.is_not(None)),
+        "satisfied_unit": ("concluded", c.satisfaction_unit.in_(SATISFIED_VALUES)),
+        # An overdue open case has no conclusion date: it counts against the rate.
+        "due_in_period": ("due", None),
+        "on_time": ("due", c.concluded_on <= statutory_due_on(rules)),
+        "due_21_in_period": ("due_21", c.is_first_time),
+        "met_3_7_21": ("due_21", and_(c.is_first_time, _met_3_7_21(rules))),
+    }
+
+
+def cohort_measures() -> dict[str, ColumnElement | None]:
+    """name -> condition, among cases received in the period and concluded by its end (化解率)."""
+    resolved = c.outcome == "resolved"
+    in_person = c.channel.in_(IN_PERSON_CHANNELS)
+    return {
+        "resolution_base": None,
+        "resolved": resolved,
+        "first_time_resolution_base": c.is_first_time,
+        "first_time_resolved": and_(c.is_first_time, resolved),
+        "first_letter_resolution_base": and_(c.is_first_time, not_(in_person)),
+        "first_letter_resolved": and_(c.is_first_time, resolved, not_(in_person)),
+        "first_visit_resolution_base": and_(c.is_first_time, in_person),
+        "first_visit_resolved": and_(c.is_first_time, resolved, in_person),
+    }
+
+
+def open_at(end: ColumnElement) -> ColumnElement:
+    """Received on or before ``end`` and not concluded on or before it."""
+    return and_(c.received_on <= end, or_(c.concluded_on.is_(None), c.concluded_on > end))
+
+
+def state_measures(end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """name -> condition, among cases open at ``end`` (the period's last day)."""
+    return {
+        "overdue_open": statutory_due_on(rules) < end,  # 超期未结
+        "backlog": c.received_on < add_days(end, -rules.backlog_days),  # 积案
+    }
+
+
+EVENT_MEASURES = tuple(event_measures(DeadlineRules()))
+COHORT_MEASURES = tuple(cohort_measures())
+STATE_MEASURES = ("overdue_open", "backlog")
+MEASURES = EVENT_MEASURES + COHORT_MEASURES + STATE_MEASURES
+
+
+# --- the raw statement --------------------------------------------------------------
 
 
 def _periods_table(periods: Sequence[tuple[date, date]]):
@@ -132,8 +221,75 @@ def _periods_table(periods: Sequence[tuple[date, date]]):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("periods")
 
 
-def _count(condition: ColumnElement) -> ColumnElement:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _count(*conditions: ColumnElement | None) -> ColumnElement:
+    return func.coalesce(func.sum(case((and_(*(x for x in conditions if x is not None)), 1), else_=0)), 0)
+
+
+def counts_frame(rows, n_periods: int, grouped: bool) -> pl.DataFrame:
+    """Rows of (idx, [group_key], *MEASURES) as a frame; without groups, every period gets a row."""
+    schema = {"idx": pl.Int64}
+    if grouped:
+        schema["group_key"] = pl.Int64
+    schema.update({name: pl.Int64 for name in MEASURES})
+    found = pl.DataFrame(
+        [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
+    )
+    if grouped:
+        return found
+    # A period with no relevant case yields no row: give it zeros.
+    all_periods = pl.DataFrame({"idx": list(range(n_periods))}, schema={"idx": pl.Int64})
+    return all_periods.join(found, on="idx", how="left").fill_null(0).sort("idx")
+
+
+def _raw_period_counts(
+    engine: Engine,
+    flt: CaseFilter,
+    periods: Sequence[tuple[date, date]],
+    rules: DeadlineRules,
+    group_by: str | None = None,
+) -> pl.DataFrame:
+    """Every count for every period in one statement over the cases table."""
+    periods_table = _periods_table(periods)
+    p = periods_table.c
+    anchors = anchor_dates(rules)
+    measures: dict[str, ColumnElement] = {}
+    for name, (anchor, condition) in event_measures(rules).items():
+        on = anchors[anchor]
+        measures[name] = _count(on >= p.p_start, on <= p.p_end, condition)
+    received_in = and_(c.received_on >= p.p_start, c.received_on <= p.p_end)
+    for name, condition in cohort_measures().items():
+        measures[name] = _count(received_in, c.concluded_on <= p.p_end, condition)
+    for name, condition in state_measures(p.p_end, rules).items():
+        measures[name] = _count(open_at(p.p_end), condition)
+
+    # Only cases that can count towards a period are joined to it (the sums
+    # above decide exactly; this only has to keep every case that might count):
+    # received in it or up to 15+60+30 days before (its due or 21-day date may
+    # fall in it), accepted up to 60+30 days before it, concluded in it, or
+    # open at its end. No branch assumes dates are in order: a case concluded
+    # or accepted "before" it was received still counts where its dates fall.
+    lookback = max(
+        rules.acceptance_days + rules.conclusion_days + rules.extension_days, rules.first_conclusion_days, 0
+    )
+    relevant = or_(
+        and_(c.received_on >= add_days(p.p_start, -lookback), c.received_on <= p.p_end),
+        and_(
+            c.accepted_on >= add_days(p.p_start, -max(rules.conclusion_days + rules.extension_days, 0)),
+            c.accepted_on <= p.p_end,
+        ),
+        and_(c.concluded_on >= p.p_start, c.concluded_on <= p.p_end),
+        open_at(p.p_end),
+    )
+    keys = [p.idx] + ([c[group_by].label("group_key")] if group_by is not None else [])
+    statement = (
+        select(*keys, *(measures[name].label(name) for name in MEASURES))
+        .select_from(periods_table.join(cases, relevant))
+        .where(*dimension_clauses(flt))
+        .group_by(*keys)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    return counts_frame(rows, len(periods), group_by is not None)
 
 
 def _period_counts(
@@ -141,84 +297,26 @@ def _period_counts(
     flt: CaseFilter,
     periods: Sequence[tuple[date, date]],
     rules: DeadlineRules,
-    group_by: ColumnElement | None = None,
+    group_by: str | None = None,
+    source: str = "auto",
 ) -> pl.DataFrame:
-    """Numerators and denominators of every metric, one row per period (and group)."""
-    periods_table = _periods_table(periods)
-    p = periods_table.c
-    due = statutory_due_on(rules)
-    received_in = and_(c.received_on >= p.p_start, c.received_on <= p.p_end)
-    concluded_in = and_(c.concluded_on >= p.p_start, c.concluded_on <= p.p_end)
-    open_at_end = and_(c.received_on <= p.p_end, or_(c.concluded_on.is_(None), c.concluded_on > p.p_end))
-    resolution_base = and_(received_in, c.concluded_on <= p.p_end)
-    resolved = and_(resolution_base, c.outcome == "resolved")
-    first_time_base = and_(resolution_base, c.is_first_time)
-    first_time_resolved = and_(first_time_base, c.outcome == "resolved")
-    in_person = c.channel.in_(IN_PERSON_CHANNELS)
-    due_21 = add_days(c.received_on, rules.first_conclusion_days)
-    due_21_in = and_(c.is_first_time, due_21 >= p.p_start, due_21 <= p.p_end)
-    due_in = and_(due >= p.p_start, due <= p.p_end)
+    """Numerators and denominators of every metric, one row per period (and group).
 
-    measures = {
-        "received": _count(received_in),
-        "first_time": _count(and_(received_in, c.is_first_time)),
-        "group_visits": _count(
-            and_(received_in, c.channel == "visit", c.headcount >= GROUP_VISIT_MIN_HEADCOUNT)
-        ),
-        "repeat": _count(and_(received_in, c.is_repeat)),
-        "concluded": _count(concluded_in),
-        "resolution_base": _count(resolution_base),
-        "resolved": _count(resolved),
-        "first_time_resolution_base": _count(first_time_base),
-        "first_time_resolved": _count(first_time_resolved),
-        "first_letter_resolution_base": _count(and_(first_time_base, not_(in_person))),
-        "first_letter_resolved": _count(and_(first_time_resolved, not_(in_person))),
-        "first_visit_resolution_base": _count(and_(first_time_base, in_person)),
-        "first_visit_resolved": _count(and_(first_time_resolved, in_person)),
-        "due_in_period": _count(due_in),
-        "on_time": _count(and_(due_in, c.concluded_on <= due)),
-        "due_21_in_period": _count(due_21_in),
-        "met_3_7_21": _count(and_(due_21_in, _met_3_7_21(rules))),
-        "overdue_open": _count(and_(open_at_end, due < p.p_end)),
-        "backlog": _count(and_(open_at_end, c.received_on < add_days(p.p_end, -rules.backlog_days))),
-        "rated_office": _count(and_(concluded_in, c.satisfaction_office.is_not(None))),
-        "satisfied_office": _count(and_(concluded_in, c.satisfaction_office.in_(SATISFIED_VALUES))),
-        "rated_unit": _count(and_(concluded_in, c.satisfaction_unit.is_not(None))),
-        "satisfied_unit": _count(and_(concluded_in, c.satisfaction_unit.in_(SATISFIED_VALUES))),
-    }
+    ``source`` "auto" answers from the monthly summary when every period is
+    made of whole months and the summary is current (same data version, same
+    deadline rules), else from the cases table; "raw" and "summary" force one
+    way ("summary" raises :class:`~queries.summary.SummaryUnavailable` when it
+    cannot answer).
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    if source != "raw":
+        from queries import summary  # summary builds on the definitions above
 
-    # Only cases that can count towards a period are joined to it: received in
-    # it, due in it (received up to 15+60+30 days before, or accepted up to
-    # 60+30 before), concluded in it, or still open at its end.
-    lookback = max(rules.acceptance_days + rules.conclusion_days + rules.extension_days, rules.first_conclusion_days)
-    relevant = and_(
-        c.received_on <= p.p_end,
-        or_(
-            c.received_on >= add_days(p.p_start, -lookback),
-            c.accepted_on >= add_days(p.p_start, -(rules.conclusion_days + rules.extension_days)),
-            c.concluded_on.is_(None),
-            c.concluded_on >= p.p_start,
-        ),
-    )
-    keys = [p.idx] + ([group_by.label("group_key")] if group_by is not None else [])
-    statement = (
-        select(*keys, *(expr.label(name) for name, expr in measures.items()))
-        .select_from(periods_table.join(cases, relevant))
-        .where(*dimension_clauses(flt))
-        .group_by(*keys)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(statement).all()
-    schema = {"idx": pl.Int64}
-    if group_by is not None:
-        schema["group_key"] = pl.Int64
-    schema.update({name: pl.Int64 for name in measures})
-    found = pl.DataFrame([tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row")
-    if group_by is not None:
-        return found
-    # A period with no relevant case yields no row: give it zeros.
-    all_periods = pl.DataFrame({"idx": list(range(len(periods)))}, schema={"idx": pl.Int64})
-    return all_periods.join(found, on="idx", how="left").fill_null(0).sort("idx")
+        answer = summary.period_counts(engine, flt, periods, rules, group_by, required=source == "summary")
+        if answer is not None:
+            return answer
+    return _raw_period_counts(engine, flt, periods, rules, group_by)
 
 
 def _with_rates(counts: pl.DataFrame) -> pl.DataFrame:
@@ -232,13 +330,16 @@ def _with_rates(counts: pl.DataFrame) -> pl.DataFrame:
 # --- public functions -----------------------------------------------------------
 
 
-def headline(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> pl.DataFrame:
+def headline(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None, *, source: str = "auto"
+) -> pl.DataFrame:
     """Every METRICS.md figure for the filter's period: one row.
 
     The columns are :data:`HEADLINE_COLUMNS` followed by the numerators and
-    denominators behind each rate (so a screen can say "97 of 100").
+    denominators behind each rate (so a screen can say "97 of 100"). ``source``
+    as for :func:`_period_counts` (every public function here takes it).
     """
-    counts = _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules))
+    counts = _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), source=source)
     return _with_rates(counts).select(*HEADLINE_COLUMNS, *_part_columns()).head(1)
 
 
@@ -247,14 +348,16 @@ def _part_columns() -> list[str]:
     return sorted(parts)
 
 
-def headline_change(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> pl.DataFrame:
+def headline_change(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None, *, source: str = "auto"
+) -> pl.DataFrame:
     """The headline for the period, the previous period (环比) and a year earlier (同比).
 
     One statement for all three; rows in that order, with a ``period`` column
     ("current", "previous", "year_earlier") and the ``start``/``end`` of each.
     """
     compared = [flt, flt.previous_period(), flt.year_earlier()]
-    counts = _period_counts(engine, flt, [(f.start, f.end) for f in compared], _rules(rules))
+    counts = _period_counts(engine, flt, [(f.start, f.end) for f in compared], _rules(rules), source=source)
     labels = pl.DataFrame(
         {
             "idx": [0, 1, 2],
@@ -272,13 +375,13 @@ def headline_change(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None
 
 
 def monthly_trend(
-    engine: Engine, flt: CaseFilter, months: int = 13, rules: DeadlineRules | None = None
+    engine: Engine, flt: CaseFilter, months: int = 13, rules: DeadlineRules | None = None, *, source: str = "auto"
 ) -> pl.DataFrame:
     """The headline for each of ``months`` calendar months ending with the month of ``flt.end``."""
     last = flt.end.replace(day=1)
     starts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
     periods = [(s, add_months(s, 0, last_day=True)) for s in starts]
-    counts = _with_rates(_period_counts(engine, flt, periods, _rules(rules)))
+    counts = _with_rates(_period_counts(engine, flt, periods, _rules(rules), source=source))
     return (
         pl.DataFrame({"idx": list(range(months)), "month": starts}, schema={"idx": pl.Int64, "month": pl.Date})
         .join(counts, on="idx")
@@ -287,37 +390,53 @@ def monthly_trend(
     )
 
 
-_DIMENSIONS = {
-    "township": (c.township_id, Township.__table__),
-    "park": (c.park_id, Park.__table__),
-    "category": (c.category_id, Category.__table__),
-    "unit": (c.unit_id, Unit.__table__),
+# dimension -> (its column in cases and in the summary tables, its reference table)
+DIMENSION_TABLES = {
+    "township": ("township_id", Township.__table__),
+    "park": ("park_id", Park.__table__),
+    "category": ("category_id", Category.__table__),
+    "unit": ("unit_id", Unit.__table__),
 }
 
 
-def breakdown(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
+def breakdown(engine: Engine, flt: CaseFilter, by: str, *, source: str = "auto") -> pl.DataFrame:
     """``received`` split by one dimension: ``key``, ``label``, ``received``, most first.
 
     Cases with no value on that dimension (no park, say) count under none.
     """
     if by not in BREAKDOWN_DIMENSIONS:
         raise ValueError(f"unknown breakdown dimension {by!r}; expected one of {BREAKDOWN_DIMENSIONS}")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    if source != "raw":
+        from queries import summary
+
+        rows = summary.breakdown_rows(engine, flt, by, required=source == "summary")
+        if rows is not None:
+            return _breakdown_frame(rows, by)
+    return _breakdown_frame(_raw_breakdown_rows(engine, flt, by), by)
+
+
+def _raw_breakdown_rows(engine: Engine, flt: CaseFilter, by: str) -> list:
+    # received: the event count anchored on received_on, with no condition.
     received = func.count().label("received")
     where = [c.received_on >= flt.start, c.received_on <= flt.end, *dimension_clauses(flt)]
     if by == "channel":
         statement = select(c.channel.label("key"), c.channel.label("label"), received).where(*where).group_by(c.channel)
-        key_type = pl.String
     else:
-        column, table = _DIMENSIONS[by]
+        name, table = DIMENSION_TABLES[by]
         statement = (
-            select(column.label("key"), table.c.name.label("label"), received)
-            .select_from(cases.join(table, column == table.c.id))
+            select(c[name].label("key"), table.c.name.label("label"), received)
+            .select_from(cases.join(table, c[name] == table.c.id))
             .where(*where)
-            .group_by(column, table.c.name)
+            .group_by(c[name], table.c.name)
         )
-        key_type = pl.Int64
     with engine.connect() as conn:
-        rows = conn.execute(statement).all()
+        return conn.execute(statement).all()
+
+
+def _breakdown_frame(rows, by: str) -> pl.DataFrame:
+    key_type = pl.String if by == "channel" else pl.Int64
     frame = pl.DataFrame(
         [tuple(r) for r in rows], schema={"key": key_type, "label": pl.String, "received": pl.Int64}, orient="row"
     )
@@ -325,13 +444,15 @@ def breakdown(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
 
 
 def area_figures(
-    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None
+    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None, *, source: str = "auto"
 ) -> pl.DataFrame:
     """Per township or per park: ``id``, ``name``, every headline figure. Areas with no case get zeros."""
     if level not in ("township", "park"):
         raise ValueError(f"level must be 'township' or 'park', not {level!r}")
-    column, table = _DIMENSIONS[level]
-    counts = _with_rates(_period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column))
+    column, table = DIMENSION_TABLES[level]
+    counts = _with_rates(
+        _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column, source=source)
+    )
     with engine.connect() as conn:
         names = conn.execute(select(table.c.id, table.c.name).order_by(table.c.id)).all()
     areas = pl.DataFrame([tuple(r) for r in names], schema={"id": pl.Int64, "name": pl.String}, orient="row")
@@ -353,13 +474,13 @@ def open_case_list(
     """
     rules = _rules(rules)
     due = statutory_due_on(rules)
-    open_at_end = and_(c.received_on <= flt.end, or_(c.concluded_on.is_(None), c.concluded_on > flt.end))
-    if which == "overdue":
-        condition = due < flt.end
-    elif which == "backlog":
-        condition = c.received_on < add_days(literal(flt.end, Date), -rules.backlog_days)
-    else:
+    end = literal(flt.end, Date)
+    # The same conditions as the overdue_open and backlog counts.
+    measure = {"overdue": "overdue_open", "backlog": "backlog"}.get(which)
+    if measure is None:
         raise ValueError(f"which must be 'overdue' or 'backlog', not {which!r}")
+    condition = state_measures(end, rules)[measure]
+    open_at_end = open_at(end)
     township, park, category, unit = (Township.__table__, Park.__table__, Category.__table__, Unit.__table__)
     leader = Leader.__table__
     statement = (

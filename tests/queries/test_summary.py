@@ -1,0 +1,258 @@
+"""The monthly summary answers exactly what the raw statement answers, for every figure.
+
+The raw statement over ``cases`` is the reference (tests/queries/test_metrics.py
+checks it against hand-worked figures). Here the same questions are put to the
+summary, on the hand county and on a seeded random county full of edge cases
+(tests/random_county.py), on SQLite and PostgreSQL: every single month from
+before the first case to years after the last, multi-month ranges, each
+dimension filter, both kinds of scope, per-area figures and breakdowns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from factories import case_row, insert_cases
+from hand_county import MARCH, RULES, build_hand_county
+from polars.testing import assert_frame_equal
+from random_county import build_random_county
+from sqlalchemy import Date, literal, select
+
+from dashboard.settings import DeadlineRules
+from data.db import bump_data_version
+from data.models import (
+    SUMMARY_COHORT_COUNTS,
+    SUMMARY_EVENT_COUNTS,
+    SUMMARY_STATE_COUNTS,
+    Case,
+    summary_stamp,
+)
+from queries import metrics
+from queries.filters import CaseFilter, Scope, add_months
+from queries.summary import (
+    SummaryUnavailable,
+    month_number,
+    number_of_month,
+    refresh_summary,
+)
+
+# Every single month from well before the random county's first case (2023-11)
+# to well after its last due date, then ranges of several months.
+SINGLE_MONTHS = [(add_months(date(2023, 6, 1), k), add_months(date(2023, 6, 1), k, last_day=True)) for k in range(54)]
+RANGES = [
+    (date(2024, 1, 1), date(2024, 12, 31)),
+    (date(2023, 11, 1), date(2026, 4, 30)),  # everything
+    (date(2024, 2, 1), date(2024, 3, 31)),  # across the leap day
+    (date(2025, 12, 1), date(2026, 2, 28)),  # across a year end
+    (date(2026, 3, 1), date(2027, 2, 28)),  # runs past the last receipt
+    (date(2031, 1, 1), date(2031, 3, 31)),  # long after: only never-concluded cases remain open
+    (date(2020, 1, 1), date(2023, 10, 31)),  # before any case
+]
+PERIODS = SINGLE_MONTHS + RANGES
+
+FILTERS = {
+    "everything": {},
+    "township 1": {"township_ids": (1,)},
+    "townships 2 and 3": {"township_ids": (2, 3)},
+    "park 1": {"park_ids": (1,)},
+    "accusation category": {"category_ids": (3,)},
+    "categories 1 and 2": {"category_ids": (1, 2)},
+    "visits": {"channels": ("visit",)},
+    "letters and online": {"channels": ("letter", "online")},
+    "unit 2": {"unit_ids": (2,)},
+    "combined": {"township_ids": (1, 2), "category_ids": (1, 3), "channels": ("visit", "letter", "phone")},
+    "township officer": {"scope": Scope(township_id=2, see_accusations=False)},
+    "accusations hidden": {"scope": Scope(see_accusations=False)},
+    "officer asking for another township": {"township_ids": (1,), "scope": Scope(township_id=2)},
+}
+
+OTHER_RULES = DeadlineRules(
+    acceptance_days=10, conclusion_days=45, extension_days=15, first_conclusion_days=14,
+    first_meeting_days=2, feedback_days=5, backlog_days=60,
+)
+
+
+def _refresh(engine, rules=RULES):
+    with engine.begin() as conn:
+        bump_data_version(conn)
+        return refresh_summary(conn, rules)
+
+
+@pytest.fixture
+def random_county(engine):
+    build_random_county(engine, n=700, seed=11)
+    _refresh(engine)
+    return engine
+
+
+def _filter(**kwargs) -> CaseFilter:
+    return CaseFilter(start=date(2026, 3, 1), end=date(2026, 3, 31), **kwargs)
+
+
+def _both(engine, flt, periods, rules=RULES, group_by=None):
+    raw = metrics._period_counts(engine, flt, periods, rules, group_by, source="raw")
+    summed = metrics._period_counts(engine, flt, periods, rules, group_by, source="summary")
+    return raw, summed
+
+
+def test_summary_columns_are_the_engine_counts():
+    assert SUMMARY_EVENT_COUNTS == metrics.EVENT_MEASURES
+    assert SUMMARY_COHORT_COUNTS == metrics.COHORT_MEASURES
+    assert SUMMARY_STATE_COUNTS == metrics.STATE_MEASURES
+
+
+def test_month_number_in_sql_matches_python(engine):
+    days = [date(2024, 2, 29), date(2023, 12, 31), date(2024, 1, 1), date(1999, 7, 15)]
+    with engine.connect() as conn:
+        for day in days:
+            assert conn.execute(select(month_number(literal(day, Date)))).scalar() == number_of_month(day)
+    assert number_of_month(date(2026, 3, 1)) == 2026 * 12 + 2
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_every_count_matches_raw_for_every_period(random_county, name):
+    raw, summed = _both(random_county, _filter(**FILTERS[name]), PERIODS)
+    assert raw["received"].sum() > 0 or name == "officer asking for another township"
+    assert_frame_equal(summed, raw)
+
+
+def test_the_random_county_exercises_every_count(random_county):
+    raw, _ = _both(random_county, _filter(), PERIODS)
+    for name in metrics.MEASURES:
+        assert raw[name].sum() > 0, name  # a count never hit would be compared vacuously
+
+
+@pytest.mark.parametrize("name", ["everything", "accusations hidden", "township officer", "visits"])
+@pytest.mark.parametrize("level", ["township", "park"])
+def test_area_counts_match_raw(random_county, name, level):
+    column = metrics.DIMENSION_TABLES[level][0]
+    for period in [SINGLE_MONTHS[12], SINGLE_MONTHS[30], RANGES[0], RANGES[5]]:
+        raw, summed = _both(random_county, _filter(**FILTERS[name]), [period], group_by=column)
+        # The raw statement also yields all-zero rows for groups with a relevant
+        # case that counts nowhere; the summary only has groups with a count.
+        nonzero = pl.any_horizontal(pl.col(metrics.MEASURES) != 0)
+        assert_frame_equal(
+            summed.filter(nonzero).sort("group_key", nulls_last=True),
+            raw.filter(nonzero).sort("group_key", nulls_last=True),
+        )
+        flt = _filter(**FILTERS[name]).with_period(*period)
+        assert_frame_equal(
+            metrics.area_figures(random_county, flt, level, RULES, source="summary"),
+            metrics.area_figures(random_county, flt, level, RULES, source="raw"),
+        )
+
+
+@pytest.mark.parametrize("by", metrics.BREAKDOWN_DIMENSIONS)
+@pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "combined"])
+def test_breakdowns_match_raw(random_county, by, name):
+    for period in [SINGLE_MONTHS[10], RANGES[0], RANGES[6]]:
+        flt = _filter(**FILTERS[name]).with_period(*period)
+        assert_frame_equal(
+            metrics.breakdown(random_county, flt, by, source="summary"),
+            metrics.breakdown(random_county, flt, by, source="raw"),
+        )
+
+
+def test_public_functions_match_raw(random_county):
+    for flt in [CaseFilter.for_month(2025, 3), CaseFilter(start=date(2024, 4, 1), end=date(2024, 9, 30))]:
+        for call in (metrics.headline, metrics.headline_change):
+            assert_frame_equal(call(random_county, flt, RULES, source="summary"),
+                               call(random_county, flt, RULES, source="raw"))
+        assert_frame_equal(metrics.monthly_trend(random_county, flt, 13, RULES, source="summary"),
+                           metrics.monthly_trend(random_county, flt, 13, RULES, source="raw"))
+
+
+def test_other_deadline_rules(random_county):
+    _refresh(random_county, OTHER_RULES)
+    for name in ["everything", "township officer"]:
+        raw, summed = _both(random_county, _filter(**FILTERS[name]), PERIODS, rules=OTHER_RULES)
+        assert_frame_equal(summed, raw)
+
+
+def test_auto_uses_the_summary_only_when_it_can(random_county):
+    month = CaseFilter.for_month(2025, 3)
+    # Built for other rules: "summary" refuses, "auto" answers from the cases.
+    with pytest.raises(SummaryUnavailable):
+        metrics.headline(random_county, month, OTHER_RULES, source="summary")
+    assert_frame_equal(metrics.headline(random_county, month, OTHER_RULES),
+                       metrics.headline(random_county, month, OTHER_RULES, source="raw"))
+    # A period that is not whole months.
+    part = CaseFilter(start=date(2025, 3, 2), end=date(2025, 3, 31))
+    with pytest.raises(SummaryUnavailable):
+        metrics.headline(random_county, part, RULES, source="summary")
+    with pytest.raises(SummaryUnavailable):
+        metrics.breakdown(random_county, part, "township", source="summary")
+    assert_frame_equal(metrics.headline(random_county, part, RULES),
+                       metrics.headline(random_county, part, RULES, source="raw"))
+
+
+def test_a_write_without_refresh_falls_back_to_the_cases(random_county):
+    month = CaseFilter.for_month(2025, 3)
+    before = metrics.headline(random_county, month, RULES).row(0, named=True)["received"]
+    with random_county.begin() as conn:
+        conn.execute(Case.__table__.insert(), [{"case_number": "LATE-1", "received_on": date(2025, 3, 9),
+                                                "channel": "letter"}])
+        bump_data_version(conn)
+    with pytest.raises(SummaryUnavailable):
+        metrics.headline(random_county, month, RULES, source="summary")
+    with pytest.raises(SummaryUnavailable):
+        metrics.breakdown(random_county, month, "channel", source="summary")
+    assert metrics.headline(random_county, month, RULES).row(0, named=True)["received"] == before + 1
+    _refresh(random_county)
+    assert metrics.headline(random_county, month, RULES, source="summary").row(0, named=True)["received"] == before + 1
+
+
+def test_hand_county_through_the_summary(engine):
+    county = build_hand_county(engine)
+    stamp = _refresh(county)
+    assert stamp["cases"] == 13
+    h = metrics.headline(county, MARCH, RULES, source="summary").row(0, named=True)
+    # The hand-worked March figures of test_metrics.py, now summed from the summary.
+    assert (h["received"], h["first_time"], h["group_visits"], h["concluded"]) == (5, 3, 2, 5)
+    assert (h["resolved"], h["resolution_base"]) == (1, 2)
+    assert (h["on_time"], h["due_in_period"]) == (2, 4)
+    assert (h["met_3_7_21"], h["due_21_in_period"]) == (1, 3)
+    assert (h["overdue_open"], h["backlog"]) == (2, 1)
+    assert h["satisfaction_rate_office"] == pytest.approx(2 / 3)
+    assert h["rating_rate"] == pytest.approx(3 / 5)
+    hidden = CaseFilter.for_month(2026, 3, scope=Scope(see_accusations=False))
+    assert metrics.headline(county, hidden, RULES, source="summary")["received"].item() == 4  # J hidden
+    for name in FILTERS:
+        raw, summed = _both(county, _filter(**FILTERS[name]), PERIODS)
+        assert_frame_equal(summed, raw)
+
+
+def test_empty_database(engine):
+    stamp = _refresh(engine)
+    assert stamp["cases"] == 0 and stamp["last_state_month"] is None
+    raw, summed = _both(engine, _filter(), PERIODS[:3])
+    assert_frame_equal(summed, raw)
+    assert summed["received"].sum() == 0
+
+
+def test_stamp_records_version_and_rules(random_county):
+    with random_county.connect() as conn:
+        row = conn.execute(select(summary_stamp)).mappings().one()
+    assert row["cases"] == 700
+    assert '"backlog_days": 90' in row["rules"]
+    # The last month whose end state is stored lies after every receipt, conclusion and due date.
+    assert row["last_state_month"] > number_of_month(date(2026, 4, 30))
+
+
+def test_dates_out_of_order_count_where_they_fall(engine):
+    """Bad data is counted by its dates, by both paths (the raw statement once dropped these)."""
+    county = build_hand_county(engine)
+    insert_cases(county, [
+        # Concluded 03-20 but "received" 04-10: concluded in March, whenever received.
+        case_row("Z1", received_on=date(2026, 4, 10), concluded_on=date(2026, 3, 20)),
+        # Accepted 01-01, received 04-05, open: due 01-01+60 = 03-02, in March, and late.
+        case_row("Z2", received_on=date(2026, 4, 5), accepted_on=date(2026, 1, 1)),
+    ])
+    _refresh(county)
+    for source in ("raw", "summary"):
+        h = metrics.headline(county, MARCH, RULES, source=source).row(0, named=True)
+        assert h["concluded"] == 6, source  # A D F H I and Z1
+        assert (h["on_time"], h["due_in_period"]) == (2, 5), source  # G H I M, and Z2 late
+        assert h["received"] == 5, source  # neither was received in March
