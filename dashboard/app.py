@@ -25,9 +25,10 @@ PAGES = (
     ("overview.py", "page.overview", ":material/dashboard:", True),
     ("map.py", "page.map", ":material/map:", False),
     ("audit.py", "page.audit", ":material/policy:", False),
+    ("data_import.py", "page.data_import", ":material/upload_file:", False),
 )
 # Pages only some roles are shown (file -> action in dashboard/access.py); the page checks again.
-PAGE_PERMISSIONS = {"audit.py": "view_audit"}
+PAGE_PERMISSIONS = {"audit.py": "view_audit", "data_import.py": "import"}
 # The only page a visitor who has not logged in is served (issue 5).
 LOGIN_PAGE = ("login.py", "page.login", ":material/login:")
 
