@@ -643,6 +643,10 @@ def import_boundaries(
         )
         if created or updated:
             bump_data_version(conn)
+            # The summary is stamped with the data version: rebuild it so it stays current.
+            from queries.summary import refresh_summary
+
+            refresh_summary(conn)
     return BoundaryImportResult(
         layer=boundaries.layer,
         created=created,

@@ -693,3 +693,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
         if summary.imported or summary.updated or summary.created_categories or summary.created_units \
                 or summary.created_leaders:
             bump_data_version(conn)
+            # Every writer of cases rebuilds the monthly summary in its own transaction (queries/summary.py).
+            from queries.summary import refresh_summary
+
+            refresh_summary(conn)
