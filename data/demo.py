@@ -46,7 +46,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
-from sqlalchemy import Engine, insert, inspect, text
+from sqlalchemy import Engine, func, insert, inspect, select, text
 
 from data import models
 from data.db import bump_data_version, migrate
@@ -332,6 +332,14 @@ def id_number_checksum(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits of a resident ID number."""
     total = sum(int(d) * int(w) for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return "10X98765432"[total % 11]
+
+
+class RealDataPresent(RuntimeError):
+    """The database holds cases that are not demo data: building the demo would destroy them."""
+
+    def __init__(self, count: int):
+        super().__init__(f"the database holds {count:,} cases that are not demo data")
+        self.count = count
 
 
 @dataclass(frozen=True)
@@ -931,6 +939,16 @@ def _reset_sequences(conn) -> None:
         )
 
 
+def _real_case_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        found = conn.execute(select(models.Case.id).where(models.Case.is_demo.is_(False)).limit(1)).first()
+        if found is None:
+            return 0
+        return conn.execute(
+            select(func.count()).select_from(models.Case).where(models.Case.is_demo.is_(False))
+        ).scalar_one()
+
+
 def _today_local() -> date:
     # METRICS.md: all dates are local calendar dates (Asia/Shanghai), whatever the server's zone.
     try:
@@ -947,6 +965,7 @@ def build_demo(
     today: date | None = None,
     reception_day_rule: str = "next_working_day",
     progress: ProgressFn | None = None,
+    replace_real_data: bool = False,
 ) -> DemoSummary:
     """(Re)build 示范县 in the database behind ``engine``; returns what was written.
 
@@ -956,6 +975,10 @@ def build_demo(
     months up to ``today`` (default: today in Asia/Shanghai); a given number is
     spread over the same months. The same ``seed``, ``today`` and ``cases``
     give the same rows.
+
+    Raises :class:`RealDataPresent` when the database holds cases that are not
+    demo data (imported ones), unless ``replace_real_data`` is set: one
+    mistyped ``--db`` must not wipe a county's records.
     """
     started = time.perf_counter()
     report = progress or (lambda _stage, _fraction: None)
@@ -963,6 +986,10 @@ def build_demo(
     if cases is not None and cases < 0:
         raise ValueError("the number of cases cannot be negative")
     migrate(engine)
+    if not replace_real_data:
+        real = _real_case_count(engine)
+        if real:
+            raise RealDataPresent(real)
 
     report("generating", 0.0)
     cal = _Calendar(today)
@@ -1292,6 +1319,7 @@ __all__ = [
     "LEADERS",
     "UNITS",
     "DemoSummary",
+    "RealDataPresent",
     "build_demo",
     "default_case_count",
     "id_number_checksum",

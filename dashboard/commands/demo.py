@@ -8,7 +8,7 @@ from datetime import date
 from dashboard.cli import CommandError, add_db_argument
 from dashboard.settings import load_settings
 from data.db import make_engine
-from data.demo import DEFAULT_SEED, build_demo
+from data.demo import DEFAULT_SEED, RealDataPresent, build_demo
 from data.reception_calendar import RECEPTION_DAY_RULES
 
 
@@ -27,6 +27,8 @@ def register(subparsers) -> None:
                         help=f"random seed: the same seed builds the same county (default {DEFAULT_SEED})")
     parser.add_argument("--today", default=None, metavar="YYYY-MM-DD",
                         help="build as if today were this date (default: today in Asia/Shanghai)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the database's contents even if it holds real (imported) cases")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     add_db_argument(parser)
     parser.set_defaults(func=run)
@@ -77,7 +79,10 @@ def run(args) -> int:
             today=today,
             reception_day_rule=rule,
             progress=None if args.quiet else _Progress(),
+            replace_real_data=args.force,
         )
+    except RealDataPresent as exc:
+        raise CommandError(f"{exc}; add --force to replace them with the demo county") from None
     finally:
         engine.dispose()
     print(

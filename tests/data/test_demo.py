@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data import models
 from data.db import data_version, is_demo, make_engine, migrate
-from data.demo import build_demo, default_case_count, id_number_checksum
+from data.demo import RealDataPresent, build_demo, default_case_count, id_number_checksum
 from data.reception_calendar import monthly_reception_day, spring_festival
 
 TODAY = date(2026, 3, 10)
@@ -337,3 +337,25 @@ def test_schema_and_key_checks_intact_after_bulk_load(engine):
     # Foreign keys are enforced again (SQLite's pragma is back on).
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(text("INSERT INTO petitioners (case_id, name) VALUES (999999, 'x')"))
+
+
+def test_refuses_to_wipe_real_cases_unless_told(sqlite_engine):
+    with sqlite_engine.begin() as conn:
+        conn.execute(
+            models.Case.__table__.insert(),
+            [
+                {"case_number": f"REAL-{i}", "received_on": date(2026, 1, 5), "channel": "letter", "is_demo": False}
+                for i in range(3)
+            ],
+        )
+    with pytest.raises(RealDataPresent) as refused:
+        build_demo(sqlite_engine, cases=50, seed=1, today=TODAY)
+    assert refused.value.count == 3
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM cases")).scalar() == 3  # untouched
+    build_demo(sqlite_engine, cases=50, seed=1, today=TODAY, replace_real_data=True)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM cases WHERE is_demo")).scalar() == 50
+        assert conn.execute(text("SELECT COUNT(*) FROM cases")).scalar() == 50
+    # A demo database is rebuilt without asking.
+    build_demo(sqlite_engine, cases=60, seed=1, today=TODAY)
