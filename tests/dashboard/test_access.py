@@ -26,7 +26,8 @@ from scoped_county import (
 import queries
 from dashboard import access
 from dashboard.auth import UserInfo
-from queries import areas, hotspots, metrics, report
+from data.db import bump_data_version
+from queries import areas, hotspots, metrics, report, summary
 from queries.filters import CaseFilter, Scope
 
 SCOPES = {
@@ -41,6 +42,16 @@ SCOPES = {
 def county(engine):
     build_scoped_county(engine)
     return engine
+
+
+@pytest.fixture(params=["raw", "summary"])
+def county_source(request, county):
+    """The county and the metrics source to force: the cases table, or the monthly summary tables."""
+    if request.param == "summary":
+        with county.begin() as conn:
+            bump_data_version(conn)
+            summary.refresh_summary(conn)
+    return county, request.param
 
 
 def flt(scope_name: str, **kwargs) -> CaseFilter:
@@ -152,6 +163,10 @@ SCOPE_TESTED = {
     "queries.hotspots.monthly_counts",
     "queries.hotspots.hot_spots",
     "queries.hotspots.flagged",
+    "queries.areas.area_panel",
+    # The monthly summary answers metrics' figures: proved through metrics(..., source="summary") above.
+    "queries.summary.period_counts",
+    "queries.summary.breakdown_rows",
 }
 
 
@@ -177,8 +192,9 @@ def test_every_query_taking_a_filter_has_a_scope_test():
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
-def test_headline(county, scope_name):
-    row = metrics.headline(county, flt(scope_name)).row(0, named=True)
+def test_headline(county_source, scope_name):
+    county, source = county_source
+    row = metrics.headline(county, flt(scope_name), source=source).row(0, named=True)
     assert row["received"] == RECEIVED_MARCH[scope_name]
     assert row["overdue_open"] == len(OVERDUE_AT_MARCH_END[scope_name])
     assert row["backlog"] == len(OVERDUE_AT_MARCH_END[scope_name])
@@ -186,15 +202,17 @@ def test_headline(county, scope_name):
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
-def test_headline_change(county, scope_name):
-    frame = metrics.headline_change(county, flt(scope_name))
+def test_headline_change(county_source, scope_name):
+    county, source = county_source
+    frame = metrics.headline_change(county, flt(scope_name), source=source)
     assert frame["period"].to_list() == ["current", "previous", "year_earlier"]
     assert frame["received"].to_list() == [RECEIVED_MARCH[scope_name], 0, 0]
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
-def test_monthly_trend(county, scope_name):
-    frame = metrics.monthly_trend(county, flt(scope_name))
+def test_monthly_trend(county_source, scope_name):
+    county, source = county_source
+    frame = metrics.monthly_trend(county, flt(scope_name), source=source)
     by_month = dict(zip(frame["month"].to_list(), frame["received"].to_list(), strict=True))
     october = {"full": 3, "township1": 1, "township2": 1, "no_accusations": 2}[scope_name]
     assert by_month[MARCH.start] == RECEIVED_MARCH[scope_name]
@@ -239,14 +257,16 @@ BREAKDOWNS = {
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
 @pytest.mark.parametrize("by", sorted(BREAKDOWNS))
-def test_breakdown(county, by, scope_name):
-    frame = metrics.breakdown(county, flt(scope_name), by)
+def test_breakdown(county_source, by, scope_name):
+    county, source = county_source
+    frame = metrics.breakdown(county, flt(scope_name), by, source=source)
     assert dict(zip(frame["label"].to_list(), frame["received"].to_list(), strict=True)) == BREAKDOWNS[by][scope_name]
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
-def test_area_figures_by_township(county, scope_name):
-    frame = metrics.area_figures(county, flt(scope_name), "township")
+def test_area_figures_by_township(county_source, scope_name):
+    county, source = county_source
+    frame = metrics.area_figures(county, flt(scope_name), "township", source=source)
     received = {name: n for name, n in zip(frame["name"].to_list(), frame["received"].to_list(), strict=True) if n}
     assert received == BREAKDOWNS["township"][scope_name]
     if scope_name.startswith("township"):
@@ -254,8 +274,9 @@ def test_area_figures_by_township(county, scope_name):
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
-def test_area_figures_by_park(county, scope_name):
-    frame = metrics.area_figures(county, flt(scope_name), "park")
+def test_area_figures_by_park(county_source, scope_name):
+    county, source = county_source
+    frame = metrics.area_figures(county, flt(scope_name), "park", source=source)
     received = {name: n for name, n in zip(frame["name"].to_list(), frame["received"].to_list(), strict=True) if n}
     assert received == BREAKDOWNS["park"][scope_name]
 
@@ -326,6 +347,22 @@ def test_area_click_panel_queries(county, scope_name):
     )
     overdue = areas.area_open_cases(county, f, "township", T1, "overdue")
     assert overdue["case_number"].to_list() == (["T1-OLD"] if scope_name != "full" else ["T1-OLD", "T1-OLD-ACC"])
+
+
+@pytest.mark.parametrize("scope_name", ["township1", "full"])
+def test_area_panel(county, scope_name):
+    panel = areas.area_panel(county, flt(scope_name), "township", T1)
+    assert panel["trend"]["received"].sum() == {"township1": 2 + 1, "full": 4 + 2}[scope_name]
+    assert panel["overdue"]["case_number"].to_list() == (
+        ["T1-OLD"] if scope_name == "township1" else ["T1-OLD", "T1-OLD-ACC"]
+    )
+    assert panel["backlog"]["case_number"].to_list() == panel["overdue"]["case_number"].to_list()
+    assert set(panel["categories"]["label"].to_list()) == (
+        {"劳动社保"} if scope_name == "township1" else {"劳动社保", "纪检监察"}
+    )
+    other = areas.area_panel(county, flt("township1"), "township", T2)
+    assert other is None or (other["trend"]["received"].sum() == 0 and other["overdue"].height == 0
+                             and other["backlog"].height == 0 and other["categories"].height == 0)
 
 
 def test_area_click_panel_of_another_township_is_empty_for_a_township_officer(county):
