@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data_access, filters_ui, theme
+from dashboard import data_access, filters_ui, reveal_ui, theme
 from dashboard.formatting import format_month_short, format_period, format_rate
 from dashboard.i18n import DASH, category_name, current_language, t
 from dashboard.settings import load_settings
@@ -205,6 +205,11 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
         _case_table(panel["overdue"], level)
     with backlog_tab:
         _case_table(panel["backlog"], level)
+    # One listed case's petitioner: masked, shown in full with a logged click (office and leaders, never projected).
+    reveal_ui.render_reveal(
+        list(dict.fromkeys(panel["overdue"]["case_number"].to_list() + panel["backlog"]["case_number"].to_list())),
+        key="map",
+    )
 
 
 def _hot_spot_list(hot: dict[str, pl.DataFrame]) -> None:
