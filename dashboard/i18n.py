@@ -235,6 +235,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "期末仍未办结、且法定办结期限早于期末的信访件数。",
         "en": "Cases open at the period's end whose statutory due date is before the period's end.",
     },
+    "map.measure.backlog.help": {
+        "zh": "期末仍未办结、且收到时间早于期末90日以上的信访件数。",
+        "en": "Cases open at the period's end that were received more than 90 days before it.",
+    },
     "map.legend.no_data": {"zh": "无数据或已筛除", "en": "No data / filtered out"},
     "map.legend.park": {"zh": "工业园区（斜线）", "en": "Industrial park (hatched)"},
     "map.legend.point": {"zh": "接访点", "en": "Reception point"},

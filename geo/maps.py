@@ -240,7 +240,7 @@ class Classes:
 
 def measure_kind(measure: str) -> str:
     """"count", "per_10k", "share" or "change": decides classes and number format."""
-    if measure in ("received", "overdue_open"):
+    if measure in ("received", "overdue_open", "backlog"):
         return "count"
     if measure in CHANGE_MEASURES:
         return "change"
@@ -355,7 +355,7 @@ def _css(projection: bool) -> str:
 .area-label.above {{ transform: translate(-50%, -100%); margin-top: -2px; }}
 .area-label.park {{ font-size: {park_size}px; font-style: italic; }}
 .area-label.park b {{ font-size: {park_size + 2}px; display: inline; margin-left: 0.3em; }}
-.area-label .hot {{ display: inline-block; margin: 2px 0 0 0.3em; padding: 0 6px; border-radius: 4px; color: #fff;
+.area-label .hot {{ display: inline-block; margin: 2px 0.3em 0 0.3em; padding: 0 6px; border-radius: 4px; color: #fff;
   background: {HOT_SPOT_COLOUR}; text-shadow: none; font-size: {park_size}px; font-style: normal; }}
 .map-legend {{ background: rgba(255, 255, 255, 0.94); color: #111; padding: 10px 14px; border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0, 0, 0, 0.4); font-size: {legend_size}px; line-height: 1.45;
@@ -446,6 +446,98 @@ class _FitUntilTouched(folium.MacroElement):
         self.margin = int(margin)
 
 
+class _Declutter(folium.MacroElement):
+    """Move labels apart in the browser, where their size in pixels is known.
+
+    Each label may sit right, left, above or below its reception point's dot
+    (a township seat), around its park's outline, or on its label point; the
+    first place that overlaps nothing already placed (labels, dots, legend,
+    zoom buttons, the map's edge) wins, else the least-overlapping one.
+    Townships are placed before parks. Runs after every zoom, pan and resize.
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var GAP = {{ this.gap }};
+            var box = function (el) { var r = el.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+            var area = function (a, b) {
+                var w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+                return w > 0 && h > 0 ? w * h : 0;
+            };
+            var parkBox = function (id) {
+                for (var key in map._layers) {
+                    var layer = map._layers[key], p = layer.feature && layer.feature.properties;
+                    if (p && p.level === "park" && p.area_id === id && layer._path) {
+                        var b = box(layer._path);
+                        return b.r > b.l && b.b > b.t ? b : null;  // not laid out yet
+                    }
+                }
+                return null;
+            };
+            var place = function () {
+                var root = map.getContainer(), frame = box(root);
+                var taken = [];
+                root.querySelectorAll("path.reception-point, .map-legend, .leaflet-control-zoom").forEach(function (el) {
+                    taken.push(box(el));
+                });
+                var labels = Array.prototype.slice.call(root.querySelectorAll(".area-label[data-kind]"));
+                labels.sort(function (a, b) { return (a.dataset.kind === "park") - (b.dataset.kind === "park"); });
+                labels.forEach(function (label) {
+                    label.style.transform = "translate(0px, 0px)";
+                    var anchor = box(label.parentElement), w = label.offsetWidth, h = label.offsetHeight;
+                    var ax = anchor.l, ay = anchor.t, r = +label.dataset.r || 0;
+                    var f = {l: ax - r, t: ay - r, r: ax + r, b: ay + r};
+                    if (label.dataset.kind === "park") { f = parkBox(+label.dataset.id) || f; }
+                    var cx = (f.l + f.r) / 2, cy = (f.t + f.b) / 2;
+                    var spots = {
+                        right: [f.r + GAP, cy - h / 2], left: [f.l - GAP - w, cy - h / 2],
+                        above: [cx - w / 2, f.t - GAP - h], below: [cx - w / 2, f.b + GAP],
+                        centre: [cx - w / 2, cy - h / 2],
+                        aboveRight: [f.r + GAP / 2, f.t - GAP / 2 - h], belowRight: [f.r + GAP / 2, f.b + GAP / 2],
+                        aboveLeft: [f.l - GAP / 2 - w, f.t - GAP / 2 - h], belowLeft: [f.l - GAP / 2 - w, f.b + GAP / 2]
+                    };
+                    var corners = ["aboveRight", "belowRight", "aboveLeft", "belowLeft"];
+                    var order = (label.dataset.kind === "seat" ? ["right", "left", "above", "below"]
+                        : label.dataset.kind === "park" ? ["above", "below", "right", "left"]
+                        : ["centre", "above", "below", "right", "left"]).concat(corners);
+                    var best = null;
+                    order.forEach(function (name) {
+                        var x = spots[name][0], y = spots[name][1], rect = {l: x, t: y, r: x + w, b: y + h};
+                        var score = w * h - area(rect, frame);
+                        taken.forEach(function (other) { score += area(rect, other); });
+                        if (best === null || score < best.score) { best = {name: name, rect: rect, score: score}; }
+                    });
+                    label.style.transform = "translate(" + (best.rect.l - ax) + "px, " + (best.rect.t - ay) + "px)";
+                    label.style.textAlign = /Right$|^right$/.test(best.name) ? "left"
+                        : /Left$|^left$/.test(best.name) ? "right" : "center";
+                    taken.push(best.rect);
+                });
+            };
+            // Again whenever the view or the iframe changes, and once fonts and layout have settled.
+            var pending = false;
+            var schedule = function () {
+                if (pending) { return; }
+                pending = true;
+                window.requestAnimationFrame(function () { pending = false; place(); });
+            };
+            map.on("zoomend moveend resize", schedule);
+            schedule();
+            window.setTimeout(schedule, 400);
+            window.setTimeout(schedule, 1500);
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(schedule); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, gap: int):
+        super().__init__()
+        self._name = "Declutter"
+        self.gap = int(gap)
+
+
 class _MetricScale(folium.MacroElement):
     """Leaflet's scale bar in kilometres only (folium's ``control_scale`` adds miles)."""
 
@@ -482,15 +574,22 @@ def _values(measures: pl.DataFrame, measure: str) -> dict[int, dict]:
     return {row["id"]: row for row in measures.iter_rows(named=True)}
 
 
+# How the browser may move a label (see _Declutter): around a reception
+# point's dot, around a park's outline, or around a bare label point.
+_LABEL_KIND = {LABEL_RIGHT_OF_POINT: "seat", LABEL_ABOVE: "park", LABEL_CENTRED: "centre"}
+
+
 def _label_html(name: str, value_text: str | None, *, park: bool, out: bool, hot_text: str | None,
-                mode: str = LABEL_CENTRED) -> str:
+                mode: str = LABEL_CENTRED, area_id: int | None = None, point_radius: int = 0) -> str:
     e = html.escape
     classes = "area-label" + (" park" if park else "") + (" out" if out else "") + f" {mode}"
+    data = f'data-kind="{_LABEL_KIND[mode]}" data-id="{int(area_id or 0)}" data-r="{int(point_radius)}"'
     inner = e(name) + (f"<b>{e(value_text)}</b>" if value_text is not None else "")
     if hot_text:
-        # A park's label is one line above the park: the badge goes beside it, not onto the park.
-        inner += ("" if park else "<br>") + f'<span class="hot">{e(hot_text)}</span>'
-    return f'<div class="{classes}">{inner}</div>'
+        # A park's label is one line beside the park: the badge goes after the figure, not onto the park;
+        # a township's goes under its figure (a block element).
+        inner += f'<span class="hot">{e(hot_text)}</span>'
+    return f'<div class="{classes}" {data}>{inner}</div>'
 
 
 def _label(location: tuple[float, float], html_text: str) -> folium.Marker:
@@ -597,6 +696,7 @@ def build_map(
             fill_color="#ffffff",
             fill_opacity=1,
             tooltip=html.escape(row["name"]),
+            class_name="reception-point",
         ).add_to(m)
 
     for feature in township_features:
@@ -606,8 +706,8 @@ def build_map(
         hot = props[ID_PROPERTY] in layers.hot_townships
         _label((props["label_lat"], props["label_lon"]),
                _label_html(props["name"], value_text, park=False, out=not row["in_filter"],
-                           hot_text=hot_text if hot else None,
-                           mode=props.get("label_mode", LABEL_CENTRED))).add_to(label_layer)
+                           hot_text=hot_text if hot else None, mode=props.get("label_mode", LABEL_CENTRED),
+                           area_id=props[ID_PROPERTY], point_radius=radius + 2)).add_to(label_layer)
     for feature in park_features:
         props = feature["properties"]
         row = park_rows[props[ID_PROPERTY]]
@@ -617,11 +717,13 @@ def build_map(
         hot = props[ID_PROPERTY] in layers.hot_parks
         _label((props["label_lat"], props["label_lon"]),
                _label_html(props["name"], value_text, park=True, out=not row["in_filter"],
-                           hot_text=hot_text if hot else None, mode=LABEL_ABOVE)).add_to(label_layer)
+                           hot_text=hot_text if hot else None, mode=LABEL_ABOVE,
+                           area_id=props[ID_PROPERTY])).add_to(label_layer)
     label_layer.add_to(m)
 
     _Legend(_legend_html(classes, measure, lang, bool(layers.hot_townships or layers.hot_parks))).add_to(m)
     _MetricScale().add_to(m)
+    _Declutter(gap=14 if projection else 10).add_to(m)
     fit = bounds({"type": "FeatureCollection", "features": township_features + park_features})
     if fit:
         _FitUntilTouched(fit).add_to(m)

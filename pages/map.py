@@ -111,8 +111,8 @@ def _sparkline(trend: pl.DataFrame, projection: bool) -> go.Figure:
     fig = go.Figure(go.Scatter(
         x=months, y=trend["received"].to_list(), mode="lines+markers+text", fill="tozeroy",
         line={"color": theme.count_colour(projection), "width": 3},
-        text=[None] * (len(months) - 1) + [str(trend["received"][-1])], textposition="top center",
-        hovertemplate="%{x}: %{y:,}<extra></extra>",
+        text=[None] * (len(months) - 1) + [str(trend["received"][-1])], textposition="top left",
+        cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra></extra>",
     ))
     fig.update_xaxes(type="category", showgrid=False, tickangle=0, nticks=5)
     # Headroom for the last month's figure written above its point.

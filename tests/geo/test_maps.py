@@ -177,12 +177,13 @@ def test_labels_show_names_and_figures_escaped():
     assert "甲镇<b>13.3</b>" in html
     assert "东湖工业园区<b>9</b>" in html
     # A name with markup is shown as text, never as HTML.
-    assert '<div class="area-label centre">丙&lt;街道&gt;<b>' in html and "丙<街道>" not in html
+    assert '<div class="area-label centre" data-kind="centre" data-id="3" data-r="8">丙&lt;街道&gt;<b>' in html
+    assert "丙<街道>" not in html
 
 
 def test_hot_spots_are_outlined_and_labelled():
     html = _full_html(maps.build_map(_layers(), "received", lang="zh"))
-    assert '甲镇<b>40</b><br><span class="hot">热点</span>' in html
+    assert '甲镇<b>40</b><span class="hot">热点</span>' in html
     park = _full_html(maps.build_map(_layers(hot_parks=frozenset({1})), "received", lang="zh"))
     assert '东湖工业园区<b>9</b><span class="hot">热点</span>' in park  # beside the park's name, not on the park
     outline = f'{{"color": "{maps.HOT_SPOT_COLOUR}", "fill": false, "opacity": 1, "weight": 6}}'
@@ -262,8 +263,11 @@ def test_labels_keep_clear_of_points_and_parks():
 
 def test_label_modes_reach_the_html():
     html = _full_html(maps.build_map(_layers(), "received", lang="zh"))
-    assert '<div class="area-label park above">东湖工业园区<b>9</b></div>' in html
+    assert '<div class="area-label park above" data-kind="park" data-id="1" data-r="0">东湖工业园区<b>9</b></div>' in html
     assert ".area-label.right" in html and ".area-label.above" in html
+    # The browser moves labels apart (where their sizes are known) after every zoom, pan and resize.
+    assert 'map.on("zoomend moveend resize", schedule)' in html
+    assert 'class="reception-point"' in html or '"className": "reception-point"' in html
 
 
 def test_the_map_fits_the_county_beside_the_legend():
