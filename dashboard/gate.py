@@ -185,6 +185,13 @@ def _failure_message(result: auth.AuthResult) -> str:
 
 def render_login_form(now: datetime | None = None) -> None:
     """The log-in page: a form and nothing else (pages/login.py)."""
+    # The app's layout is wide; a log-in form reads better in a narrow middle column.
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _login_form(now)
+
+
+def _login_form(now: datetime | None) -> None:
     st.title(t("app.title"))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice in ("idle", "expired"):
