@@ -134,7 +134,7 @@ def _case_table(cases: pl.DataFrame, level: str) -> None:
         return
     columns = [c for c in CASE_COLUMNS if not (level == "park" and c == "park")]
     shown = cases.select(columns).rename({c: t(f"map.case.{c}") for c in columns})
-    st.dataframe(shown, hide_index=True, use_container_width=True, height=min(36 * (cases.height + 1) + 4, 300))
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (cases.height + 1) + 4, 300))
 
 
 def _leaders(panel: dict) -> None:
@@ -229,7 +229,7 @@ def _hot_spot_list(hot: dict[str, pl.DataFrame]) -> None:
             pl.col("p_value").map_elements(lambda p: f"{p:.1e}", return_dtype=pl.String)
             .alias(t("map.hotspots.p_value")),
         )
-        st.dataframe(shown, hide_index=True, use_container_width=True)
+        st.dataframe(shown, hide_index=True, width="stretch")
     st.caption(t("map.hotspots.rule", months=hotspots.HISTORY_MONTHS, alpha=hotspots.ALPHA,
                  excess=hotspots.MIN_EXCESS))
 
