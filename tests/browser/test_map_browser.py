@@ -137,6 +137,8 @@ def test_map_is_drawn_offline_and_a_click_fills_the_panel(demo, projection):
         assert frame.locator(".map-legend .swatch").count() >= 3
         assert frame.locator(".area-label").count() >= 18
 
+        # Marks this instance of the map: a re-mounted map (a new iframe or a new Leaflet map) loses it.
+        frame.evaluate("() => { window.map.__probe = 42; }")
         click_township(page, frame, township_id)
         name, received = expected_panel(db_url, month, township_id)
         page.wait_for_function(
@@ -157,6 +159,8 @@ def test_map_is_drawn_offline_and_a_click_fills_the_panel(demo, projection):
             timeout=30_000,
         )
         assert page.locator('[data-testid="stException"]').count() == 0
+        # The click reran the page, but the map in the browser is the same one (not rebuilt, zoom kept).
+        assert page.query_selector(FRAME).content_frame().evaluate("() => window.map.__probe") == 42
         page.mouse.move(5, 5)  # no hover tooltip over the labels in the screenshot
         page.wait_for_timeout(800)  # the charts' last layout pass
         page.screenshot(path=str(SCREENSHOTS / ("map-projection.png" if projection else "map.png")))
