@@ -66,7 +66,8 @@ def build_hand_county(engine):
         conn.execute(insert(Township), [{"id": 1, "name": "甲镇", "kind": "town"},
                                         {"id": 2, "name": "乙乡", "kind": "township"}])
         conn.execute(insert(Park), [{"id": 1, "name": "东湖工业园区", "township_id": 1}])
-        conn.execute(insert(Category), [{"id": 1, "code": "labour_social_security", "name": "劳动社保"},
+        conn.execute(insert(Category), [{"id": 1, "code": "labour_social_security", "name": "劳动社保",
+                                          "is_accusation": False},
                                          {"id": 2, "code": "discipline_inspection", "name": "纪检监察",
                                           "is_accusation": True}])
     insert_cases(engine, _cases())

@@ -13,6 +13,7 @@ import sys
 
 from sqlalchemy import select
 
+from dashboard.auth import InsecureConfiguration, require_production_secret
 from dashboard.cli import CommandError, add_db_argument
 from data.db import PROJECT_ROOT, make_engine, migrate, resolve_url
 from data.models import Case
@@ -47,6 +48,10 @@ def has_cases(engine) -> bool:
 def run(args) -> int:
     if not 1 <= args.port <= 65535:
         raise CommandError(f"--port must be between 1 and 65535, not {args.port}")
+    try:
+        require_production_secret()  # refuse here too, before a server is started at all
+    except InsecureConfiguration as exc:
+        raise CommandError(str(exc)) from exc
     url = resolve_url(args.db)
     engine = make_engine(url)
     try:

@@ -47,3 +47,18 @@ def test_a_bad_port_is_one_line(calls, capsys):
     assert cli.main(["serve", "--port", "70000"]) == 2
     assert capsys.readouterr().err.strip().count("\n") == 0
     assert calls == []
+
+
+def test_production_without_a_secret_refuses_to_start(tmp_path, calls, capsys, monkeypatch):
+    from dashboard import settings
+
+    monkeypatch.setenv("DASHBOARD_PRODUCTION", "true")
+    monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    settings.load_settings.cache_clear()
+    try:
+        code = cli.main(["serve", "--db", f"sqlite:///{tmp_path / 'x.sqlite'}"])
+    finally:
+        settings.load_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2 and "DASHBOARD_SECRET" in err and err.count("\n") == 1
+    assert calls == []
