@@ -40,7 +40,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Date, DateTime, Engine, bindparam, insert, select, update
 
 from data.db import bump_data_version
 from data.importing import values as V
@@ -234,13 +234,13 @@ def _execute_chunk(conn, statement, rows: list[dict]) -> None:
         conn.execute(statement, rows)
 
 
-def _sqlite_value(value):
+def _sqlite_column(values: list, column_type) -> list:
     # The text SQLAlchemy's SQLite Date/DateTime types store and read back.
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    if isinstance(column_type, DateTime):
+        return [v.strftime("%Y-%m-%d %H:%M:%S.%f") if v is not None else None for v in values]
+    if isinstance(column_type, Date):
+        return [v.isoformat() if v is not None else None for v in values]
+    return values
 
 
 def _bulk_insert(conn, table, rows: list[dict]) -> None:
@@ -258,9 +258,10 @@ def _bulk_insert(conn, table, rows: list[dict]) -> None:
     if dialect == "sqlite":
         marks = ", ".join("?" * len(columns))
         sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608 (names from the models)
+        data = zip(*(_sqlite_column([r[c] for r in rows], table.c[c].type) for c in columns), strict=True)
         cursor = conn.connection.driver_connection.cursor()
         try:
-            cursor.executemany(sql, [tuple(_sqlite_value(r[c]) for c in columns) for r in rows])
+            cursor.executemany(sql, data)
         finally:
             cursor.close()
     elif dialect == "postgresql" and conn.dialect.driver == "psycopg":
@@ -643,7 +644,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
             row["import_batch_id"] = batch_id
         for start in range(0, len(inserts), CHUNK):
             chunk = inserts[start:start + CHUNK]
-            _execute_chunk(conn, insert(Case), chunk)
+            _execute_chunk(conn, Case, chunk)
             step(len(chunk))
         if new_people:
             ids = {}
@@ -652,7 +653,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
             people = [{"case_id": ids[number], **p} for number, p in new_people.items()]
             for start in range(0, len(people), CHUNK):
                 chunk = people[start:start + CHUNK]
-                _execute_chunk(conn, insert(Petitioner), chunk)
+                _execute_chunk(conn, Petitioner, chunk)
                 step(len(chunk))
         if updates:
             keys = [k for k in updates[0] if k != "_id"]
@@ -674,7 +675,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
                 step(len(person_updates[start:start + CHUNK]))
         if person_inserts:
             for start in range(0, len(person_inserts), CHUNK):
-                _execute_chunk(conn, insert(Petitioner), person_inserts[start:start + CHUNK])
+                _execute_chunk(conn, Petitioner, person_inserts[start:start + CHUNK])
                 step(len(person_inserts[start:start + CHUNK]))
 
         if summary.quarantine:
@@ -684,7 +685,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
                 for q in summary.quarantine
             ]
             for start in range(0, len(q_rows), CHUNK):
-                _execute_chunk(conn, insert(QuarantinedRow), q_rows[start:start + CHUNK])
+                _execute_chunk(conn, QuarantinedRow, q_rows[start:start + CHUNK])
         conn.execute(
             update(ImportBatch).where(ImportBatch.id == batch_id).values(
                 imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
