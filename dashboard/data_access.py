@@ -24,7 +24,6 @@ from sqlalchemy.exc import DBAPIError
 from dashboard.settings import DeadlineRules, load_settings
 from data import db
 from data.db import DatabaseUnavailable
-from geo import maps
 from queries import areas, hotspots, metrics, reference, report
 from queries.filters import CaseFilter
 
@@ -207,6 +206,9 @@ def month_report(flt: CaseFilter) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def _map_geojson(url: str, version: int) -> dict[str, dict]:
+    # Folium and mapclassify (scipy, scikit-learn) load with the map page only, not at every server start.
+    from geo import maps
+
     def build():
         eng = _engine(url)
         return maps.map_geojson(areas.boundaries(eng, "township"), areas.boundaries(eng, "park"),

@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import folium
-import mapclassify
 import numpy as np
 import polars as pl
 import shapely
@@ -283,6 +282,9 @@ def classify(values: Iterable[float | None], measure: str) -> Classes:
     five classes symmetric about zero, "≤ −b", "−b+1 … −1", "0", "1 … b−1",
     "≥ b", with b = max(2, ⌈largest |change| / 2⌉) (mapclassify.UserDefined).
     """
+    # Imported here: mapclassify brings scipy and scikit-learn, a second or two that only the map page needs.
+    import mapclassify
+
     present = np.array([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))],
                        dtype=float)
     if present.size == 0:
