@@ -598,7 +598,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
             changes = {}
             for c in present_case:
                 new = values[c]
-                if new is None and CASE_FIELDS[c] is None:
+                if new is None:
                     continue  # an empty cell never erases a stored value
                 if new != old[c]:
                     changes[c] = new

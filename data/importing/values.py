@@ -148,12 +148,12 @@ def parse_outcome(s: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def parse_headcount(s: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """A whole number of people ("5", "5人", "5.0"); blank → 1."""
+    """A whole number of people ("5", "5人", "5.0"); blank → None (stored as 1 on a new case)."""
     text = compact(s)
     number = text.str.extract(r"^(\d{1,6})(?:\.0+)?人?$", 1).cast(pl.Int64)
     bad = (text.is_not_null() & (number.is_null() | (number < 1))).fill_null(True) & text.is_not_null()
     problem = pl.Series(s.name, [None] * len(s), dtype=pl.Utf8).set(bad, "unknown")
-    return number.fill_null(1).alias(s.name), problem
+    return number.alias(s.name), problem
 
 
 def normalise_id_number(s: pl.Series) -> pl.Series:

@@ -213,7 +213,7 @@ FEBRUARY = [case("A", "2024-02-01", 受理日期="2024-02-02"),
             case("B", "2024-02-10", 信访人="赵六", 联系电话="13900000000")]
 MARCH = [case("A", "2024-02-01", 受理日期="2024-02-02"),
          case("B", "2024-02-10", 办结日期="2024-03-15", 化解情况="已化解", 信访部门满意度="满意",
-              信访人="赵六", 联系电话="13900000001"),
+              信访人="赵六", 联系电话="13900000001", 人数="3"),
          case("C", "2024-03-02")]
 
 
@@ -243,12 +243,12 @@ def test_later_export_updates_shared_cases_and_adds_new_ones(engine, tmp_path):
 def test_empty_cell_never_erases_a_stored_value(engine, tmp_path):
     add_places(engine)
     run(engine, write_xlsx(tmp_path / "mar.xlsx", grid(MARCH)))
-    # An older export: B not yet concluded, not rated.
-    older = [case("B", "2024-02-10", 信访人="赵六", 联系电话="13900000001")]
+    # An older export: B not yet concluded, not rated, 人数 left blank.
+    older = [case("B", "2024-02-10", 信访人="赵六", 联系电话="13900000001", 人数="")]
     summary = run(engine, write_xlsx(tmp_path / "feb.xlsx", grid(older)))
     assert summary.updated == 0 and summary.unchanged == 1
     b = cases_by_number(engine)["B"]
-    assert b.concluded_on == date(2024, 3, 15) and b.outcome == "resolved"
+    assert b.concluded_on == date(2024, 3, 15) and b.outcome == "resolved" and b.headcount == 3
 
 
 def test_failure_half_way_leaves_the_database_unchanged(engine, tmp_path, monkeypatch):

@@ -79,7 +79,7 @@ def test_parse_satisfaction_and_outcome():
 
 def test_parse_headcount():
     value, problem = V.parse_headcount(pl.Series(["5", "5人", "６", "", "五", "0"]))
-    assert value.to_list()[:4] == [5, 5, 6, 1]
+    assert value.to_list()[:4] == [5, 5, 6, None]  # blank: 1 on a new case, never erases a stored count
     assert problem.to_list() == [None, None, None, None, "unknown", "unknown"]
 
 
