@@ -57,3 +57,21 @@ def test_bad_mapping_file(tmp_path, capsys):
     path = write_xlsx(tmp_path / "f.xlsx", grid([case("A")]))
     assert main(["cases", "import", str(path), "--mapping", str(mapping), "--db", url]) == 2
     assert "unknown field" in capsys.readouterr().err
+
+
+def test_progress_bar_draws_on_its_stream():
+    import io
+
+    from dashboard.commands.cases import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream, width=10)
+    bar(0, 200, "check")
+    bar(1, 200, "write")  # still 0 %: not redrawn
+    bar(100, 200, "write")
+    bar(200, 200, "done")
+    assert stream.getvalue() == (
+        "\r[..........]   0% checking 0/200"
+        "\r[#####.....]  50% writing  100/200"
+        "\r[##########] 100% done     200/200\n"
+    )
