@@ -11,30 +11,28 @@ The rule, stated the same way on the map page (i18n key ``map.hotspots.rule``):
 
 Months before the first case in the database are not history (a county that
 started recording eight months ago has eight months of history); an area with
-no history month at all is never flagged. The counts come from one grouped
-statement per level (area × month bucket), the test is computed here with
-:func:`math.lgamma` (no statistics library needed for a Poisson tail).
+no history month at all is never flagged. The monthly counts per area come
+from the metrics engine (:func:`queries.metrics.received_by_month`: one
+grouped statement per level, or the monthly summary); the test is computed
+here with :func:`math.lgamma` (no statistics library needed for a Poisson tail).
 """
 
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import polars as pl
-from sqlalchemy import Engine, case, func, or_, select
+from sqlalchemy import Engine
 
-from data.models import Case
-from queries import areas, reference
+from queries import areas, metrics, reference
 from queries.filters import CaseFilter, add_months, whole_months
-from queries.metrics import dimension_clauses
 
 HISTORY_MONTHS = 12
 ALPHA = 0.01
 MIN_EXCESS = 5
 # Average month length, for a period that is not whole calendar months.
 DAYS_PER_MONTH = 365.25 / 12
-
-c = Case.__table__.c
 
 
 def poisson_upper_tail(k: int, lam: float) -> float:
@@ -71,40 +69,35 @@ def period_months(flt: CaseFilter) -> float:
 
 
 def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
-    """``received`` per area and bucket, in one grouped statement.
+    """``received`` per area and bucket.
 
     Bucket 0 is the filter's period; bucket k (1…:data:`HISTORY_MONTHS`) is
     the k-th calendar month before the period's first month. Columns ``id``,
-    ``bucket``, ``received``; a bucket with no case has no row.
+    ``bucket``, ``received``; a bucket with no case has no row. The counts are
+    the metrics engine's :func:`~queries.metrics.received_by_month`: one
+    grouped statement over the 12 months and the period (or the monthly
+    summary, when it is current), with the filter and its scope applied.
     """
     areas._check_level(level)
-    area = c.township_id if level == "township" else c.park_id
     first_month = flt.start.replace(day=1)
     history_start = add_months(first_month, -HISTORY_MONTHS)
-    bucket = case(
-        (c.received_on >= flt.start, 0),
-        *((c.received_on >= add_months(first_month, -k), k) for k in range(1, HISTORY_MONTHS + 1)),
+    if flt.start == first_month:
+        by_month = metrics.received_by_month(engine, flt.with_period(history_start, flt.end), level)
+    else:
+        # A period starting mid-month: the days before it in its month belong to neither.
+        by_month = pl.concat([
+            metrics.received_by_month(engine, flt.with_period(history_start, first_month - timedelta(days=1)), level),
+            metrics.received_by_month(engine, flt, level),
+        ])
+    months_back = (first_month.year * 12 + first_month.month) - (
+        pl.col("month").dt.year() * 12 + pl.col("month").dt.month()
     )
-    inner = (
-        select(area.label("area_id"), bucket.label("bucket"))
-        .where(
-            area.is_not(None),
-            c.received_on >= history_start,
-            c.received_on <= flt.end,
-            # A period starting mid-month: the days before it in its month belong to neither.
-            or_(c.received_on >= flt.start, c.received_on < first_month),
-            *dimension_clauses(flt),
-        )
-        .subquery("bucketed")
+    return (
+        by_month.with_columns(pl.when(months_back <= 0).then(0).otherwise(months_back).cast(pl.Int64).alias("bucket"))
+        .group_by(pl.col("key").alias("id"), "bucket")
+        .agg(pl.col("received").sum().cast(pl.Int64))
+        .sort("id", "bucket")
     )
-    # Grouping an outer query by the inner columns: PostgreSQL cannot tell that
-    # two copies of a CASE with bound parameters are the same expression.
-    statement = select(inner.c.area_id, inner.c.bucket, func.count().label("received")).group_by(
-        inner.c.area_id, inner.c.bucket
-    )
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(statement).all()]
-    return pl.DataFrame(rows, schema={"id": pl.Int64, "bucket": pl.Int64, "received": pl.Int64}, orient="row")
 
 
 def _history_months(engine: Engine, flt: CaseFilter) -> int:

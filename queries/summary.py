@@ -313,6 +313,15 @@ def current_stamp(conn: Connection, rules: DeadlineRules) -> dict | None:
     return dict(row)
 
 
+def _version_current(conn: Connection) -> bool:
+    """Whether the summary was built from the current data (any rules: ``received`` needs none)."""
+    current_version = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
+    row = conn.execute(
+        select(summary_stamp.c.data_version, current_version).where(summary_stamp.c.id == 1)
+    ).first()
+    return row is not None and row[0] == (row[1] or 0)
+
+
 def month_periods(periods: Sequence[tuple[date, date]]) -> list[tuple[int, int]] | None:
     """Each period as (first, last) month numbers, or None if any is not whole calendar months."""
     out = []
@@ -420,9 +429,29 @@ def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool =
     # A dimension value seen only in other anchors' months has a row but no receipt here.
     statement = statement.having(received > 0)
     with engine.connect() as conn:
-        # Any current stamp will do: received does not depend on the deadline rules.
-        if conn.execute(select(summary_stamp.c.data_version).where(summary_stamp.c.id == 1)).scalar() != (
-            conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
-        ):
+        if not _version_current(conn):
             return _unavailable(required, "the summary is missing, or was built for other data")
         return [(key, label, int(n)) for key, label, n in conn.execute(statement).all()]
+
+
+def received_by_month_rows(
+    engine: Engine, flt: CaseFilter, column: str, *, required: bool = False
+) -> list[tuple] | None:
+    """``received`` by (value of ``column``, month number) from the summary: rows, or None."""
+    months = month_periods([(flt.start, flt.end)])
+    if months is None:
+        return _unavailable(required, "the period is not made of whole calendar months")
+    (first, last), = months
+    e = summary_events.c
+    received = func.sum(e.received)
+    statement = (
+        select(e[column], e.month_number, received)
+        .where(e.month_number.between(first, last), e[column].is_not(None), *metrics.dimension_clauses(flt, e))
+        .group_by(e[column], e.month_number)
+        .having(received > 0)
+    )
+    with engine.connect() as conn:
+        if not _version_current(conn):
+            return _unavailable(required, "the summary is missing, or was built for other data")
+        return [(key, int(m), int(n)) for key, m, n in conn.execute(statement).all()]
+

@@ -29,7 +29,7 @@ from data.models import (
     Case,
     summary_stamp,
 )
-from queries import metrics
+from queries import hotspots, metrics
 from queries.filters import CaseFilter, Scope, add_months
 from queries.summary import (
     SummaryUnavailable,
@@ -256,3 +256,44 @@ def test_dates_out_of_order_count_where_they_fall(engine):
         assert h["concluded"] == 6, source  # A D F H I and Z1
         assert (h["on_time"], h["due_in_period"]) == (2, 5), source  # G H I M, and Z2 late
         assert h["received"] == 5, source  # neither was received in March
+
+
+@pytest.mark.parametrize("by", metrics.BREAKDOWN_DIMENSIONS)
+@pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "combined"])
+def test_received_by_month_matches_raw(random_county, by, name):
+    for period in [RANGES[0], RANGES[1], SINGLE_MONTHS[10]]:
+        flt = _filter(**FILTERS[name]).with_period(*period)
+        summed = metrics.received_by_month(random_county, flt, by, source="summary")
+        assert_frame_equal(summed, metrics.received_by_month(random_county, flt, by, source="raw"))
+        # Month by month it adds up to the breakdown of the whole period.
+        totals = summed.group_by("key").agg(pl.col("received").sum())
+        breakdown = metrics.breakdown(random_county, flt, by)
+        assert dict(totals.iter_rows()) == dict(zip(breakdown["key"], breakdown["received"], strict=True))
+
+
+def test_received_by_month_by_hand(engine):
+    county = build_hand_county(engine)
+    _refresh(county)
+    winter = CaseFilter(start=date(2025, 12, 1), end=date(2026, 3, 31))
+    for source in ("raw", "summary"):
+        frame = metrics.received_by_month(county, winter, "township", source=source)
+        got = {(r["key"], r["month"]): r["received"] for r in frame.iter_rows(named=True)}
+        # Township 1: E (Dec), H I (Jan), A B J (Mar); township 2: F (Dec), G M (Jan), K (Feb), C D (Mar).
+        assert got == {(1, date(2025, 12, 1)): 1, (2, date(2025, 12, 1)): 1, (1, date(2026, 1, 1)): 2,
+                       (2, date(2026, 1, 1)): 2, (2, date(2026, 2, 1)): 1, (1, date(2026, 3, 1)): 3,
+                       (2, date(2026, 3, 1)): 2}, source
+    # Part of a month: only its own days (A, J and B of township 1 fall before the 15th; C is on it, D after).
+    part = CaseFilter(start=date(2026, 3, 15), end=date(2026, 3, 31))
+    frame = metrics.received_by_month(county, part, "township")
+    assert frame.rows() == [(2, date(2026, 3, 1), 2)]
+
+
+@pytest.mark.parametrize("level", ["township", "park"])
+def test_hot_spot_counts_same_from_the_summary(random_county, level):
+    flt = CaseFilter.for_month(2025, 6, category_ids=(1, 2))
+    from_summary = hotspots.monthly_counts(random_county, flt, level).sort("id", "bucket")
+    with random_county.begin() as conn:
+        bump_data_version(conn)  # the summary is now stale: counted from the cases
+    from_cases = hotspots.monthly_counts(random_county, flt, level).sort("id", "bucket")
+    assert from_cases["bucket"].n_unique() == 13
+    assert_frame_equal(from_summary, from_cases)
