@@ -1081,7 +1081,9 @@ def build_demo(
                 report("indexing", 1.0)
                 _reset_sequences(conn)
                 bump_data_version(conn, demo=True)
+                report("summarising", 0.0)
                 refresh_summary(conn)  # the monthly summary the metrics engine reads (queries/summary.py)
+                report("summarising", 1.0)
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
