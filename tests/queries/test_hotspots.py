@@ -176,3 +176,14 @@ def test_poisson_tail_far_out():
     # P(X = 40 | 10) = e^-10 10^40 / 40! = 5.564e-13; the terms after it add a third more: 7.3416e-13
     # (the value scipy.stats.poisson.sf(39, 10) gives).
     assert hotspots.poisson_upper_tail(40, 10.0) == pytest.approx(7.3416e-13, rel=1e-4)
+
+
+def test_a_period_starting_mid_month(spiked):
+    # 10–31 March 2026 (22 days). X's cases fall on days 1 + i % 28: of the 10 township cases
+    # only day 10 is in, of the 30 park cases days 10–28 (19): observed 20. History: the same
+    # 12 months (March's first nine days belong to neither), λ = 10 × 22 / (365.25 / 12).
+    late_march = CaseFilter(date(2026, 3, 10), date(2026, 3, 31))
+    x = _rows(hotspots.hot_spots(spiked, late_march, "township"))[1]
+    assert x["observed"] == 20
+    assert x["expected"] == pytest.approx(10 * 22 / (365.25 / 12))
+    assert x["is_hot_spot"]
