@@ -59,9 +59,15 @@ def cases_section(user) -> None:
     if len(data) > MAX_FILE_BYTES:
         st.error(t("import.cases.unreadable", reason=t("import.too_large", mb=MAX_FILE_BYTES // 2**20)))
         return
+    digest = hashlib.sha256(data + (mapping_upload.getvalue() if mapping_upload else b"")).hexdigest()
     try:
         mapping = _mapping(mapping_upload)
-        shown = preview(data, upload.name, mapping=mapping)
+        # Reading a large export takes seconds: once per file, not on every rerun.
+        cached = st.session_state.get(STATE + "preview")
+        if cached is None or cached[0] != digest:
+            cached = (digest, preview(data, upload.name, mapping=mapping))
+            st.session_state[STATE + "preview"] = cached
+        shown = cached[1]
     except (UnreadableFile, MappingFileError) as exc:
         st.error(t("import.cases.unreadable", reason=str(exc)))
         return
@@ -82,7 +88,6 @@ def cases_section(user) -> None:
     st.subheader(t("import.cases.preview", n=shown.sample.height))
     st.dataframe(shown.sample, hide_index=True)
 
-    digest = hashlib.sha256(data).hexdigest()
     if st.button(t("import.cases.run"), type="primary", key="w.import.cases.run"):
         bar = st.progress(0.0, text=t("import.cases.progress", done=0, total=table.frame.height))
 
