@@ -21,17 +21,22 @@ DEV_STAMP := $(VENV)/.installed-dev
 # Extra arguments for the serve command, e.g. make run SERVE_ARGS="--port 8600".
 SERVE_ARGS ?=
 # Make targets `make test` runs after pytest, inside the same PostgreSQL
-# server. The small-N benchmark belongs here once it exists
-# (TEST_EXTRA_TARGETS += <its target>); there is none yet.
-TEST_EXTRA_TARGETS ?=
+# server: the small-N benchmark, so that it keeps working (it prints times,
+# it asserts none).
+TEST_EXTRA_TARGETS ?= bench-smoke
+# make bench: every page's server time at BENCH_CASES cases (issue 6), e.g.
+# make bench BENCH_CASES=1000000 BENCH_ARGS="--db postgresql://postgres@127.0.0.1:54329/bench_1m"
+BENCH_CASES ?= 100000
+BENCH_ARGS ?=
 
-.PHONY: help run test lint audit clean install install-dev vendor system-packages test-steps pytest
+.PHONY: help run test lint audit clean install install-dev vendor system-packages test-steps pytest bench bench-smoke
 
 help:
 	@echo "make run    install and serve the dashboard at http://localhost:8501 (demo data on first run)"
 	@echo "make test   install test dependencies and system packages, then ruff and pytest"
 	@echo "make lint   ruff check"
 	@echo "make audit  pip-audit of requirements.txt"
+	@echo "make bench  time every page at BENCH_CASES cases (default 100000), write var/bench/"
 	@echo "make clean  remove .venv, vendored assets and caches (never var/)"
 
 $(PY):
@@ -81,6 +86,18 @@ pytest: install-dev
 	@$(PY) -m pytest -ra || { status=$$?; \
 		if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; fi; \
 		exit $$status; }
+
+bench: install-dev
+	$(PY) -m dashboard bench --cases $(BENCH_CASES) $(BENCH_ARGS)
+
+# A few hundred cases, every page, once on SQLite and (inside `make test`) once
+# on the throwaway PostgreSQL server; reports go to var/bench/smoke/.
+bench-smoke: install-dev
+	$(PY) -m dashboard bench --cases 500 --repeats 1 --db sqlite:///var/bench/smoke/bench-smoke.sqlite --out var/bench/smoke
+	@if [ -n "$${DASHBOARD_TEST_PG_URL:-}" ]; then \
+		$(PY) -m dashboard bench --cases 500 --repeats 1 --out var/bench/smoke \
+			--db "$${DASHBOARD_TEST_PG_URL%/*}/bench_smoke"; \
+	fi
 
 audit: install-dev
 	@scripts/audit.sh $(PY) strict
