@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
+from dashboard import audit
 from dashboard.cli import CommandError, add_db_argument
 from data.db import make_engine, migrate
 from data.importing.cases import import_cases
@@ -61,7 +62,11 @@ def run_import(args) -> int:
         migrate(engine)
         summary = import_cases(engine, args.file, mapping=mapping, encoding=args.encoding, progress=progress)
     except UnreadableFile as exc:
+        audit.record(engine, username=audit.cli_actor(), action="import", object=f"cases:{args.file}",
+                     outcome="failure")
         raise CommandError(f"cannot read {args.file}: {exc}") from exc
+    else:
+        audit.record(engine, username=audit.cli_actor(), action="import", object=f"cases:{args.file}")
     finally:
         engine.dispose()
     if args.format == "json":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dashboard import audit
 from dashboard.cli import CommandError, add_db_argument
 from data.db import make_engine, migrate
 from geo.boundaries import BoundaryError, file_sha256, import_boundaries, read_boundaries
@@ -39,7 +40,11 @@ def run_import(args) -> int:
         migrate(engine)
         result = import_boundaries(engine, boundaries, filename=str(args.file), file_sha256=file_sha256(args.file))
     except BoundaryError as exc:
+        audit.record(engine, username=audit.cli_actor(), action="import", object=f"{args.layer}:{args.file}",
+                     outcome="failure")
         raise CommandError(f"cannot import {args.file}: {exc}") from exc
+    else:
+        audit.record(engine, username=audit.cli_actor(), action="import", object=f"{args.layer}:{args.file}")
     finally:
         engine.dispose()
     summary = result.as_dict() | {"crs": boundaries.source_crs, "encoding": boundaries.encoding,

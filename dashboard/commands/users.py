@@ -47,11 +47,6 @@ def register(subparsers) -> None:
         add_db_argument(sub)
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in a bare container
-        return "cli"
 
 
 def read_password(stdin=None) -> str:
@@ -106,7 +101,7 @@ def run_add(args) -> int:
     try:
         township_id = _township_id(engine, args.township) if args.township else None
         password = read_password()
-        _admin_call(auth.create_user, engine, args.name, password, args.role, township_id, actor=_actor())
+        _admin_call(auth.create_user, engine, args.name, password, args.role, township_id, actor=audit.cli_actor())
     finally:
         engine.dispose()
     print(f"added {args.name} ({args.role})")
@@ -135,7 +130,7 @@ def run_list(args) -> int:
 def _simple(args, fn, message: str, *extra) -> int:
     engine = _engine(args)
     try:
-        _admin_call(fn, engine, args.name, *extra, actor=_actor())
+        _admin_call(fn, engine, args.name, *extra, actor=audit.cli_actor())
     finally:
         engine.dispose()
     print(message.format(name=args.name))
@@ -161,7 +156,7 @@ def run_reset_password(args) -> int:
             if auth.get_user(conn, args.name) is None:
                 raise CommandError(f"no user {args.name!r}")
         password = read_password()
-        _admin_call(auth.reset_password, engine, args.name, password, actor=_actor())
+        _admin_call(auth.reset_password, engine, args.name, password, actor=audit.cli_actor())
     finally:
         engine.dispose()
     print(f"new password set for {args.name}; their sessions are ended")

@@ -75,3 +75,20 @@ def test_progress_bar_draws_on_its_stream():
         "\r[#####.....]  50% writing  100/200"
         "\r[##########] 100% done     200/200\n"
     )
+
+
+def test_command_line_imports_are_audited(tmp_path, capsys):
+    from dashboard import audit
+
+    url = database(tmp_path)
+    path = write_xlsx(tmp_path / "f.xlsx", grid([case("A")]))
+    assert main(["cases", "import", str(path), "--format", "json", "--db", url]) == 0
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"\x00\x01garbage")
+    assert main(["cases", "import", str(bad), "--db", url]) == 2
+    engine = make_engine(url)
+    entries = audit.search(engine, action="import").sort("at")
+    engine.dispose()
+    assert entries["outcome"].to_list() == ["success", "failure"]
+    assert entries["object"].to_list() == [f"cases:{path}", f"cases:{bad}"]
+    assert all(name.startswith("cli") for name in entries["username"].to_list())

@@ -35,3 +35,17 @@ def test_name_field_override(tmp_path, capsys):
     assert main(["geo", "import", str(path), "--layer", "township", "--db", url]) == 2
     assert "--name-field" in capsys.readouterr().err
     assert main(["geo", "import", str(path), "--layer", "township", "--name-field", "JDMC", "--db", url]) == 0
+
+
+def test_command_line_boundary_import_is_audited(tmp_path, capsys):
+    from dashboard import audit
+    from data.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'g.sqlite'}"
+    path = tmp_path / "t.geojson"
+    township_layer().to_file(path, driver="GeoJSON")
+    assert main(["geo", "import", str(path), "--layer", "township", "--db", url]) == 0
+    engine = make_engine(url)
+    entries = audit.search(engine, action="import")
+    engine.dispose()
+    assert entries["object"].to_list() == [f"township:{path}"] and entries["outcome"].to_list() == ["success"]
