@@ -539,9 +539,14 @@ def _child(args: list[str]) -> dict:
 
 
 def app_pages() -> list[str]:
-    from dashboard.app import PAGES
+    """The page files listed in the entry script's PAGES (read, not imported: importing runs the app)."""
+    import ast
 
-    return [file for file, *_ in PAGES if file not in SKIPPED_PAGES]
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            return [file for file, *_ in ast.literal_eval(node.value) if file not in SKIPPED_PAGES]
+    raise RuntimeError(f"no PAGES in {APP}")
 
 
 def _load_average() -> str:
