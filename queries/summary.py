@@ -154,9 +154,13 @@ def _events_select(rules: DeadlineRules):
         )
     u = union_all(*parts).subquery("events")
     dims = [u.c[name] for name in SUMMARY_DIMENSIONS]
-    return select(
-        u.c.month_number, *dims, *(func.sum(u.c[name]).label(name) for name in SUMMARY_EVENT_COUNTS)
-    ).group_by(u.c.month_number, *dims)
+    # Ordered by month, so that a month's rows lie together on disk (PostgreSQL's
+    # hash aggregation would scatter them; SQLite keeps insertion order).
+    return (
+        select(u.c.month_number, *dims, *(func.sum(u.c[name]).label(name) for name in SUMMARY_EVENT_COUNTS))
+        .group_by(u.c.month_number, *dims)
+        .order_by(u.c.month_number)
+    )
 
 
 def _cohorts_select():
@@ -171,6 +175,7 @@ def _cohorts_select():
         )
         .where(c.concluded_on.is_not(None))
         .group_by(received, concluded, *_dimensions())
+        .order_by(received, concluded)
     )
 
 
@@ -218,6 +223,7 @@ def _states_select(rules: DeadlineRules):
         .select_from(_OuterFirstJoin(metrics.cases, summary_months, within))
         .where(could_count, metrics.open_at(end), or_(*conditions.values()))
         .group_by(m.month_number, *_dimensions())
+        .order_by(m.month_number)
     )
 
 
