@@ -89,7 +89,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "category.urban_rural_construction": {"zh": "城乡建设", "en": "Urban-rural construction"},
     "category.agriculture_rural": {"zh": "农业农村", "en": "Agriculture and rural affairs"},
     "category.natural_resources": {"zh": "自然资源", "en": "Natural resources and land"},
-    "category.environment": {"zh": "生态环境", "en": "Environment"},
+    "category.ecology_environment": {"zh": "生态环境", "en": "Environment"},
     "category.education": {"zh": "教育", "en": "Education"},
     "category.health": {"zh": "卫生健康", "en": "Health"},
     "category.civil_affairs": {"zh": "民政", "en": "Civil affairs"},
@@ -544,12 +544,25 @@ def channel_name(channel: str) -> str:
     return t(key) if key in TRANSLATIONS else channel
 
 
+_CATEGORY_KEYS_BY_CHINESE_NAME = {
+    entry["zh"]: key for key, entry in TRANSLATIONS.items() if key.startswith("category.")
+}
+
+
 def category_name(code: str | None, db_name: str | None) -> str:
-    """Chinese: the database's name; English: the translation by code, else the database's name."""
+    """Chinese: the database's name; English: the translation by code or by Chinese name, else the database's name.
+
+    Imported categories get codes of their own, so the standard categories are
+    also recognised by their Chinese name (征地拆迁, 劳动社保, …).
+    """
     lang = current_language()
     key = f"category.{code}"
-    if lang != DEFAULT_LANGUAGE and key in TRANSLATIONS:
-        return translate(key, lang)
+    if lang != DEFAULT_LANGUAGE:
+        if key in TRANSLATIONS:
+            return translate(key, lang)
+        by_name = _CATEGORY_KEYS_BY_CHINESE_NAME.get((db_name or "").strip())
+        if by_name:
+            return translate(by_name, lang)
     if db_name:
         return db_name
     return translate(key, lang) if key in TRANSLATIONS else (code or DASH)

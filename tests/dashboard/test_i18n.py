@@ -90,6 +90,15 @@ def test_category_names(monkeypatch):
     assert category_name("labour_social_security", "劳动社保") == "Labour and social security"
     # A category the table does not know keeps its database name.
     assert category_name("x_unknown", "其他") == "其他"
+    # An imported category with a code of its own is still recognised by its Chinese name.
+    assert category_name("imported_7", "生态环境") == "Environment"
+
+
+def test_demo_category_codes_all_have_english_names():
+    from data.demo import CATEGORIES
+
+    for spec in CATEGORIES:
+        assert f"category.{spec.code}" in TRANSLATIONS, spec.code
 
 
 def test_missing_key_raises():
