@@ -402,6 +402,45 @@ summary_states = Table(
     Index("ix_summary_states_month", "month_number"),
 )
 
+# The same three tables rolled up to the dimensions a plain view needs: the
+# township and category filters and the scope (township, accusations). Most
+# reruns (no park, channel or unit picked) sum these: several times fewer rows.
+SUMMARY_COARSE_DIMENSIONS = ("township_id", "category_id", "accuses_official")
+
+
+def _coarse_dimensions() -> list[Column]:
+    return [Column("township_id", Integer), Column("category_id", Integer),
+            Column("accuses_official", Boolean, nullable=False)]
+
+
+summary_events_coarse = Table(
+    "summary_events_coarse",
+    Base.metadata,
+    Column("month_number", Integer, nullable=False),
+    *_coarse_dimensions(),
+    *_summary_counts(SUMMARY_EVENT_COUNTS),
+    Index("ix_summary_events_coarse_month", "month_number"),
+)
+
+summary_cohorts_coarse = Table(
+    "summary_cohorts_coarse",
+    Base.metadata,
+    Column("received_month", Integer, nullable=False),
+    Column("concluded_month", Integer, nullable=False),
+    *_coarse_dimensions(),
+    *_summary_counts(SUMMARY_COHORT_COUNTS),
+    Index("ix_summary_cohorts_coarse_months", "received_month", "concluded_month"),
+)
+
+summary_states_coarse = Table(
+    "summary_states_coarse",
+    Base.metadata,
+    Column("month_number", Integer, nullable=False),
+    *_coarse_dimensions(),
+    *_summary_counts(SUMMARY_STATE_COUNTS),
+    Index("ix_summary_states_coarse_month", "month_number"),
+)
+
 # The month ends summary_states was built for.
 summary_months = Table(
     "summary_months",

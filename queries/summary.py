@@ -44,23 +44,40 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Join
 
 from dashboard.settings import DeadlineRules, load_settings
 from data.models import (
+    SUMMARY_COARSE_DIMENSIONS,
     SUMMARY_COHORT_COUNTS,
     SUMMARY_DIMENSIONS,
     SUMMARY_EVENT_COUNTS,
     SUMMARY_STATE_COUNTS,
     DataVersion,
     summary_cohorts,
+    summary_cohorts_coarse,
     summary_events,
+    summary_events_coarse,
     summary_months,
     summary_stamp,
     summary_states,
+    summary_states_coarse,
 )
 from queries import metrics
 from queries.filters import CaseFilter, add_months, whole_months
 from queries.sql_dates import add_days
 
 c = metrics.c
-SUMMARY_TABLES = (summary_events, summary_cohorts, summary_states, summary_months, summary_stamp)
+# Each kind of count: its table with every filter dimension, its coarse
+# roll-up, and the columns that key a row besides the dimensions.
+GRAINS = {
+    "events": (summary_events, summary_events_coarse, ("month_number",), SUMMARY_EVENT_COUNTS),
+    "cohorts": (summary_cohorts, summary_cohorts_coarse, ("received_month", "concluded_month"), SUMMARY_COHORT_COUNTS),
+    "states": (summary_states, summary_states_coarse, ("month_number",), SUMMARY_STATE_COUNTS),
+}
+SUMMARY_TABLES = (
+    summary_events, summary_cohorts, summary_states,
+    summary_events_coarse, summary_cohorts_coarse, summary_states_coarse,
+    summary_months, summary_stamp,
+)
+# Bumped whenever what the tables hold changes: a stamp from another format is stale.
+SUMMARY_FORMAT = 2
 
 
 class SummaryUnavailable(RuntimeError):
@@ -99,7 +116,8 @@ def month_of_number(n: int) -> date:
 
 
 def rules_key(rules: DeadlineRules) -> str:
-    return json.dumps(dataclasses.asdict(rules), sort_keys=True)
+    """What the stamp records of the rules (and of the summary's format)."""
+    return json.dumps({**dataclasses.asdict(rules), "summary_format": SUMMARY_FORMAT}, sort_keys=True)
 
 
 # --- building -------------------------------------------------------------------------
@@ -287,6 +305,15 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
         )
         conn.execute(insert(summary_states).from_select(["month_number", *SUMMARY_DIMENSIONS, *SUMMARY_STATE_COUNTS],
                                                         _states_select(rules)))
+    for fine, coarse, keys, counts in GRAINS.values():
+        key_columns = [fine.c[k] for k in keys]
+        dims = [fine.c[name] for name in SUMMARY_COARSE_DIMENSIONS]
+        rolled_up = (
+            select(*key_columns, *dims, *(func.sum(fine.c[name]).label(name) for name in counts))
+            .group_by(*key_columns, *dims)
+            .order_by(*key_columns)
+        )
+        conn.execute(insert(coarse).from_select([*keys, *SUMMARY_COARSE_DIMENSIONS, *counts], rolled_up))
     version = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one_or_none() or 0
     stamp = {
         "id": 1,
@@ -300,8 +327,9 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
     conn.execute(insert(summary_stamp).values(**stamp))
     if conn.dialect.name == "postgresql":
         # Fresh planner statistics for tables that were just emptied and refilled.
-        for table in (summary_events, summary_cohorts, summary_states):
-            conn.exec_driver_sql(f"ANALYZE {table.name}")
+        for fine, coarse, _, _ in GRAINS.values():
+            conn.exec_driver_sql(f"ANALYZE {fine.name}")
+            conn.exec_driver_sql(f"ANALYZE {coarse.name}")
     return stamp
 
 
@@ -336,6 +364,23 @@ def month_periods(periods: Sequence[tuple[date, date]]) -> list[tuple[int, int]]
             return None
         out.append((number_of_month(start), number_of_month(end)))
     return out
+
+
+def _grain(flt: CaseFilter, group_column: str | None = None) -> int:
+    """0 for the tables with every dimension, 1 for the coarse ones when the question needs no other.
+
+    The scope needs only the coarse dimensions (township, category, the
+    accusation flag); so do the township and category filters.
+    """
+    needed = {group_column} - {None}
+    needed |= {name for name, values in (("township_id", flt.township_ids), ("park_id", flt.park_ids),
+                                          ("category_id", flt.category_ids), ("channel", flt.channels),
+                                          ("unit_id", flt.unit_ids)) if values}
+    return 1 if needed <= set(SUMMARY_COARSE_DIMENSIONS) else 0
+
+
+def _table(kind: str, grain: int):
+    return GRAINS[kind][grain]
 
 
 def _periods_table(months: list[tuple[int, int]], last_state_month: int | None):
@@ -391,16 +436,16 @@ def period_counts(
         if stamp is None:
             return _unavailable(required, "the summary is missing, or was built for other data or rules")
         p = _periods_table(months, stamp["last_state_month"])
-        events = _summed(conn, flt, summary_events, SUMMARY_EVENT_COUNTS,
-                         summary_events.c.month_number.between(p.c.m_first, p.c.m_last), p, group_by)
+        grain = _grain(flt, group_by)
+        e, k, s = (_table(kind, grain) for kind in ("events", "cohorts", "states"))
+        events = _summed(conn, flt, e, SUMMARY_EVENT_COUNTS, e.c.month_number.between(p.c.m_first, p.c.m_last),
+                         p, group_by)
         cohorts = _summed(
-            conn, flt, summary_cohorts, SUMMARY_COHORT_COUNTS,
-            and_(summary_cohorts.c.received_month.between(p.c.m_first, p.c.m_last),
-                 summary_cohorts.c.concluded_month <= p.c.m_last),
+            conn, flt, k, SUMMARY_COHORT_COUNTS,
+            and_(k.c.received_month.between(p.c.m_first, p.c.m_last), k.c.concluded_month <= p.c.m_last),
             p, group_by,
         )
-        states = _summed(conn, flt, summary_states, SUMMARY_STATE_COUNTS,
-                         summary_states.c.month_number == p.c.m_state, p, group_by)
+        states = _summed(conn, flt, s, SUMMARY_STATE_COUNTS, s.c.month_number == p.c.m_state, p, group_by)
     keys = ["idx", "group_key"] if group_by else ["idx"]
     merged = (
         events.join(cohorts, on=keys, how="full", coalesce=True, nulls_equal=True)
@@ -419,7 +464,7 @@ def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool =
     if months is None:
         return _unavailable(required, "the period is not made of whole calendar months")
     (first, last), = months
-    e = summary_events.c
+    e = _table("events", _grain(flt, "channel" if by == "channel" else metrics.DIMENSION_TABLES[by][0])).c
     received = func.sum(e.received)
     where = [e.month_number.between(first, last), *metrics.dimension_clauses(flt, e)]
     if by == "channel":
@@ -428,7 +473,7 @@ def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool =
         name, table = metrics.DIMENSION_TABLES[by]
         statement = (
             select(e[name], table.c.name, received)
-            .select_from(summary_events.join(table, e[name] == table.c.id))
+            .select_from(e[name].table.join(table, e[name] == table.c.id))
             .where(*where)
             .group_by(e[name], table.c.name)
         )
@@ -448,7 +493,7 @@ def received_by_month_rows(
     if months is None:
         return _unavailable(required, "the period is not made of whole calendar months")
     (first, last), = months
-    e = summary_events.c
+    e = _table("events", _grain(flt, column)).c
     received = func.sum(e.received)
     statement = (
         select(e[column], e.month_number, received)

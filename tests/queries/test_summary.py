@@ -18,7 +18,7 @@ from factories import case_row, insert_cases
 from hand_county import MARCH, RULES, build_hand_county
 from polars.testing import assert_frame_equal
 from random_county import build_random_county
-from sqlalchemy import Date, literal, select
+from sqlalchemy import Date, event, func, literal, select
 
 from dashboard.settings import DeadlineRules
 from data.db import bump_data_version
@@ -32,6 +32,7 @@ from data.models import (
 from queries import hotspots, metrics
 from queries.filters import CaseFilter, Scope, add_months
 from queries.summary import (
+    GRAINS,
     SummaryUnavailable,
     month_number,
     number_of_month,
@@ -297,3 +298,44 @@ def test_hot_spot_counts_same_from_the_summary(random_county, level):
     from_cases = hotspots.monthly_counts(random_county, flt, level).sort("id", "bucket")
     assert from_cases["bucket"].n_unique() == 13
     assert_frame_equal(from_summary, from_cases)
+
+
+def _tables_read(engine, call) -> set[str]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    names = ("summary_events", "summary_cohorts", "summary_states")
+    return {f"{n}_coarse" if f"{n}_coarse" in s else n for s in statements for n in names if n in s}
+
+
+def test_plain_views_read_the_coarse_roll_up(random_county):
+    coarse = {"summary_events_coarse", "summary_cohorts_coarse", "summary_states_coarse"}
+    officer = _filter(category_ids=(1,), scope=Scope(township_id=2, see_accusations=False))
+    assert _tables_read(random_county, lambda: metrics.headline(random_county, officer, RULES)) == coarse
+    assert _tables_read(random_county, lambda: metrics.area_figures(random_county, _filter(), "township", RULES)) \
+        == coarse
+    assert _tables_read(random_county, lambda: metrics.breakdown(random_county, _filter(), "category")) \
+        == {"summary_events_coarse"}
+    # A channel, a park or a unit needs the full tables.
+    fine = {"summary_events", "summary_cohorts", "summary_states"}
+    assert _tables_read(random_county, lambda: metrics.headline(random_county, _filter(channels=("visit",)),
+                                                                 RULES)) == fine
+    assert _tables_read(random_county, lambda: metrics.area_figures(random_county, _filter(), "park", RULES)) == fine
+    assert _tables_read(random_county, lambda: metrics.breakdown(random_county, _filter(), "unit")) \
+        == {"summary_events"}
+
+
+def test_coarse_roll_up_keeps_every_count(random_county):
+    with random_county.connect() as conn:
+        for fine, coarse, _, counts in GRAINS.values():
+            totals = [conn.execute(select(*(func.sum(t.c[n]) for n in counts))).one() for t in (fine, coarse)]
+            assert totals[0] == totals[1], fine.name
+            assert conn.execute(select(func.count()).select_from(coarse)).scalar() < \
+                conn.execute(select(func.count()).select_from(fine)).scalar()
