@@ -30,8 +30,10 @@ import statistics
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -170,6 +172,17 @@ def _server_process() -> psutil.Process | None:
     return None
 
 
+@contextmanager
+def _server(given: str | None, db_url: str):
+    if given:
+        if urlsplit(given).hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit("the load test runs on loopback only")
+        yield given.rstrip("/")
+    else:
+        with running_app(db_url, env={"DASHBOARD_DEMO_LOGIN": "1"}) as base:
+            yield base
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -177,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--url", default=None,
+                        help="an already running dashboard on loopback (started with DASHBOARD_DEMO_LOGIN=1) "
+                             "instead of starting one")
     args = parser.parse_args(argv)
 
     url = args.db or default_url(args.cases)
@@ -184,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     results = Results()
     peak_rss = 0.0
     load_before = os.getloadavg()
-    with running_app(url, env={"DASHBOARD_DEMO_LOGIN": "1"}) as base:
+    with _server(args.url, url) as base:
         server = _server_process()
         deadline = time.monotonic() + args.seconds
         threads = [

@@ -11,6 +11,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+# Imported here, first and in this order, before any page: when several
+# sessions' first runs import numpy, pandas and plotly at once in different
+# orders, Python breaks the import deadlock by handing one of them a
+# half-initialised module (seen in benchmarks/load_test.py as error boxes).
+import numpy  # noqa: F401
+import pandas  # noqa: F401
 import streamlit as st
 
 from dashboard import access, data_access, filters_ui, gate, theme
