@@ -30,7 +30,7 @@ import statistics
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -162,25 +162,27 @@ def clicker(base: str, deadline: float, results: Results, seed: int) -> None:
         session.close()
 
 
-def _server_process() -> psutil.Process | None:
+def _server_processes() -> list[psutil.Process]:
+    found = []
     for child in psutil.Process().children(recursive=True):
         try:
             if "streamlit" in " ".join(child.cmdline()):
-                return child
+                found.append(child)
         except psutil.Error:
             continue
-    return None
+    return found
 
 
 @contextmanager
-def _server(given: str | None, db_url: str):
+def _servers(given: str | None, db_url: str, count: int):
+    """Base URLs of the servers to load: the one given, or ``count`` started here."""
     if given:
         if urlsplit(given).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("the load test runs on loopback only")
-        yield given.rstrip("/")
-    else:
-        with running_app(db_url, env={"DASHBOARD_DEMO_LOGIN": "1"}) as base:
-            yield base
+        yield [given.rstrip("/")]
+        return
+    with ExitStack() as stack:
+        yield [stack.enter_context(running_app(db_url, env={"DASHBOARD_DEMO_LOGIN": "1"})) for _ in range(count)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--servers", type=int, default=1,
+                        help="server processes to start; sessions are spread over them, each staying on its "
+                             "own (what a load balancer with sticky sessions does)")
     parser.add_argument("--url", default=None,
                         help="an already running dashboard on loopback (started with DASHBOARD_DEMO_LOGIN=1) "
                              "instead of starting one")
@@ -200,22 +205,22 @@ def main(argv: list[str] | None = None) -> int:
     results = Results()
     peak_rss = 0.0
     load_before = os.getloadavg()
-    with _server(args.url, url) as base:
-        server = _server_process()
+    with _servers(args.url, url, args.servers) as bases:
+        servers = _server_processes()
         deadline = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=clicker, args=(base, deadline, results, args.seed * 1000 + i), daemon=True)
+            threading.Thread(target=clicker, args=(bases[i % len(bases)], deadline, results, args.seed * 1000 + i),
+                             daemon=True)
             for i in range(args.sessions)
         ]
         for thread in threads:
             thread.start()
             time.sleep(0.05)  # people do not all press enter in the same millisecond
         while any(t.is_alive() for t in threads):
-            if server is not None:
-                try:
-                    peak_rss = max(peak_rss, server.memory_info().rss / 2**20)
-                except psutil.Error:
-                    pass
+            try:
+                peak_rss = max(peak_rss, max((p.memory_info().rss / 2**20 for p in servers), default=0.0))
+            except psutil.Error:
+                pass
             time.sleep(0.2)
             if time.monotonic() > deadline + CLICK_TIMEOUT:
                 results.error("a session did not finish within the time allowed")
@@ -227,10 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         kinds.setdefault(kind, []).append(seconds)
     everything = [s for _, s in results.clicks]
     lines = [
-        f"## Load test: {args.sessions} sessions for {args.seconds:.0f} s, {info.cases:,} cases on {info.dialect}",
+        f"## Load test: {args.sessions} sessions for {args.seconds:.0f} s on {args.servers} server process(es), "
+        f"{info.cases:,} cases on {info.dialect}",
         "",
-        f"Websocket clients speaking Streamlit's protocol on loopback, 0.5–2 s between clicks; one server process; "
-        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; server peak memory "
+        f"Websocket clients speaking Streamlit's protocol on loopback, 0.5–2 s between clicks; "
+        f"{'a running server' if args.url else f'{args.servers} server process(es), sessions spread over them'}; "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; peak memory of a server process "
         f"{peak_rss:,.0f} MB. Times are from the click until the server finished sending the page.",
         "",
         "| click | count | median (ms) | 95th percentile (ms) | slowest (ms) |",
@@ -250,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines) + "\n"
     print(report)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / f"load-{info.dialect}-{info.cases}.md").write_text(report, encoding="utf-8")
+    (BENCH_DIR / f"load-{info.dialect}-{info.cases}-{args.servers}srv.md").write_text(report, encoding="utf-8")
     return 1 if results.errors else 0
 
 
