@@ -490,11 +490,14 @@ def area_figures(
     counts = _with_rates(
         _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column, source=source)
     )
+    listed = select(table.c.id, table.c.name).order_by(table.c.id)
+    if flt.scope.township_id is not None:
+        # A township officer sees their township and the parks that lie in it, no other.
+        own = table.c.id if level == "township" else table.c.township_id
+        listed = listed.where(own == flt.scope.township_id)
     with engine.connect() as conn:
-        names = conn.execute(select(table.c.id, table.c.name).order_by(table.c.id)).all()
+        names = conn.execute(listed).all()
     areas = pl.DataFrame([tuple(r) for r in names], schema={"id": pl.Int64, "name": pl.String}, orient="row")
-    if flt.scope.township_id is not None and level == "township":
-        areas = areas.filter(pl.col("id") == flt.scope.township_id)
     joined = areas.join(counts.drop("idx").rename({"group_key": "id"}), on="id", how="left")
     return joined.with_columns(pl.col(name).fill_null(0) for name in COUNT_METRICS).select(
         "id", "name", *HEADLINE_COLUMNS

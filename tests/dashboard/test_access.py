@@ -283,7 +283,6 @@ def test_area_figures_by_park(county_source, scope_name):
     assert received == BREAKDOWNS["park"][scope_name]
 
 
-@pytest.mark.xfail(reason="reported to the lead: parks of other townships are listed (with zeros) for a township officer")
 def test_area_figures_by_park_lists_only_the_townships_parks(county):
     frame = metrics.area_figures(county, flt("township1"), "park")
     assert frame["name"].to_list() == [PARK_NAMES[1]]
