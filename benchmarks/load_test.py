@@ -135,7 +135,7 @@ def clicker(base: str, deadline: float, results: Results, seed: int) -> None:
         seconds, errors = session.rerun("")
         results.click("open the overview", seconds)
         for e in errors:
-            results.error(e)
+            results.error(f"open the overview: {e}")
         month_options = list(session.widgets[MONTH_WIDGET].options)[:13] if MONTH_WIDGET in session.widgets else []
         township_options = list(session.widgets[TOWNSHIP_WIDGET].options) if TOWNSHIP_WIDGET in session.widgets \
             else []
@@ -153,9 +153,10 @@ def clicker(base: str, deadline: float, results: Results, seed: int) -> None:
             else:
                 townships = []
             seconds, errors = session.rerun(page, month=month, townships=townships)
-            results.click(f"{action} ({'map' if page == 'map' else 'overview'})", seconds)
+            kind = f"{action} ({'map' if page == 'map' else 'overview'})"
+            results.click(kind, seconds)
             for e in errors:
-                results.error(e)
+                results.error(f"{kind} at {time.strftime('%H:%M:%S')}: {e}")
     except Exception as exc:
         results.error(f"session: {type(exc).__name__}: {exc}")
     finally:
@@ -177,9 +178,10 @@ def _server_processes() -> list[psutil.Process]:
 def _servers(given: str | None, db_url: str, count: int):
     """Base URLs of the servers to load: the one given, or ``count`` started here."""
     if given:
-        if urlsplit(given).hostname not in ("127.0.0.1", "localhost", "::1"):
+        urls = [u.strip().rstrip("/") for u in given.split(",") if u.strip()]
+        if any(urlsplit(u).hostname not in ("127.0.0.1", "localhost", "::1") for u in urls):
             raise SystemExit("the load test runs on loopback only")
-        yield [given.rstrip("/")]
+        yield urls
         return
     with ExitStack() as stack:
         yield [stack.enter_context(running_app(db_url, env={"DASHBOARD_DEMO_LOGIN": "1"})) for _ in range(count)]
@@ -196,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="server processes to start; sessions are spread over them, each staying on its "
                              "own (what a load balancer with sticky sessions does)")
     parser.add_argument("--url", default=None,
-                        help="an already running dashboard on loopback (started with DASHBOARD_DEMO_LOGIN=1) "
-                             "instead of starting one")
+                        help="already running dashboards on loopback, comma-separated (started with "
+                             "DASHBOARD_DEMO_LOGIN=1 on the same database), instead of starting them")
     args = parser.parse_args(argv)
 
     url = args.db or default_url(args.cases)
@@ -236,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{info.cases:,} cases on {info.dialect}",
         "",
         f"Websocket clients speaking Streamlit's protocol on loopback, 0.5–2 s between clicks; "
-        f"{'a running server' if args.url else f'{args.servers} server process(es), sessions spread over them'}; "
+        f"{'servers already running' if args.url else f'{args.servers} server process(es)'}, sessions spread over "
+        "them; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; peak memory of a server process "
         f"{peak_rss:,.0f} MB. Times are from the click until the server finished sending the page.",
         "",
