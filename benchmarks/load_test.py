@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_rss = 0.0
     load_before = os.getloadavg()
     with _servers(args.url, url, args.servers) as bases:
+        n_servers = len(bases)
         servers = _server_processes()
         deadline = time.monotonic() + args.seconds
         threads = [
@@ -234,12 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         kinds.setdefault(kind, []).append(seconds)
     everything = [s for _, s in results.clicks]
     lines = [
-        f"## Load test: {args.sessions} sessions for {args.seconds:.0f} s on {args.servers} server process(es), "
+        f"## Load test: {args.sessions} sessions for {args.seconds:.0f} s on {n_servers} server process(es), "
         f"{info.cases:,} cases on {info.dialect}",
         "",
         f"Websocket clients speaking Streamlit's protocol on loopback, 0.5–2 s between clicks; "
-        f"{'servers already running' if args.url else f'{args.servers} server process(es)'}, sessions spread over "
-        "them; "
+        f"{'servers already running' if args.url else 'servers started here'}, sessions spread over them; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; peak memory of a server process "
         f"{peak_rss:,.0f} MB. Times are from the click until the server finished sending the page.",
         "",
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines) + "\n"
     print(report)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / f"load-{info.dialect}-{info.cases}-{args.servers}srv.md").write_text(report, encoding="utf-8")
+    (BENCH_DIR / f"load-{info.dialect}-{info.cases}-{n_servers}srv.md").write_text(report, encoding="utf-8")
     return 1 if results.errors else 0
 
 
