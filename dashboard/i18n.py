@@ -406,6 +406,13 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "audit.action.edit_schedule": {"zh": "修改接访安排", "en": "Schedule edit"},
     "audit.action.edit_dispatch": {"zh": "修改交办事项", "en": "Dispatch edit"},
     "audit.action.user_admin": {"zh": "用户管理", "en": "User administration"},
+    "audit.outcome.success": {"zh": "成功", "en": "Success"},
+    "audit.outcome.failure": {"zh": "失败", "en": "Failure"},
+    "audit.outcome.denied": {"zh": "拒绝", "en": "Denied"},
+    "audit.outcome.locked": {"zh": "已锁定", "en": "Locked"},
+    "audit.outcome.throttled": {"zh": "限流", "en": "Throttled"},
+    "audit.outcome.disabled": {"zh": "账号已停用", "en": "Account disabled"},
+    "audit.outcome.expired": {"zh": "已过期", "en": "Expired"},
     # --- data import page (数据导入) ---------------------------------------
     "page.data_import": {"zh": "数据导入", "en": "Data import"},
     "import.heading": {"zh": "数据导入", "en": "Data import"},

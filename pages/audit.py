@@ -55,6 +55,7 @@ def render() -> None:
     shown = entries.with_columns(
         pl.col("at").dt.replace_time_zone("UTC").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M:%S"),
         pl.col("action").replace_strict({a: t(f"audit.action.{a}") for a in audit.ACTIONS}, default=pl.col("action")),
+        pl.col("outcome").replace_strict({o: t(f"audit.outcome.{o}") for o in audit.OUTCOMES}, default=pl.col("outcome")),
     ).select(COLUMNS)
     # st.dataframe renders every cell as text: nothing from the log is ever HTML.
     st.dataframe(

@@ -53,6 +53,7 @@ def test_office_sees_the_log_newest_first(db_url):
     assert "leader1" in users and "mallory" in users
     row = frame[frame["用户"] == "leader1"].iloc[0]
     assert row["操作"] == "查看个人信息" and row["对象"] == "XF-2026-0007"
+    assert set(frame["结果"]) <= {"成功", "失败", "拒绝", "已锁定", "限流", "账号已停用", "已过期"}
     # Stored in UTC, shown in Beijing time (UTC+8).
     shown = datetime.strptime(row["时间"], "%Y-%m-%d %H:%M:%S")
     expected = audit.utcnow() - timedelta(hours=1) + timedelta(hours=8)
