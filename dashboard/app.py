@@ -19,21 +19,22 @@ import numpy  # noqa: F401
 import pandas  # noqa: F401
 import streamlit as st
 
-from dashboard import access, data_access, filters_ui, gate, theme
-from dashboard.i18n import t
+from dashboard import data_access, filters_ui, gate, theme
 from data.db import DatabaseUnavailable
+from services import access
+from text.i18n import t
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 # Every page of the app: (file in pages/, title key in i18n, icon, default).
-# Adding a page is one line here (and its title in dashboard/i18n.py).
+# Adding a page is one line here (and its title in text/i18n.py).
 PAGES = (
     ("overview.py", "page.overview", ":material/dashboard:", True),
     ("map.py", "page.map", ":material/map:", False),
     ("audit.py", "page.audit", ":material/policy:", False),
     ("data_import.py", "page.data_import", ":material/upload_file:", False),
 )
-# Pages only some roles are shown (file -> action in dashboard/access.py); the page checks again.
+# Pages only some roles are shown (file -> action in services/access.py); the page checks again.
 PAGE_PERMISSIONS = {"audit.py": "view_audit", "data_import.py": "import"}
 # The only page a visitor who has not logged in is served (issue 5).
 LOGIN_PAGE = ("login.py", "page.login", ":material/login:")

@@ -135,7 +135,7 @@ def ensure_database(url: str, cases: int, say: Callable[[str], None]) -> Databas
         else:
             say(f"bench: reusing {engine.url.render_as_string(hide_password=True)} ({cases:,} demo cases)")
         migrate(engine)
-        from dashboard.settings import load_settings
+        from config.settings import load_settings
 
         rules = load_settings().deadlines
         summary_seconds = None
@@ -162,7 +162,7 @@ def ensure_database(url: str, cases: int, say: Callable[[str], None]) -> Databas
 
 
 QUERY_MODULES = ("queries.metrics", "queries.reference", "queries.areas", "queries.hotspots", "queries.report",
-                 "dashboard.audit")
+                 "data.audit")
 # Helpers in those modules that are not queries.
 NOT_QUERIES = ("audit.utcnow", "audit.record")
 
@@ -236,8 +236,9 @@ def rss_mb() -> float:
 
 
 def _sign_in(at, url: str) -> None:
-    from dashboard import auth, gate
+    from dashboard import gate
     from data.db import make_engine
+    from services import auth
 
     engine = make_engine(url)
     try:
@@ -481,7 +482,7 @@ def floor_worker(url: str, repeats: int) -> dict:
     """Time the pages' aggregates three ways: the engine (summary), raw SQL, Polars in memory."""
     import polars as pl
 
-    from dashboard.settings import load_settings
+    from config.settings import load_settings
     from data.db import make_engine
     from queries import metrics, reference
     from queries.filters import CaseFilter, add_months

@@ -21,7 +21,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from dashboard.settings import DeadlineRules, load_settings
+from config.settings import DeadlineRules, load_settings, resolve_database_url
 from data import db
 from data.db import DatabaseUnavailable
 from queries import areas, hotspots, metrics, reference, report
@@ -42,7 +42,7 @@ class DataState:
 
 
 def database_url() -> str:
-    return db.resolve_url()
+    return resolve_database_url()
 
 
 def deadline_rules() -> DeadlineRules:

@@ -21,13 +21,15 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from config.clock import local_today
 from dashboard import data_access
-from dashboard.formatting import format_month
-from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, category_name, channel_name, t
 from data.models import CHANNEL_VALUES
 from queries.filters import FULL_SCOPE, CaseFilter, Scope, add_months, month_end
+from text.formatting import format_month
+from text.i18n import DEFAULT_LANGUAGE, LANGUAGES, category_name, channel_name, set_language_source, t
 
 # Canonical session-state keys.
+LANGUAGE_KEY = "ui.lang"
 PROJECTION_KEY = "ui.projection"
 PERIOD_MODE_KEY = "flt.period_mode"  # "month" | "range"
 MONTH_KEY = "flt.month"  # "YYYY-MM", or None for the default month
@@ -54,6 +56,20 @@ STATE_DEFAULTS: dict[str, object] = {
     RANGE_KEY: None,
     **{key: () for _, key, _ in DIMENSIONS},
 }
+
+
+
+def session_language() -> str | None:
+    """The language this session chose, read by text.i18n; None outside a script run."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(LANGUAGE_KEY)
+
+
+# Every page's text follows the session's language (text/ never imports Streamlit itself).
+set_language_source(session_language)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
@@ -282,7 +298,7 @@ def build_and_render_filters(scope: Scope = FULL_SCOPE, today: date | None = Non
         st.session_state[ACTIVE_FILTER_KEY] = None
         return None
     options = month_options(period)
-    default = default_month(period, today or date.today())
+    default = default_month(period, today or local_today())
     reference = {
         # A township officer picks from their own township only (the query layer enforces it anyway).
         "flt.township": _names(_in_scope(data_access.townships(), "id", scope), lambda r: r["name"]),

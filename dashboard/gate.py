@@ -1,6 +1,6 @@
 """The log-in gate of the entry script: who is signed in, the log-in form, log-out.
 
-The rules live in :mod:`dashboard.auth` (no Streamlit there); this module
+The rules live in :mod:`services.auth` (no Streamlit there); this module
 only connects them to a Streamlit session:
 
 - The browser session keeps a random token in ``st.session_state`` (server
@@ -25,12 +25,14 @@ import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import audit, auth, data_access
-from dashboard.i18n import LANGUAGE_KEY, t
-from dashboard.settings import load_settings
-from data import db
+from config.settings import load_settings
+from dashboard import data_access
+from dashboard.filters_ui import LANGUAGE_KEY
+from data import audit, db
 from data.db import DatabaseUnavailable
 from data.models import ROLE_VALUES, Township
+from services import auth
+from text.i18n import t
 
 TOKEN_KEY = "auth.token"  # the session token (secret: never shown, never in the URL)
 USER_KEY = "auth.user"  # this run's signed-in auth.UserInfo, set by current_user() only

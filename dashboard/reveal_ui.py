@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, data_access, filters_ui, gate, personal_data
-from dashboard.i18n import DASH, t
+from dashboard import data_access, filters_ui, gate
+from services import access, personal_data
+from text.i18n import DASH, t
 
 FIELDS = ("name", "id_number", "phone", "address")
 

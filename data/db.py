@@ -1,13 +1,13 @@
 """Engines and schema migrations.
 
-The database is chosen by ``--db URL``, else ``DASHBOARD_DB_URL``, else a
-SQLite file under the project's ``var/``. The same code runs on SQLite and
-PostgreSQL; nothing here imports Streamlit.
+The caller names the database (the app shell resolves ``--db URL``, else
+``DASHBOARD_DB_URL``, else dashboard.toml, else a SQLite file under the
+project's ``var/``: config.settings.resolve_database_url). The same code runs
+on SQLite and PostgreSQL; nothing here imports Streamlit or reads settings.
 """
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,21 +18,11 @@ from sqlalchemy.engine import make_url
 
 from data.models import DataVersion
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class DatabaseUnavailable(RuntimeError):
     """The database URL is malformed or the server cannot be reached."""
-
-
-def resolve_url(url: str | None = None) -> str:
-    """The database URL: the argument, else ``DASHBOARD_DB_URL``, else ``db_url`` in
-    dashboard.toml, else the default SQLite file."""
-    from dashboard.settings import load_settings  # settings import nothing of ours: no cycle
-
-    return url or os.environ.get("DASHBOARD_DB_URL") or load_settings().db_url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def _normalise(url: str) -> str:
@@ -42,9 +32,9 @@ def _normalise(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """A new engine for ``url`` (resolved as :func:`resolve_url` does)."""
-    resolved = _normalise(resolve_url(url))
+def make_engine(url: str) -> Engine:
+    """A new engine for the database at ``url``."""
+    resolved = _normalise(url)
     try:
         parsed = make_url(resolved)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a long text

@@ -34,7 +34,6 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,6 +42,7 @@ import shapely
 from pyproj import CRS
 from sqlalchemy import Engine, func, insert, select, update
 
+from config.clock import local_now
 from data.db import bump_data_version
 from data.models import Case, ImportBatch, Park, Township
 from geo.crs import (
@@ -586,7 +586,7 @@ def import_boundaries(
                 kind=boundaries.layer,
                 filename=filename[:256],
                 file_sha256=file_sha256,
-                imported_at=datetime.now(),
+                imported_at=local_now().replace(tzinfo=None, microsecond=0),
                 username=username,
                 rows=len(features),
             )

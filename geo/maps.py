@@ -34,8 +34,8 @@ import numpy as np
 import polars as pl
 import shapely
 
-from dashboard.formatting import format_count, format_rate
-from dashboard.i18n import DASH, translate
+from text.formatting import format_count, format_rate
+from text.i18n import DASH, translate
 
 # Root-relative, so the same URLs work inside streamlit-folium's iframe (same origin).
 VENDOR_URL = "/app/static/vendor"

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import polars as pl
 import streamlit as st
 
-from dashboard import access, audit, data_access, gate
-from dashboard.i18n import t
+from config.clock import LOCAL_TZ, LOCAL_TZ_NAME, local_today
+from dashboard import data_access, gate
+from data import audit
+from services import access
+from text.i18n import t
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # DOMAIN/METRICS: all dates are local calendar dates
 COLUMNS = ("at", "username", "action", "object", "outcome", "client_addr")
 
 
 def _local_day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=LOCAL)
+    return datetime.combine(day, time(), tzinfo=LOCAL_TZ)
 
 
 def render() -> None:
@@ -27,7 +28,7 @@ def render() -> None:
         return
     st.title(t("audit.heading"))
     st.caption(t("audit.caption"))
-    today = datetime.now(LOCAL).date()
+    today = local_today()
     since_col, until_col, user_col, action_col, limit_col = st.columns([2, 2, 2, 2, 1])
     since = since_col.date_input(t("audit.since"), today - timedelta(days=7), key="w.audit.since")
     until = until_col.date_input(t("audit.until"), today, key="w.audit.until")
@@ -53,7 +54,7 @@ def render() -> None:
         return
     st.caption(t("audit.count", count=entries.height))
     shown = entries.with_columns(
-        pl.col("at").dt.replace_time_zone("UTC").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M:%S"),
+        pl.col("at").dt.replace_time_zone("UTC").dt.convert_time_zone(LOCAL_TZ_NAME).dt.strftime("%Y-%m-%d %H:%M:%S"),
         pl.col("action").replace_strict({a: t(f"audit.action.{a}") for a in audit.ACTIONS}, default=pl.col("action")),
         pl.col("outcome").replace_strict({o: t(f"audit.outcome.{o}") for o in audit.OUTCOMES}, default=pl.col("outcome")),
     ).select(COLUMNS)

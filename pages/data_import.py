@@ -15,8 +15,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import access, audit, data_access, gate
-from dashboard.i18n import current_language, t
+from dashboard import data_access, gate
+from data import audit
 from data.importing.cases import import_cases, preview
 from data.importing.columns import DEFAULT_HEADERS, MappingFileError, load_mapping
 from data.importing.readers import MAX_FILE_BYTES, UnreadableFile
@@ -29,6 +29,8 @@ from geo.boundaries import (
     townships_without_boundary,
 )
 from geo.crs import CRSProblem
+from services import access
+from text.i18n import current_language, t
 
 STATE = "import."  # session-state namespace of this page
 COUNT_KEYS = ("rows", "imported", "updated", "unchanged", "duplicates", "quarantined", "flagged")

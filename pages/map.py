@@ -7,13 +7,13 @@ import polars as pl
 import streamlit as st
 from streamlit_folium import st_folium
 
+from config.settings import load_settings
 from dashboard import data_access, filters_ui, reveal_ui, theme
-from dashboard.formatting import format_month_short, format_period, format_rate
-from dashboard.i18n import DASH, category_name, current_language, t
-from dashboard.settings import load_settings
 from geo import maps
 from queries import hotspots
 from queries.areas import MEASURES, averages
+from text.formatting import format_month_short, format_period, format_rate
+from text.i18n import DASH, category_name, current_language, t
 
 # Session state of this page (namespaced "map."), initialised in _init_state only.
 MEASURE_KEY = "map.measure"

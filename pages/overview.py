@@ -7,7 +7,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import data_access, filters_ui, theme
-from dashboard.formatting import (
+from text.formatting import (
     change_direction,
     format_change,
     format_count,
@@ -15,7 +15,7 @@ from dashboard.formatting import (
     format_period,
     format_rate,
 )
-from dashboard.i18n import metric_help, metric_label, t
+from text.i18n import metric_help, metric_label, t
 
 # The tiles: metric, kind ("count" or "rate"), and whether a rise is good news.
 KPI_TILES = (

@@ -19,10 +19,11 @@ from datetime import date
 import polars as pl
 from sqlalchemy import Engine, and_, func, literal, or_, select
 
-from dashboard.settings import DeadlineRules
+from config.settings import DeadlineRules
 from data.models import Leader, LeaderLink, Park, ReceptionPoint, ReceptionSession, Township
 from queries import metrics
 from queries.filters import CaseFilter
+from queries.sql_dates import as_date
 
 LEVELS = ("township", "park")
 # The measures a user can colour the map by, in the order of the selector.
@@ -61,13 +62,6 @@ def _check_level(level: str) -> None:
 def _rows(engine: Engine, statement) -> list[tuple]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(statement).all()]
-
-
-def _as_date(value) -> date | None:
-    # SQLite hands back ISO text from an aggregate of a Date column.
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 # --- geography ------------------------------------------------------------------
@@ -292,7 +286,7 @@ def area_leaders(engine: Engine, level: str, area_id: int, until: date) -> pl.Da
         .where(leaders_.id.in_(select(links.leader_id).where(link_column == area_id)))
         .order_by(leaders_.rank, leaders_.id)
     )
-    rows = [(*r[:4], _as_date(r[4])) for r in _rows(engine, statement)]
+    rows = [(*r[:4], as_date(r[4])) for r in _rows(engine, statement)]
     schema = {"leader_id": pl.Int64, "name": pl.String, "title": pl.String, "rank": pl.Int64,
               "last_received_on": pl.Date}
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -317,7 +311,7 @@ def last_reception(engine: Engine, level: str, area_id: int, until: date) -> dic
     if not rows:
         return None
     held_on, leader, title, kind, place, received = rows[0]
-    return {"held_on": _as_date(held_on), "leader": leader, "title": title, "kind": kind, "place": place,
+    return {"held_on": as_date(held_on), "leader": leader, "title": title, "kind": kind, "place": place,
             "petitioners_received": received}
 
 

@@ -25,6 +25,27 @@ FULL_SCOPE = Scope()
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """A field the sidebar filters on and the figures break down by."""
+
+    name: str  # as in the URL and the breakdowns: "township"
+    filter_field: str  # the CaseFilter field holding the chosen values
+    column: str  # the column of ``cases`` (and of the summary tables)
+
+
+# The one list of filter dimensions: the query clauses, the monthly summary's
+# keys and the sidebar all read it.
+DIMENSIONS = (
+    Dimension("township", "township_ids", "township_id"),
+    Dimension("park", "park_ids", "park_id"),
+    Dimension("category", "category_ids", "category_id"),
+    Dimension("channel", "channels", "channel"),
+    Dimension("unit", "unit_ids", "unit_id"),
+)
+DIMENSION_BY_NAME = {dimension.name: dimension for dimension in DIMENSIONS}
+
+
+@dataclass(frozen=True)
 class CaseFilter:
     """A period and the dimension filters chosen in the sidebar.
 

@@ -17,25 +17,39 @@ from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Date, Engine, Integer, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Date, Engine, Integer, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from dashboard.settings import DeadlineRules, load_settings
+from config.settings import DeadlineRules
 from data.models import (
-    IN_PERSON_CHANNELS,
-    SATISFIED_VALUES,
-    Case,
     Category,
     Leader,
     Park,
     Township,
     Unit,
 )
-from queries.filters import CaseFilter, Scope, add_months
-from queries.sql_dates import add_days
-
-cases = Case.__table__
-c = cases.c
+from queries import summary
+from queries.definitions import (  # noqa: F401 - the engine's public names
+    COHORT_MEASURES,
+    DIMENSION_TABLES,
+    EVENT_ANCHORS,
+    EVENT_MEASURES,
+    GROUP_VISIT_MIN_HEADCOUNT,
+    MEASURES,
+    STATE_MEASURES,
+    anchor_dates,
+    c,
+    cases,
+    cohort_measures,
+    counts_frame,
+    event_measures,
+    open_at,
+    state_measures,
+    statutory_due_on,
+)
+from queries.filters import DIMENSIONS, CaseFilter, add_months
+from queries.scope import dimension_clauses, scope_clauses  # noqa: F401
+from queries.sql_dates import add_days, as_date
 
 # Numerator/denominator columns that _period_counts returns, and the rates built from them.
 RATE_PARTS: dict[str, tuple[str, str]] = {
@@ -57,153 +71,15 @@ HEADLINE_COLUMNS = (
     "on_time_rate", "on_time_rate_3_7_21", "overdue_open", "backlog",
     "satisfaction_rate_office", "satisfaction_rate_unit", "rating_rate",
 )
-BREAKDOWN_DIMENSIONS = ("channel", "township", "park", "category", "unit")
-GROUP_VISIT_MIN_HEADCOUNT = 5  # 集体访: a visit by 5 or more people
+BREAKDOWN_DIMENSIONS = tuple(dimension.name for dimension in DIMENSIONS)
 # Where figures come from: "auto" picks the monthly summary when it can answer.
 SOURCES = ("auto", "raw", "summary")
 
 
 def _rules(rules: DeadlineRules | None) -> DeadlineRules:
-    return rules if rules is not None else load_settings().deadlines
-
-
-# --- filter clauses -----------------------------------------------------------
-
-
-def scope_clauses(scope: Scope, columns=c) -> list[ColumnElement]:
-    """What the viewer may see. Applied to every case query, whatever the filter asks for.
-
-    ``columns`` is the cases table's columns, or those of a summary table that
-    carries the same dimension columns (:mod:`queries.summary`).
-    """
-    clauses: list[ColumnElement] = []
-    if scope.township_id is not None:
-        clauses.append(columns.township_id == scope.township_id)
-    if not scope.see_accusations:
-        accusation_categories = select(Category.id).where(Category.is_accusation)
-        clauses.append(not_(columns.accuses_official))
-        clauses.append(or_(columns.category_id.is_(None), columns.category_id.not_in(accusation_categories)))
-    return clauses
-
-
-def dimension_clauses(flt: CaseFilter, columns=c) -> list[ColumnElement]:
-    """The sidebar's dimension filters (not the period) plus the scope."""
-    clauses: list[ColumnElement] = []
-    for name, values in (
-        ("township_id", flt.township_ids),
-        ("park_id", flt.park_ids),
-        ("category_id", flt.category_ids),
-        ("channel", flt.channels),
-        ("unit_id", flt.unit_ids),
-    ):
-        if values:
-            clauses.append(columns[name].in_(values))
-    return clauses + scope_clauses(flt.scope, columns)
-
-
-# --- deadline expressions -------------------------------------------------------
-
-
-def statutory_due_on(rules: DeadlineRules) -> ColumnElement:
-    """信访工作条例: acceptance + 60 days (+30 when extended); no acceptance date ⇒ receipt + 15."""
-    acceptance = func.coalesce(c.accepted_on, add_days(c.received_on, rules.acceptance_days))
-    days = case(
-        (c.extension_granted, rules.conclusion_days + rules.extension_days),
-        else_=rules.conclusion_days,
-    )
-    return add_days(acceptance, days)
-
-
-def _met_3_7_21(rules: DeadlineRules) -> ColumnElement:
-    # A missing meeting, feedback or conclusion date compares as NULL: late.
-    return and_(
-        c.first_meeting_on <= add_days(c.received_on, rules.first_meeting_days),
-        c.feedback_on <= add_days(c.received_on, rules.feedback_days),
-        c.concluded_on <= add_days(c.received_on, rules.first_conclusion_days),
-    )
-
-
-# --- the definitions ----------------------------------------------------------------
-#
-# Every figure of METRICS.md is a ratio of counts of cases, and every count is
-# one of three kinds. Each count is defined here once; the raw statement
-# (_raw_period_counts) and the monthly summary (queries.summary) are two ways of
-# evaluating the same definitions, and tests/queries/test_summary.py holds them equal.
-#
-# * event counts: a case counts in the period in which one of its dates (its
-#   "anchor") falls, if it meets a condition;
-# * cohort counts: among cases received in the period and concluded by its end;
-# * state counts: among cases open at the period's end, those meeting a
-#   condition that may depend on that end date.
-
-EVENT_ANCHORS = ("received", "concluded", "due", "due_21")
-
-
-def anchor_dates(rules: DeadlineRules) -> dict[str, ColumnElement]:
-    """The date that places a case in a period, for each kind of event count."""
-    return {
-        "received": c.received_on,
-        "concluded": c.concluded_on,
-        # 应办结: the statutory due date, whether concluded or not.
-        "due": statutory_due_on(rules),
-        # 兴国 first-petition rule: the 21-day deadline from receipt.
-        "due_21": add_days(c.received_on, rules.first_conclusion_days),
-    }
-
-
-def event_measures(rules: DeadlineRules) -> dict[str, tuple[str, ColumnElement | None]]:
-    """name -> (anchor, condition or None for every case): counted in the period the anchor falls in."""
-    return {
-        "received": ("received", None),
-        "first_time": ("received", c.is_first_time),
-        "group_visits": ("received", and_(c.channel == "visit", c.headcount >= GROUP_VISIT_MIN_HEADCOUNT)),
-        "repeat": ("received", c.is_repeat),
-        "concluded": ("concluded", None),
-        "rated_office": ("concluded", c.satisfaction_office.is_not(None)),
-        "satisfied_office": ("concluded", c.satisfaction_office.in_(SATISFIED_VALUES)),
-        "rated_unit": ("concluded", c.satisfaction_unit.is_not(None)),
-        "satisfied_unit": ("concluded", c.satisfaction_unit.in_(SATISFIED_VALUES)),
-        # An overdue open case has no conclusion date: it counts against the rate.
-        "due_in_period": ("due", None),
-        "on_time": ("due", c.concluded_on <= statutory_due_on(rules)),
-        "due_21_in_period": ("due_21", c.is_first_time),
-        "met_3_7_21": ("due_21", and_(c.is_first_time, _met_3_7_21(rules))),
-    }
-
-
-def cohort_measures() -> dict[str, ColumnElement | None]:
-    """name -> condition, among cases received in the period and concluded by its end (化解率)."""
-    resolved = c.outcome == "resolved"
-    in_person = c.channel.in_(IN_PERSON_CHANNELS)
-    return {
-        "resolution_base": None,
-        "resolved": resolved,
-        "first_time_resolution_base": c.is_first_time,
-        "first_time_resolved": and_(c.is_first_time, resolved),
-        "first_letter_resolution_base": and_(c.is_first_time, not_(in_person)),
-        "first_letter_resolved": and_(c.is_first_time, resolved, not_(in_person)),
-        "first_visit_resolution_base": and_(c.is_first_time, in_person),
-        "first_visit_resolved": and_(c.is_first_time, resolved, in_person),
-    }
-
-
-def open_at(end: ColumnElement) -> ColumnElement:
-    """Received on or before ``end`` and not concluded on or before it."""
-    return and_(c.received_on <= end, or_(c.concluded_on.is_(None), c.concluded_on > end))
-
-
-def state_measures(end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
-    """name -> condition, among cases open at ``end`` (the period's last day)."""
-    return {
-        "overdue_open": statutory_due_on(rules) < end,  # 超期未结
-        "backlog": c.received_on < add_days(end, -rules.backlog_days),  # 积案
-    }
-
-
-EVENT_MEASURES = tuple(event_measures(DeadlineRules()))
-COHORT_MEASURES = tuple(cohort_measures())
-STATE_MEASURES = ("overdue_open", "backlog")
-MEASURES = EVENT_MEASURES + COHORT_MEASURES + STATE_MEASURES
+    # The engine reads no settings: None means the rules as the regulation writes
+    # them; the app shell and the command line pass the configured ones.
+    return rules if rules is not None else DeadlineRules()
 
 
 # --- the raw statement --------------------------------------------------------------
@@ -223,22 +99,6 @@ def _periods_table(periods: Sequence[tuple[date, date]]):
 
 def _count(*conditions: ColumnElement | None) -> ColumnElement:
     return func.coalesce(func.sum(case((and_(*(x for x in conditions if x is not None)), 1), else_=0)), 0)
-
-
-def counts_frame(rows, n_periods: int, grouped: bool) -> pl.DataFrame:
-    """Rows of (idx, [group_key], *MEASURES) as a frame; without groups, every period gets a row."""
-    schema = {"idx": pl.Int64}
-    if grouped:
-        schema["group_key"] = pl.Int64
-    schema.update({name: pl.Int64 for name in MEASURES})
-    found = pl.DataFrame(
-        [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
-    )
-    if grouped:
-        return found
-    # A period with no relevant case yields no row: give it zeros.
-    all_periods = pl.DataFrame({"idx": list(range(n_periods))}, schema={"idx": pl.Int64})
-    return all_periods.join(found, on="idx", how="left").fill_null(0).sort("idx")
 
 
 def _raw_period_counts(
@@ -311,7 +171,6 @@ def _period_counts(
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     if source != "raw":
-        from queries import summary  # summary builds on the definitions above
 
         answer = summary.period_counts(engine, flt, periods, rules, group_by, required=source == "summary")
         if answer is not None:
@@ -391,14 +250,6 @@ def monthly_trend(
 
 
 # dimension -> (its column in cases and in the summary tables, its reference table)
-DIMENSION_TABLES = {
-    "township": ("township_id", Township.__table__),
-    "park": ("park_id", Park.__table__),
-    "category": ("category_id", Category.__table__),
-    "unit": ("unit_id", Unit.__table__),
-}
-
-
 def breakdown(engine: Engine, flt: CaseFilter, by: str, *, source: str = "auto") -> pl.DataFrame:
     """``received`` split by one dimension: ``key``, ``label``, ``received``, most first.
 
@@ -409,8 +260,6 @@ def breakdown(engine: Engine, flt: CaseFilter, by: str, *, source: str = "auto")
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     if source != "raw":
-        from queries import summary
-
         rows = summary.breakdown_rows(engine, flt, by, required=source == "summary")
         if rows is not None:
             return _breakdown_frame(rows, by)
@@ -456,8 +305,6 @@ def received_by_month(engine: Engine, flt: CaseFilter, by: str, *, source: str =
         raise ValueError(f"unknown breakdown dimension {by!r}; expected one of {BREAKDOWN_DIMENSIONS}")
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
-    from queries import summary
-
     column = "channel" if by == "channel" else DIMENSION_TABLES[by][0]
     rows = None
     if source != "raw":
@@ -558,9 +405,7 @@ def open_case_list(
 
 
 def _as_dates(row) -> tuple:
-    # SQLite returns computed dates as ISO text.
     values = list(row)
-    for i in (1, 7):
-        if isinstance(values[i], str):
-            values[i] = date.fromisoformat(values[i])
+    for i in (1, 7):  # received_on and the computed due date
+        values[i] = as_date(values[i])
     return tuple(values)

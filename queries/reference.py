@@ -8,6 +8,7 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 
 from data.models import Case, Category, Leader, Park, Township, Unit
+from queries.sql_dates import as_date
 
 
 def _frame(engine: Engine, statement, schema: dict) -> pl.DataFrame:
@@ -75,5 +76,4 @@ def data_period(engine: Engine) -> tuple[date, date] | None:
         ).one()
     if first is None:
         return None
-    # SQLite hands back ISO text from an aggregate of a Date column.
-    return (date.fromisoformat(str(first)), date.fromisoformat(str(last)))
+    return (as_date(first), as_date(last))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from dashboard.settings import DeadlineRules
+from config.settings import DeadlineRules
 from data.models import CHANNEL_VALUES
 from queries import metrics
 from queries.filters import CaseFilter

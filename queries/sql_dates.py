@@ -7,6 +7,8 @@ bound ``datetime.date`` values and with date columns of the same database.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, cast, literal
@@ -39,3 +41,15 @@ def _add_days_postgresql(element, compiler, **kw):
     date_sql = compiler.process(date_expr, **kw)
     days_sql = compiler.process(days, **kw)
     return f"(CAST({date_sql} AS DATE) + CAST({days_sql} AS INTEGER))"
+
+
+def as_date(value) -> date | None:
+    """A date read back from either database as a ``datetime.date``.
+
+    SQLite hands back ISO text (sometimes with a time part) for an aggregate or
+    a computed date, where PostgreSQL hands back a date: the one place that
+    knows it.
+    """
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

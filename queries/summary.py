@@ -42,7 +42,7 @@ from sqlalchemy import Connection, Engine, Integer, and_, case, func, insert, li
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Join
 
-from dashboard.settings import DeadlineRules, load_settings
+from config.settings import DeadlineRules
 from data.models import (
     SUMMARY_COARSE_DIMENSIONS,
     SUMMARY_COHORT_COUNTS,
@@ -59,11 +59,12 @@ from data.models import (
     summary_states,
     summary_states_coarse,
 )
-from queries import metrics
+from queries import definitions
 from queries.filters import CaseFilter, add_months, whole_months
-from queries.sql_dates import add_days
+from queries.scope import dimension_clauses
+from queries.sql_dates import add_days, as_date
 
-c = metrics.c
+c = definitions.c
 # Each kind of count: its table with every filter dimension, its coarse
 # roll-up, and the columns that key a row besides the dimensions.
 GRAINS = {
@@ -148,10 +149,10 @@ def _events_select(rules: DeadlineRules):
     than on the due-date expression also keeps PostgreSQL from seeing two
     differently bound copies of that expression in SELECT and GROUP BY.
     """
-    anchors = metrics.anchor_dates(rules)
-    measures = metrics.event_measures(rules)
+    anchors = definitions.anchor_dates(rules)
+    measures = definitions.event_measures(rules)
     parts = []
-    for anchor in metrics.EVENT_ANCHORS:
+    for anchor in definitions.EVENT_ANCHORS:
         on = anchors[anchor]
         own = [name for name in SUMMARY_EVENT_COUNTS if measures[name][0] == anchor]
         # No conclusion date: no concluded-month event.
@@ -183,7 +184,7 @@ def _events_select(rules: DeadlineRules):
 
 def _cohorts_select():
     received, concluded = month_number(c.received_on), month_number(c.concluded_on)
-    measures = metrics.cohort_measures()
+    measures = definitions.cohort_measures()
     return (
         select(
             received.label("received_month"),
@@ -220,8 +221,8 @@ def _outer_first_join_sqlite(element, compiler, **kw):
 def _states_select(rules: DeadlineRules):
     m = summary_months.c
     end = m.month_end
-    conditions = metrics.state_measures(end, rules)
-    due = metrics.statutory_due_on(rules)
+    conditions = definitions.state_measures(end, rules)
+    due = definitions.statutory_due_on(rules)
     # Implied by the definitions, here only to keep the join small: a case that
     # counts at some month end is open there, so that end lies between its
     # receipt and its conclusion, and it was concluded (if ever) after its due
@@ -238,17 +239,11 @@ def _states_select(rules: DeadlineRules):
             *_dimensions(),
             *(_sum_if(conditions[name]).label(name) for name in SUMMARY_STATE_COUNTS),
         )
-        .select_from(_OuterFirstJoin(metrics.cases, summary_months, within))
-        .where(could_count, metrics.open_at(end), or_(*conditions.values()))
+        .select_from(_OuterFirstJoin(definitions.cases, summary_months, within))
+        .where(could_count, definitions.open_at(end), or_(*conditions.values()))
         .group_by(m.month_number, *_dimensions())
         .order_by(m.month_number)
     )
-
-
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])  # SQLite hands back ISO text
 
 
 def _last_state_month(conn: Connection, rules: DeadlineRules) -> tuple[int, int] | None:
@@ -260,21 +255,21 @@ def _last_state_month(conn: Connection, rules: DeadlineRules) -> tuple[int, int]
     and unconcluded" for the same cases. The first month ending after X is
     the last one stored.
     """
-    due = metrics.statutory_due_on(rules)
+    due = definitions.statutory_due_on(rules)
     first, last_received, last_concluded, last_due = conn.execute(
         select(func.min(c.received_on), func.max(c.received_on), func.max(c.concluded_on), func.max(due))
     ).one()
     if first is None:
         return None
-    last_received = _as_date(last_received)
+    last_received = as_date(last_received)
     candidates = [
         last_received,
         date.fromordinal(last_received.toordinal() + max(rules.backlog_days, 0)),
-        _as_date(last_concluded),
-        _as_date(last_due),
+        as_date(last_concluded),
+        as_date(last_due),
     ]
     x = max(d for d in candidates if d is not None)
-    return number_of_month(_as_date(first)), number_of_month(x) + 1
+    return number_of_month(as_date(first)), number_of_month(x) + 1
 
 
 def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dict:
@@ -283,11 +278,12 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
     Call it at the end of any transaction that writes cases, *after*
     ``bump_data_version``: the summary is stamped with the data version it
     sees, and used only while that is still the current version. ``rules``
-    defaults to the configured deadline rules (what the dashboard uses).
+    are the deadline rules the dashboard reads with (the write path passes the
+    configured ones; None: the regulation's, as everywhere in queries/).
     Returns the stamp as a dict (cases, months, seconds, ...).
     """
     started = time.perf_counter()
-    rules = rules if rules is not None else load_settings().deadlines
+    rules = rules if rules is not None else DeadlineRules()
     for table in SUMMARY_TABLES:
         # DELETE, not TRUNCATE: readers keep seeing the old summary until commit.
         conn.execute(table.delete())
@@ -319,7 +315,7 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
         "id": 1,
         "data_version": version,
         "rules": rules_key(rules),
-        "cases": conn.execute(select(func.count()).select_from(metrics.cases)).scalar_one(),
+        "cases": conn.execute(select(func.count()).select_from(definitions.cases)).scalar_one(),
         "last_state_month": months[1] if months else None,
         "built_at": datetime.now(UTC).replace(tzinfo=None),
         "seconds": time.perf_counter() - started,
@@ -403,7 +399,7 @@ def _summed(conn, flt, table, names, join_on, periods, group_by):
     statement = (
         select(*keys, *(func.coalesce(func.sum(table.c[name]), 0).label(name) for name in names))
         .select_from(periods.join(table, join_on))
-        .where(*metrics.dimension_clauses(flt, table.c))
+        .where(*dimension_clauses(flt, table.c))
         .group_by(*keys)
     )
     schema = {"idx": pl.Int64, **({"group_key": pl.Int64} if group_by else {}), **{n: pl.Int64 for n in names}}
@@ -427,7 +423,7 @@ def period_counts(
     *,
     required: bool = False,
 ) -> pl.DataFrame | None:
-    """The frame of ``metrics._raw_period_counts`` from the summary, or None when it cannot answer."""
+    """The frame of ``definitions._raw_period_counts`` from the summary, or None when it cannot answer."""
     months = month_periods(periods)
     if months is None:
         return _unavailable(required, "a period is not made of whole calendar months")
@@ -450,12 +446,12 @@ def period_counts(
     merged = (
         events.join(cohorts, on=keys, how="full", coalesce=True, nulls_equal=True)
         .join(states, on=keys, how="full", coalesce=True, nulls_equal=True)
-        .with_columns(pl.col(name).fill_null(0) for name in metrics.MEASURES)
-        .select(*keys, *metrics.MEASURES)
+        .with_columns(pl.col(name).fill_null(0) for name in definitions.MEASURES)
+        .select(*keys, *definitions.MEASURES)
     )
     if group_by:
         return merged
-    return metrics.counts_frame(merged.rows(), len(periods), grouped=False)
+    return definitions.counts_frame(merged.rows(), len(periods), grouped=False)
 
 
 def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool = False) -> list[tuple] | None:
@@ -464,13 +460,13 @@ def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool =
     if months is None:
         return _unavailable(required, "the period is not made of whole calendar months")
     (first, last), = months
-    e = _table("events", _grain(flt, "channel" if by == "channel" else metrics.DIMENSION_TABLES[by][0])).c
+    e = _table("events", _grain(flt, "channel" if by == "channel" else definitions.DIMENSION_TABLES[by][0])).c
     received = func.sum(e.received)
-    where = [e.month_number.between(first, last), *metrics.dimension_clauses(flt, e)]
+    where = [e.month_number.between(first, last), *dimension_clauses(flt, e)]
     if by == "channel":
         statement = select(e.channel, e.channel, received).where(*where).group_by(e.channel)
     else:
-        name, table = metrics.DIMENSION_TABLES[by]
+        name, table = definitions.DIMENSION_TABLES[by]
         statement = (
             select(e[name], table.c.name, received)
             .select_from(e[name].table.join(table, e[name] == table.c.id))
@@ -497,7 +493,7 @@ def received_by_month_rows(
     received = func.sum(e.received)
     statement = (
         select(e[column], e.month_number, received)
-        .where(e.month_number.between(first, last), e[column].is_not(None), *metrics.dimension_clauses(flt, e))
+        .where(e.month_number.between(first, last), e[column].is_not(None), *dimension_clauses(flt, e))
         .group_by(e[column], e.month_number)
         .having(received > 0)
     )

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import secrets
 
-from dashboard import auth, gate
+from dashboard import gate
 from data.db import make_engine
+from services import auth
 
 TEST_PASSWORD_SUFFIX = "aA1!"
 

@@ -7,7 +7,7 @@ from datetime import date
 from factories import case_row, insert_cases
 from sqlalchemy import insert
 
-from dashboard.settings import DeadlineRules
+from config.settings import DeadlineRules
 from data.models import Category, Park, Township
 from queries.filters import CaseFilter
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import sys
 
-from dashboard import audit
+from config.settings import resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
+from data import audit
 from data.db import make_engine, migrate
 from data.importing.cases import import_cases
 from data.importing.columns import MappingFileError, load_mapping
@@ -56,7 +57,7 @@ def run_import(args) -> int:
         mapping = load_mapping(args.mapping)
     except MappingFileError as exc:
         raise CommandError(str(exc)) from exc
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_database_url(args.db))
     progress = ProgressBar() if sys.stderr.isatty() else None
     try:
         migrate(engine)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+from config.settings import load_settings, resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
-from dashboard.settings import load_settings
 from data.db import make_engine
-from data.demo import DEFAULT_SEED, RealDataPresent, build_demo
 from data.reception_calendar import RECEPTION_DAY_RULES
+from services.demo import DEFAULT_SEED, RealDataPresent, build_demo
 
 
 def register(subparsers) -> None:
@@ -70,7 +70,7 @@ def run(args) -> int:
     rule = load_settings().reception_day_rule
     if rule not in RECEPTION_DAY_RULES:
         raise CommandError(f"reception_day_rule must be one of {', '.join(RECEPTION_DAY_RULES)}, not {rule!r}")
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_database_url(args.db))
     try:
         summary = build_demo(
             engine,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from dashboard import audit
+from config.settings import resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
+from data import audit
 from data.db import make_engine, migrate
 from geo.boundaries import BoundaryError, file_sha256, import_boundaries, read_boundaries
 from geo.crs import CRSProblem
@@ -35,7 +36,7 @@ def run_import(args) -> int:
         )
     except (BoundaryError, CRSProblem) as exc:
         raise CommandError(f"cannot import {args.file}: {exc}") from exc
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_database_url(args.db))
     try:
         migrate(engine)
         result = import_boundaries(engine, boundaries, filename=str(args.file), file_sha256=file_sha256(args.file))

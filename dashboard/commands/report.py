@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+from config.settings import resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
-from dashboard.formatting import format_rate
 from data.db import make_engine, migrate
 from queries.filters import CaseFilter
 from queries.metrics import RATE_PARTS
 from queries.report import month_report
+from text.formatting import format_rate
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -32,7 +33,7 @@ def parse_month(text: str) -> CaseFilter:
 
 def run(args) -> int:
     flt = parse_month(args.month)
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_database_url(args.db))
     try:
         migrate(engine)
         report = month_report(engine, flt)

@@ -13,10 +13,11 @@ import sys
 
 from sqlalchemy import select
 
-from dashboard.auth import InsecureConfiguration, require_production_secret
+from config.settings import PROJECT_ROOT, resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
-from data.db import PROJECT_ROOT, make_engine, migrate, resolve_url
+from data.db import make_engine, migrate
 from data.models import Case
+from services.auth import InsecureConfiguration, require_production_secret
 
 APP_SCRIPT = PROJECT_ROOT / "dashboard" / "app.py"
 DEFAULT_HOST = "127.0.0.1"
@@ -52,7 +53,7 @@ def run(args) -> int:
         require_production_secret()  # refuse here too, before a server is started at all
     except InsecureConfiguration as exc:
         raise CommandError(str(exc)) from exc
-    url = resolve_url(args.db)
+    url = resolve_database_url(args.db)
     engine = make_engine(url)
     try:
         migrate(engine)

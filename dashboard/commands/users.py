@@ -14,10 +14,12 @@ import sys
 
 from sqlalchemy import or_, select
 
-from dashboard import audit, auth
+from config.settings import resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
+from data import audit
 from data.db import make_engine, migrate
 from data.models import ROLE_VALUES, Township
+from services import auth
 
 
 def register(subparsers) -> None:
@@ -66,7 +68,7 @@ def read_password(stdin=None) -> str:
 
 
 def _engine(args):
-    engine = make_engine(args.db)
+    engine = make_engine(resolve_database_url(args.db))
     migrate(engine)
     return engine
 

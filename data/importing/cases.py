@@ -37,11 +37,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import Date, DateTime, Engine, bindparam, insert, select, update
 
+from config.clock import LOCAL_TZ
 from data.db import bump_data_version
 from data.importing import values as V
 from data.importing.columns import (
@@ -62,7 +62,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 5000
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 # Case columns a file can set, with the value used on insert when the file has no such column.
 CASE_FIELDS: dict[str, object] = {

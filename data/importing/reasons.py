@@ -1,4 +1,7 @@
-"""Why a row was quarantined, in words a clerk understands (zh first, en second), and the error workbook.
+"""Why a row was quarantined, in words a clerk understands, and the error workbook.
+
+The texts are the ``reason.*`` entries of the one translation table
+(text/i18n.py), zh first, en second.
 
 The reason stored in ``quarantined_rows.reason`` is the Chinese text: the
 office reads it in the database and in the downloaded workbook. Reason texts
@@ -17,50 +20,12 @@ from sqlalchemy import select
 from data.importing.columns import PERSONAL_FIELDS
 from data.masking import mask_address, mask_id_number, mask_name, mask_phone
 from data.models import QuarantinedRow
-
-REASONS: dict[str, dict[str, str]] = {
-    "missing_case_number": {"zh": "缺少信访件编号", "en": "no case number"},
-    "too_long": {"zh": "“{column}”过长（最多 {other} 个字符）", "en": "“{column}” is too long (at most {other} characters)"},
-    "missing_value": {"zh": "缺少“{column}”", "en": "“{column}” is empty"},
-    "date_unreadable": {
-        "zh": "日期无法识别：“{value}”（可写作 2024-03-05、2024/3/5、2024年3月5日）",
-        "en": "date cannot be read: “{value}” (write 2024-03-05, 2024/3/5 or 2024年3月5日)",
-    },
-    "date_impossible": {"zh": "日期不存在：“{value}”", "en": "no such date: “{value}”"},
-    "received_in_future": {"zh": "登记日期 {value} 晚于今天", "en": "received date {value} is in the future"},
-    "date_in_future": {"zh": "“{column}” {value} 晚于今天", "en": "“{column}” {value} is in the future"},
-    "concluded_before_received": {
-        "zh": "办结日期 {value} 早于登记日期 {other}",
-        "en": "concluded {value}, before it was received {other}",
-    },
-    "unknown_township": {"zh": "未知乡镇（街道）：“{value}”{hint}", "en": "unknown township: “{value}”{hint}"},
-    "unknown_park": {"zh": "未知园区：“{value}”{hint}", "en": "unknown park: “{value}”{hint}"},
-    "unknown_channel": {
-        "zh": "未知信访形式：“{value}”（应为 来信、来访、网上信访、电话、领导接访）",
-        "en": "unknown channel: “{value}” (来信, 来访, 网上信访, 电话 or 领导接访)",
-    },
-    "bad_yes_no": {"zh": "“{column}”应为 是 或 否：“{value}”", "en": "“{column}” must be yes or no: “{value}”"},
-    "bad_outcome": {"zh": "化解情况应为 已化解 或 未化解：“{value}”", "en": "outcome must be 已化解 or 未化解: “{value}”"},
-    "bad_satisfaction": {
-        "zh": "“{column}”应为 满意、基本满意、不满意 或 未评价：“{value}”",
-        "en": "“{column}” must be 满意, 基本满意, 不满意 or 未评价: “{value}”",
-    },
-    "bad_number": {"zh": "“{column}”应为人数（正整数）：“{value}”", "en": "“{column}” must be a whole number of people: “{value}”"},
-    "duplicate_conflict": {
-        "zh": "信访件编号“{value}”在本文件第 {rows} 行重复出现，内容不同",
-        "en": "case number “{value}” appears on rows {rows} of this file with different contents",
-    },
-}
-
-HINTS = {
-    "zh": {"suggest": "，是否为：{names}？", "empty": "，请先导入乡镇和园区边界"},
-    "en": {"suggest": " — did you mean: {names}?", "empty": " — import the boundaries first"},
-}
+from text.i18n import translate
 
 
 def reason_text(key: str, lang: str = "zh", **params) -> str:
     """The reason ``key`` in ``lang`` ("zh" or "en"), its placeholders filled."""
-    template = REASONS[key].get(lang) or REASONS[key]["zh"]
+    template = translate(f"reason.{key}", lang)
     params = dict(params)
     if "known" in params:
         params["hint"] = place_hint(params.pop("suggestions", []) or [], params.pop("known"), lang)
@@ -74,15 +39,15 @@ def reason_text(key: str, lang: str = "zh", **params) -> str:
 
 def place_hint(suggestions: list[str], known: int, lang: str = "zh") -> str:
     if known == 0:
-        return HINTS[lang]["empty"]
+        return translate("reason.hint.empty", lang)
     if suggestions:
         sep = "、" if lang == "zh" else ", "
-        return HINTS[lang]["suggest"].format(names=sep.join(suggestions))
+        return translate("reason.hint.suggest", lang, names=sep.join(suggestions))
     return ""
 
 
 def _prefix(key: str) -> str:
-    return REASONS[key]["zh"].split("{", 1)[0]
+    return translate(f"reason.{key}", "zh").split("{", 1)[0]
 
 
 def unknown_township_values(conn) -> list[str]:

@@ -11,9 +11,10 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # run from the alembic CLI: build one from the environment
+        from config.settings import resolve_database_url
         from data.db import make_engine
 
-        engine = make_engine()
+        engine = make_engine(resolve_database_url())
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import pytest
 from browser import chromium_page, external_urls, requested_urls, running_app
 
-from dashboard.formatting import format_count
 from data.db import make_engine
-from data.demo import build_demo
 from queries import areas, hotspots, metrics, reference
 from queries.filters import CaseFilter, add_months
+from services.demo import build_demo
+from text.formatting import format_count
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from browser import chromium_page, external_urls, requested_urls, running_app
 
-from dashboard.formatting import format_count, format_rate
+from text.formatting import format_count, format_rate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"

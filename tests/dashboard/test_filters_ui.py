@@ -3,6 +3,7 @@
 from datetime import date
 
 from dashboard.filters_ui import (
+    LANGUAGE_KEY,
     MONTH_KEY,
     PERIOD_MODE_KEY,
     PROJECTION_KEY,
@@ -14,7 +15,6 @@ from dashboard.filters_ui import (
     parse_query,
     to_query,
 )
-from dashboard.i18n import LANGUAGE_KEY
 from queries.filters import CaseFilter, Scope
 
 

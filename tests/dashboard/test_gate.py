@@ -16,10 +16,12 @@ from scoped_county import PARK_NAMES, RECEIVED_MARCH, T1, TOWNSHIP_NAMES, build_
 from sqlalchemy import func, select, update
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, auth, gate
-from dashboard.settings import load_settings
+from config.settings import load_settings
+from dashboard import gate
+from data import audit
 from data.db import bump_data_version, make_engine, migrate
 from data.models import AuthSession, User
+from services import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")  # AppTest wants an absolute path

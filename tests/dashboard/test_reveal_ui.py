@@ -6,9 +6,10 @@ import pytest
 from scoped_county import T1, build_scoped_county
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, gate
-from dashboard.auth import UserInfo
+from dashboard import gate
+from data import audit
 from data.db import make_engine, migrate
+from services.auth import UserInfo
 
 OFFICE = UserInfo(id=1, username="office1", role="office", township_id=None)
 TOWNSHIP1 = UserInfo(id=2, username="officer1", role="township", township_id=T1)

@@ -9,7 +9,7 @@ import pytest
 from auth_helpers import sign_in
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit
+from data import audit
 from data.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,10 @@ import pytest
 from auth_helpers import sign_in
 from streamlit.testing.v1 import AppTest
 
-from dashboard.formatting import format_count
 from data.db import make_engine
-from data.demo import build_demo
 from queries import areas, hotspots, metrics
+from services.demo import build_demo
+from text.formatting import format_count
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")  # AppTest wants absolute paths

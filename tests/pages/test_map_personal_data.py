@@ -11,7 +11,7 @@ from scoped_county import T1, T2, build_scoped_county
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit
+from data import audit
 from data.db import make_engine, migrate
 from data.models import Park, Township
 

@@ -10,10 +10,10 @@ import pytest
 from auth_helpers import sign_in
 from streamlit.testing.v1 import AppTest
 
-from dashboard.formatting import format_count, format_rate
 from data.db import make_engine
 from queries.filters import CaseFilter, add_months, month_end
 from queries.report import month_report
+from text.formatting import format_count, format_rate
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")  # AppTest wants an absolute path
 TILES = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from hand_county import MARCH, RULES, d
 
-from dashboard.settings import DeadlineRules
+from config.settings import DeadlineRules
 from queries import metrics
 from queries.filters import CaseFilter, Scope
 

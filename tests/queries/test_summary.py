@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 from random_county import build_random_county
 from sqlalchemy import Date, event, func, literal, select
 
-from dashboard.settings import DeadlineRules
+from config.settings import DeadlineRules
 from data.db import bump_data_version
 from data.models import (
     SUMMARY_COHORT_COUNTS,

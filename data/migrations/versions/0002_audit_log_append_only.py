@@ -4,13 +4,13 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28 07:00:00
 
-The application only ever inserts into audit_log (dashboard/audit.py). These
+The application only ever inserts into audit_log (data/audit.py). These
 triggers make that a property of the database as well, so that neither a bug
 nor someone with the application's credentials can rewrite the record. The
 only deletion allowed is the retention purge of rows older than 184 days (the
 minimum retention the issue asks for); TRUNCATE is refused on PostgreSQL.
 
-Times in audit_log are naive UTC, as dashboard.audit.record writes them.
+Times in audit_log are naive UTC, as data.audit.record writes them.
 """
 from typing import Sequence, Union
 

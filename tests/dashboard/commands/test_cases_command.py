@@ -78,7 +78,7 @@ def test_progress_bar_draws_on_its_stream():
 
 
 def test_command_line_imports_are_audited(tmp_path, capsys):
-    from dashboard import audit
+    from data import audit
 
     url = database(tmp_path)
     path = write_xlsx(tmp_path / "f.xlsx", grid([case("A")]))

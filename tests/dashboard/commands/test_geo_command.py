@@ -38,7 +38,7 @@ def test_name_field_override(tmp_path, capsys):
 
 
 def test_command_line_boundary_import_is_audited(tmp_path, capsys):
-    from dashboard import audit
+    from data import audit
     from data.db import make_engine
 
     url = f"sqlite:///{tmp_path / 'g.sqlite'}"

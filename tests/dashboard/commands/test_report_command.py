@@ -9,8 +9,8 @@ import sys
 import pytest
 from hand_county import build_hand_county
 
+from config.settings import PROJECT_ROOT
 from dashboard.cli import main
-from data.db import PROJECT_ROOT
 
 
 def test_report_json_for_hand_county(sqlite_engine, capsys):

@@ -2,9 +2,9 @@
 
 import pytest
 
+from config.settings import PROJECT_ROOT
 from dashboard import cli
 from dashboard.commands import serve
-from data.db import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_a_bad_port_is_one_line(calls, capsys):
 
 
 def test_production_without_a_secret_refuses_to_start(tmp_path, calls, capsys, monkeypatch):
-    from dashboard import settings
+    from config import settings
 
     monkeypatch.setenv("DASHBOARD_PRODUCTION", "true")
     monkeypatch.delenv("DASHBOARD_SECRET", raising=False)

@@ -8,9 +8,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import insert, select
 
-from dashboard import audit, auth, cli
+from dashboard import cli
 from dashboard.commands import users
+from data import audit
 from data.models import Township, User
+from services import auth
 
 GOOD = "Correct-Horse-7"
 

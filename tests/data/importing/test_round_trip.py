@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from import_builders import park_layer, township_layer, write_xlsx
 
-from dashboard.settings import DeadlineRules
+from config.settings import DeadlineRules
 from data.importing.cases import import_cases
 from geo.boundaries import import_boundaries, read_boundaries
 from queries.filters import CaseFilter

@@ -4,10 +4,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from dashboard import audit, auth
-from dashboard.settings import Settings
+from config.settings import Settings
+from data import audit
 from data.db import make_engine
 from data.models import AuthSession, LoginAttempt, Township, User
+from services import auth
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 GOOD = "Correct-Horse-7"

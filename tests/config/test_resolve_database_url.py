@@ -1,5 +1,4 @@
-from dashboard import settings
-from data import db
+from config import settings
 
 
 def test_url_order_argument_env_file_default(monkeypatch, tmp_path):
@@ -9,13 +8,13 @@ def test_url_order_argument_env_file_default(monkeypatch, tmp_path):
     monkeypatch.delenv("DASHBOARD_DB_URL", raising=False)
     settings.load_settings.cache_clear()
     try:
-        assert db.resolve_url() == "sqlite:///from-file.sqlite"
+        assert settings.resolve_database_url() == "sqlite:///from-file.sqlite"
         monkeypatch.setenv("DASHBOARD_DB_URL", "sqlite:///from-env.sqlite")
-        assert db.resolve_url() == "sqlite:///from-env.sqlite"
-        assert db.resolve_url("sqlite:///from-arg.sqlite") == "sqlite:///from-arg.sqlite"
+        assert settings.resolve_database_url() == "sqlite:///from-env.sqlite"
+        assert settings.resolve_database_url("sqlite:///from-arg.sqlite") == "sqlite:///from-arg.sqlite"
         monkeypatch.delenv("DASHBOARD_DB_URL")
         config.write_text("", encoding="utf-8")
         settings.load_settings.cache_clear()
-        assert db.resolve_url() == f"sqlite:///{db.DEFAULT_SQLITE_PATH}"
+        assert settings.resolve_database_url() == f"sqlite:///{settings.DEFAULT_SQLITE_PATH}"
     finally:
         settings.load_settings.cache_clear()

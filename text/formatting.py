@@ -5,7 +5,7 @@ denominator is zero (None) is shown as "—", never as 0% or 100%. Changes
 (环比 / 同比) are a difference of counts, or of percentage points for rates.
 
 Every function takes an optional ``lang``; without it the session's language
-(:func:`dashboard.i18n.current_language`) is used.
+(:func:`text.i18n.current_language`) is used.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from dashboard.i18n import DASH, current_language, translate
+from text.i18n import DASH, current_language, translate
 
 # Deltas start with an ASCII "-" (not "−"): st.metric reads the sign from it.
 _MINUS = "-"

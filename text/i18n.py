@@ -1,10 +1,10 @@
 """The one translation table: every user-facing string, in Chinese (default) and English.
 
 Pages and the entry script never hold UI text; they call ``t("key")``. The
-language is chosen per session: the entry script stores it in
-``st.session_state[LANGUAGE_KEY]`` and :func:`current_language` reads it from
-there. This module never imports Streamlit itself (it only looks at it when a
-script run is in progress), so formatting and tests can use it outside a page.
+language is chosen per session and kept by the app shell, which registers
+where to read it with :func:`set_language_source`; outside the app (the
+command line, tests) the default language is used. This module is the bottom
+layer: it imports nothing of ours and never Streamlit, so every layer may use it.
 
 Metric definitions (``metric.<name>.help``) restate ``shared/domain/METRICS.md``
 in one sentence each; when a definition changes there, change it here.
@@ -12,12 +12,10 @@ in one sentence each; when a definition changes there, change it here.
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-# Session-state key of the chosen language (namespaced "ui." with the other UI keys).
-LANGUAGE_KEY = "ui.lang"
 # Shown for a missing value, above all a rate whose denominator is zero (METRICS.md).
 DASH = "—"
 
@@ -507,20 +505,43 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Townships in the case data without a boundary",
     },
     "import.bounds.missing.none": {"zh": "信访数据中的乡镇都有边界。", "en": "Every township in the case data has a boundary."},
+    # --- why an imported row was quarantined (data/importing/reasons.py) ---
+    "reason.missing_case_number": {"zh": '缺少信访件编号', "en": 'no case number'},
+    "reason.too_long": {"zh": '“{column}”过长（最多 {other} 个字符）', "en": '“{column}” is too long (at most {other} characters)'},
+    "reason.missing_value": {"zh": '缺少“{column}”', "en": '“{column}” is empty'},
+    "reason.date_unreadable": {"zh": '日期无法识别：“{value}”（可写作 2024-03-05、2024/3/5、2024年3月5日）', "en": 'date cannot be read: “{value}” (write 2024-03-05, 2024/3/5 or 2024年3月5日)'},
+    "reason.date_impossible": {"zh": '日期不存在：“{value}”', "en": 'no such date: “{value}”'},
+    "reason.received_in_future": {"zh": '登记日期 {value} 晚于今天', "en": 'received date {value} is in the future'},
+    "reason.date_in_future": {"zh": '“{column}” {value} 晚于今天', "en": '“{column}” {value} is in the future'},
+    "reason.concluded_before_received": {"zh": '办结日期 {value} 早于登记日期 {other}', "en": 'concluded {value}, before it was received {other}'},
+    "reason.unknown_township": {"zh": '未知乡镇（街道）：“{value}”{hint}', "en": 'unknown township: “{value}”{hint}'},
+    "reason.unknown_park": {"zh": '未知园区：“{value}”{hint}', "en": 'unknown park: “{value}”{hint}'},
+    "reason.unknown_channel": {"zh": '未知信访形式：“{value}”（应为 来信、来访、网上信访、电话、领导接访）', "en": 'unknown channel: “{value}” (来信, 来访, 网上信访, 电话 or 领导接访)'},
+    "reason.bad_yes_no": {"zh": '“{column}”应为 是 或 否：“{value}”', "en": '“{column}” must be yes or no: “{value}”'},
+    "reason.bad_outcome": {"zh": '化解情况应为 已化解 或 未化解：“{value}”', "en": 'outcome must be 已化解 or 未化解: “{value}”'},
+    "reason.bad_satisfaction": {"zh": '“{column}”应为 满意、基本满意、不满意 或 未评价：“{value}”', "en": '“{column}” must be 满意, 基本满意, 不满意 or 未评价: “{value}”'},
+    "reason.bad_number": {"zh": '“{column}”应为人数（正整数）：“{value}”', "en": '“{column}” must be a whole number of people: “{value}”'},
+    "reason.duplicate_conflict": {"zh": '信访件编号“{value}”在本文件第 {rows} 行重复出现，内容不同', "en": 'case number “{value}” appears on rows {rows} of this file with different contents'},
+    "reason.hint.suggest": {"zh": '，是否为：{names}？', "en": ' — did you mean: {names}?'},
+    "reason.hint.empty": {"zh": '，请先导入乡镇和园区边界', "en": ' — import the boundaries first'},
 }
 
 
-def current_language() -> str:
-    """The session's language inside a Streamlit run, else the default."""
-    st = sys.modules.get("streamlit")
-    if st is not None:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+# Where the current language is read from: the app shell registers a function
+# that reads the session's choice; it returns None outside a session.
+_language_source: Callable[[], str | None] | None = None
 
-        if get_script_run_ctx(suppress_warning=True) is not None:
-            lang = st.session_state.get(LANGUAGE_KEY)
-            if lang in LANGUAGES:
-                return lang
-    return DEFAULT_LANGUAGE
+
+def set_language_source(source: Callable[[], str | None] | None) -> None:
+    """Register how the current language is found (the app shell reads its session state)."""
+    global _language_source
+    _language_source = source
+
+
+def current_language() -> str:
+    """The session's language inside the app, else the default."""
+    lang = _language_source() if _language_source is not None else None
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def translate(key: str, lang: str, **fmt) -> str:

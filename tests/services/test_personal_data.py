@@ -3,10 +3,11 @@ from datetime import datetime
 import pytest
 from scoped_county import T1, T2, build_scoped_county
 
-from dashboard import access, audit
-from dashboard.auth import UserInfo
-from dashboard.personal_data import masked_petitioner, reveal_petitioner
+from data import audit
 from queries.filters import Scope
+from services import access
+from services.auth import UserInfo
+from services.personal_data import masked_petitioner, reveal_petitioner
 
 T0 = datetime(2026, 4, 1, 9, 30)
 OFFICE = UserInfo(id=1, username="office1", role="office", township_id=None)

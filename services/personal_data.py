@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, or_, select
+from sqlalchemy import Connection, Engine, select
 
-from dashboard import access, audit
+from data import audit
 from data.masking import mask_address, mask_id_number, mask_name, mask_phone
-from data.models import Case, Category, Petitioner
+from data.models import Case, Petitioner
 from queries.filters import FULL_SCOPE, Scope
+from queries.scope import scope_clauses
+from services import access
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,7 @@ class PetitionerRecord:
 
 def _case_number_in_scope(conn: Connection, case_id: int, scope: Scope) -> str | None:
     """The case number if the case exists and ``scope`` may see it, else None."""
-    statement = (
-        select(Case.case_number)
-        .select_from(Case)
-        .outerjoin(Category, Category.id == Case.category_id)
-        .where(Case.id == case_id)
-    )
-    if scope.township_id is not None:
-        statement = statement.where(Case.township_id == scope.township_id)
-    if not scope.see_accusations:
-        statement = statement.where(
-            Case.accuses_official.is_(False), or_(Category.id.is_(None), Category.is_accusation.is_(False))
-        )
+    statement = select(Case.case_number).where(Case.id == case_id, *scope_clauses(scope))
     return conn.execute(statement).scalar_one_or_none()
 
 

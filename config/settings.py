@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The embedded default database (git-ignored var/).
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite"
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,9 @@ def load_settings() -> Settings:
         if env is not None:
             top_values[f.name] = _coerce(env, getattr(defaults, f.name) if getattr(defaults, f.name) is not None else "")
     return Settings(deadlines=DeadlineRules(**deadline_values), **top_values)
+
+
+def resolve_database_url(url: str | None = None) -> str:
+    """The database URL: the argument, else ``DASHBOARD_DB_URL``, else ``db_url`` in
+    dashboard.toml, else the default SQLite file."""
+    return url or os.environ.get("DASHBOARD_DB_URL") or load_settings().db_url or f"sqlite:///{DEFAULT_SQLITE_PATH}"

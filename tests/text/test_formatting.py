@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.formatting import (
+from text.formatting import (
     change_direction,
     format_change,
     format_count,
@@ -86,7 +86,7 @@ def test_default_language_outside_streamlit_is_chinese():
 
 
 def test_month_ticks():
-    from dashboard.formatting import format_month_tick
+    from text.formatting import format_month_tick
 
     assert format_month_tick(date(2026, 5, 1), lang="zh") == "5月"
     assert format_month_tick(date(2026, 5, 1), first=True, lang="zh") == "5月<br>2026年"

@@ -5,7 +5,7 @@ from alembic import command
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import audit
+from data import audit
 from data.db import alembic_config
 from data.models import AuditEntry
 

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from data import models
 from data.db import data_version, is_demo, make_engine, migrate
-from data.demo import RealDataPresent, build_demo, default_case_count, id_number_checksum
 from data.reception_calendar import monthly_reception_day, spring_festival
+from services.demo import RealDataPresent, build_demo, default_case_count, id_number_checksum
 
 TODAY = date(2026, 3, 10)
 FIRST_DAY = date(2023, 4, 1)  # 36 months up to March 2026

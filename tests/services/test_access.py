@@ -24,11 +24,11 @@ from scoped_county import (
 )
 
 import queries
-from dashboard import access
-from dashboard.auth import UserInfo
 from data.db import bump_data_version
 from queries import areas, hotspots, metrics, report, summary
 from queries.filters import CaseFilter, Scope
+from services import access
+from services.auth import UserInfo
 
 SCOPES = {
     "full": Scope(),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import i18n
-from dashboard.i18n import LANGUAGES, TRANSLATIONS, category_name, channel_name, t, translate
 from data.models import CHANNEL_VALUES
+from text import i18n
+from text.i18n import LANGUAGES, TRANSLATIONS, category_name, channel_name, t, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 # t("key"), translate("key", ...), metric_label("name") and metric_help("name") in source files.
@@ -95,7 +95,7 @@ def test_category_names(monkeypatch):
 
 
 def test_demo_category_codes_all_have_english_names():
-    from data.demo import CATEGORIES
+    from services.demo import CATEGORIES
 
     for spec in CATEGORIES:
         assert f"category.{spec.code}" in TRANSLATIONS, spec.code

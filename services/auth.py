@@ -1,6 +1,6 @@
 """Log-in: password hashing and policy, lock-out and throttling, server-side sessions.
 
-The rules (issue 5), every number from :class:`dashboard.settings.Settings`:
+The rules (issue 5), every number from :class:`config.settings.Settings`:
 
 - Passwords are hashed with Argon2id (argon2-cffi's ``PasswordHasher``) and
   rehashed on the next successful log-in when the parameters change.
@@ -34,8 +34,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from dashboard import audit
-from dashboard.settings import Settings, load_settings
+from config.settings import Settings, load_settings
+from data import audit
 from data.models import ROLE_VALUES, AuthSession, LoginAttempt, Township, User
 
 # Failures from one address (any account names) before the address is throttled.

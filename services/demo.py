@@ -42,12 +42,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import Engine, func, insert, inspect, select, text
 
+from config.clock import local_today
 from data import models
 from data.db import bump_data_version, migrate
 from data.reception_calendar import is_working_day, monthly_reception_day, spring_festival
@@ -949,14 +949,6 @@ def _real_case_count(engine: Engine) -> int:
         ).scalar_one()
 
 
-def _today_local() -> date:
-    # METRICS.md: all dates are local calendar dates (Asia/Shanghai), whatever the server's zone.
-    try:
-        return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    except ZoneInfoNotFoundError:
-        return date.today()
-
-
 def build_demo(
     engine: Engine,
     *,
@@ -982,7 +974,7 @@ def build_demo(
     """
     started = time.perf_counter()
     report = progress or (lambda _stage, _fraction: None)
-    today = today or _today_local()
+    today = today or local_today()
     if cases is not None and cases < 0:
         raise ValueError("the number of cases cannot be negative")
     migrate(engine)

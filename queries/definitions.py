@@ -1,0 +1,149 @@
+"""The definitions: every count behind a METRICS.md figure, written once as SQL expressions.
+
+Every figure of METRICS.md is a ratio of counts of cases, and every count is
+one of three kinds. Each count is defined here once; the raw statement
+(:mod:`queries.metrics`) and the monthly summary (:mod:`queries.summary`) are
+two ways of evaluating the same definitions, and tests/queries/test_summary.py
+holds them equal. Both import this module; neither imports the other's
+internals the other way round.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import and_, case, func, not_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from config.settings import DeadlineRules
+from data.models import IN_PERSON_CHANNELS, SATISFIED_VALUES, Case, Category, Park, Township, Unit
+from queries.filters import DIMENSIONS
+from queries.sql_dates import add_days
+
+cases = Case.__table__
+c = cases.c
+
+GROUP_VISIT_MIN_HEADCOUNT = 5  # 集体访: a visit by 5 or more people
+
+# Dimension -> (column of cases, the table that names its values); channel
+# values are codes named by the translation table, not by a table.
+_NAMING_TABLES = {"township": Township, "park": Park, "category": Category, "unit": Unit}
+DIMENSION_TABLES = {
+    d.name: (d.column, _NAMING_TABLES[d.name].__table__) for d in DIMENSIONS if d.name in _NAMING_TABLES
+}
+
+
+# --- deadline expressions -------------------------------------------------------
+
+
+def statutory_due_on(rules: DeadlineRules) -> ColumnElement:
+    """信访工作条例: acceptance + 60 days (+30 when extended); no acceptance date ⇒ receipt + 15."""
+    acceptance = func.coalesce(c.accepted_on, add_days(c.received_on, rules.acceptance_days))
+    days = case(
+        (c.extension_granted, rules.conclusion_days + rules.extension_days),
+        else_=rules.conclusion_days,
+    )
+    return add_days(acceptance, days)
+
+
+def _met_3_7_21(rules: DeadlineRules) -> ColumnElement:
+    # A missing meeting, feedback or conclusion date compares as NULL: late.
+    return and_(
+        c.first_meeting_on <= add_days(c.received_on, rules.first_meeting_days),
+        c.feedback_on <= add_days(c.received_on, rules.feedback_days),
+        c.concluded_on <= add_days(c.received_on, rules.first_conclusion_days),
+    )
+
+
+# --- the three kinds of count ---------------------------------------------------------
+#
+# * event counts: a case counts in the period in which one of its dates (its
+#   "anchor") falls, if it meets a condition;
+# * cohort counts: among cases received in the period and concluded by its end;
+# * state counts: among cases open at the period's end, those meeting a
+#   condition that may depend on that end date.
+
+EVENT_ANCHORS = ("received", "concluded", "due", "due_21")
+
+
+def anchor_dates(rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """The date that places a case in a period, for each kind of event count."""
+    return {
+        "received": c.received_on,
+        "concluded": c.concluded_on,
+        # 应办结: the statutory due date, whether concluded or not.
+        "due": statutory_due_on(rules),
+        # 兴国 first-petition rule: the 21-day deadline from receipt.
+        "due_21": add_days(c.received_on, rules.first_conclusion_days),
+    }
+
+
+def event_measures(rules: DeadlineRules) -> dict[str, tuple[str, ColumnElement | None]]:
+    """name -> (anchor, condition or None for every case): counted in the period the anchor falls in."""
+    return {
+        "received": ("received", None),
+        "first_time": ("received", c.is_first_time),
+        "group_visits": ("received", and_(c.channel == "visit", c.headcount >= GROUP_VISIT_MIN_HEADCOUNT)),
+        "repeat": ("received", c.is_repeat),
+        "concluded": ("concluded", None),
+        "rated_office": ("concluded", c.satisfaction_office.is_not(None)),
+        "satisfied_office": ("concluded", c.satisfaction_office.in_(SATISFIED_VALUES)),
+        "rated_unit": ("concluded", c.satisfaction_unit.is_not(None)),
+        "satisfied_unit": ("concluded", c.satisfaction_unit.in_(SATISFIED_VALUES)),
+        # An overdue open case has no conclusion date: it counts against the rate.
+        "due_in_period": ("due", None),
+        "on_time": ("due", c.concluded_on <= statutory_due_on(rules)),
+        "due_21_in_period": ("due_21", c.is_first_time),
+        "met_3_7_21": ("due_21", and_(c.is_first_time, _met_3_7_21(rules))),
+    }
+
+
+def cohort_measures() -> dict[str, ColumnElement | None]:
+    """name -> condition, among cases received in the period and concluded by its end (化解率)."""
+    resolved = c.outcome == "resolved"
+    in_person = c.channel.in_(IN_PERSON_CHANNELS)
+    return {
+        "resolution_base": None,
+        "resolved": resolved,
+        "first_time_resolution_base": c.is_first_time,
+        "first_time_resolved": and_(c.is_first_time, resolved),
+        "first_letter_resolution_base": and_(c.is_first_time, not_(in_person)),
+        "first_letter_resolved": and_(c.is_first_time, resolved, not_(in_person)),
+        "first_visit_resolution_base": and_(c.is_first_time, in_person),
+        "first_visit_resolved": and_(c.is_first_time, resolved, in_person),
+    }
+
+
+def open_at(end: ColumnElement) -> ColumnElement:
+    """Received on or before ``end`` and not concluded on or before it."""
+    return and_(c.received_on <= end, or_(c.concluded_on.is_(None), c.concluded_on > end))
+
+
+def state_measures(end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """name -> condition, among cases open at ``end`` (the period's last day)."""
+    return {
+        "overdue_open": statutory_due_on(rules) < end,  # 超期未结
+        "backlog": c.received_on < add_days(end, -rules.backlog_days),  # 积案
+    }
+
+
+EVENT_MEASURES = tuple(event_measures(DeadlineRules()))
+COHORT_MEASURES = tuple(cohort_measures())
+STATE_MEASURES = ("overdue_open", "backlog")
+MEASURES = EVENT_MEASURES + COHORT_MEASURES + STATE_MEASURES
+
+
+
+def counts_frame(rows, n_periods: int, grouped: bool) -> pl.DataFrame:
+    """Rows of (idx, [group_key], *MEASURES) as a frame; without groups, every period gets a row."""
+    schema = {"idx": pl.Int64}
+    if grouped:
+        schema["group_key"] = pl.Int64
+    schema.update({name: pl.Int64 for name in MEASURES})
+    found = pl.DataFrame(
+        [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
+    )
+    if grouped:
+        return found
+    # A period with no relevant case yields no row: give it zeros.
+    all_periods = pl.DataFrame({"idx": list(range(n_periods))}, schema={"idx": pl.Int64})
+    return all_periods.join(found, on="idx", how="left").fill_null(0).sort("idx")
