@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert  # noqa: E402
 
 from data.db import make_engine, migrate  # noqa: E402
-from data.importing.cases import import_cases  # noqa: E402
 from data.models import Park, Township  # noqa: E402
+from services.imports import import_cases  # noqa: E402
 
 TOWNSHIPS = ["城关镇", "松山街道", "松港街道", "溪南乡", "长春镇", "牙城镇", "水门乡", "三沙镇", "盐田乡", "北壁乡"]
 HEADER = ["信访件编号", "登记日期", "信访形式", "是否初信初访", "是否重复信访", "信访人", "身份证号码", "联系电话",

@@ -14,7 +14,6 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -37,6 +36,7 @@ ACTIONS = (
     "edit_schedule",
     "edit_dispatch",
     "user_admin",
+    "demo",
 )
 OUTCOMES = ("success", "failure", "denied", "locked", "throttled", "disabled", "expired")
 
@@ -148,11 +148,3 @@ def purge_older_than(engine: Engine, days: int, *, now: datetime | None = None) 
     with engine.begin() as conn:
         result = conn.execute(delete(AuditEntry).where(AuditEntry.at < cutoff))
     return result.rowcount or 0
-
-
-def cli_actor() -> str:
-    """Who ran a command-line action, for the audit log (``cli:<login name>``)."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in a bare container
-        return "cli"

@@ -40,10 +40,9 @@ import geopandas as gpd
 import pyogrio
 import shapely
 from pyproj import CRS
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from config.clock import local_now
-from data.db import bump_data_version
 from data.models import Case, ImportBatch, Park, Township
 from geo.crs import (
     WGS84,
@@ -551,15 +550,15 @@ def _park_townships(conn, features: gpd.GeoDataFrame) -> list[int | None]:
     return result
 
 
-def import_boundaries(
-    engine: Engine,
+def store_boundaries(
+    conn: Connection,
     boundaries: BoundarySet,
     *,
     filename: str,
     file_sha256: str | None = None,
     username: str | None = None,
 ) -> BoundaryImportResult:
-    """Store ``boundaries`` in one transaction: update matching rows in place, add new ones.
+    """Store ``boundaries`` on ``conn`` (inside the write path's transaction): update matching rows in place, add new ones.
 
     A feature matches an existing row by code when both have one, else by
     name. No row is ever deleted, so cases keep their township or park.
@@ -569,84 +568,77 @@ def import_boundaries(
     created: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
-    with engine.begin() as conn:
-        existing = conn.execute(
-            select(
-                table.id, table.code, table.name, table.boundary, table.boundary_display,
-                table.centroid_lon, table.centroid_lat,
-                *( [table.township_id] if table is Park else [] ),
-            )
-        ).all()
-        by_code = {r.code: r for r in existing if r.code}
-        by_name = {normalise_name(r.name): r for r in existing}
-        park_towns = _park_townships(conn, features) if table is Park else [None] * len(features)
-
-        batch_id = conn.execute(
-            insert(ImportBatch).values(
-                kind=boundaries.layer,
-                filename=filename[:256],
-                file_sha256=file_sha256,
-                imported_at=local_now().replace(tzinfo=None, microsecond=0),
-                username=username,
-                rows=len(features),
-            )
-        ).inserted_primary_key[0]
-
-        claimed: set[int] = set()
-        for i, feat in enumerate(features.itertuples(index=False)):
-            values = {
-                "name": feat.name,
-                "boundary": shapely.to_geojson(feat.geometry),
-                "boundary_display": shapely.to_geojson(feat.display),
-                "centroid_lon": float(feat.centroid_lon),
-                "centroid_lat": float(feat.centroid_lat),
-            }
-            if feat.code:
-                values["code"] = feat.code
-            if table is Park and park_towns[i] is not None:
-                values["township_id"] = park_towns[i]
-            row = by_code.get(feat.code) if feat.code else None
-            if row is None:
-                candidate = by_name.get(feat.name)
-                # A same-named row with another code is another place.
-                if candidate is not None and not (feat.code and candidate.code and candidate.code != feat.code):
-                    row = candidate
-            if row is None:
-                if feat.name in by_name:
-                    raise BoundaryError(
-                        f"{feat.name} already exists with code {by_name[feat.name].code}, "
-                        f"the file gives {feat.code}: fix the code or the name"
-                    )
-                if table is Township:
-                    values["kind"] = township_kind(feat.name)
-                conn.execute(insert(table).values(**values))
-                created.append(feat.name)
-                continue
-            if row.id in claimed:
-                raise BoundaryError(f"two features of the file match the same stored place ({row.name})")
-            claimed.add(row.id)
-            clash = by_name.get(feat.name)
-            if clash is not None and clash.id != row.id:
-                raise BoundaryError(
-                    f"code {feat.code} is stored as {row.name}, but the name {feat.name} belongs to another place"
-                )
-            changes = {k: v for k, v in values.items() if getattr(row, k) != v}
-            if changes:
-                conn.execute(update(table).where(table.id == row.id).values(**changes))
-                updated.append(feat.name)
-            else:
-                unchanged.append(feat.name)
-        conn.execute(
-            update(ImportBatch)
-            .where(ImportBatch.id == batch_id)
-            .values(imported=len(created), updated=len(updated), unchanged=len(unchanged))
+    existing = conn.execute(
+        select(
+            table.id, table.code, table.name, table.boundary, table.boundary_display,
+            table.centroid_lon, table.centroid_lat,
+            *( [table.township_id] if table is Park else [] ),
         )
-        if created or updated:
-            bump_data_version(conn)
-            # The summary is stamped with the data version: rebuild it so it stays current.
-            from queries.summary import refresh_summary
+    ).all()
+    by_code = {r.code: r for r in existing if r.code}
+    by_name = {normalise_name(r.name): r for r in existing}
+    park_towns = _park_townships(conn, features) if table is Park else [None] * len(features)
 
-            refresh_summary(conn)
+    batch_id = conn.execute(
+        insert(ImportBatch).values(
+            kind=boundaries.layer,
+            filename=filename[:256],
+            file_sha256=file_sha256,
+            imported_at=local_now().replace(tzinfo=None, microsecond=0),
+            username=username,
+            rows=len(features),
+        )
+    ).inserted_primary_key[0]
+
+    claimed: set[int] = set()
+    for i, feat in enumerate(features.itertuples(index=False)):
+        values = {
+            "name": feat.name,
+            "boundary": shapely.to_geojson(feat.geometry),
+            "boundary_display": shapely.to_geojson(feat.display),
+            "centroid_lon": float(feat.centroid_lon),
+            "centroid_lat": float(feat.centroid_lat),
+        }
+        if feat.code:
+            values["code"] = feat.code
+        if table is Park and park_towns[i] is not None:
+            values["township_id"] = park_towns[i]
+        row = by_code.get(feat.code) if feat.code else None
+        if row is None:
+            candidate = by_name.get(feat.name)
+            # A same-named row with another code is another place.
+            if candidate is not None and not (feat.code and candidate.code and candidate.code != feat.code):
+                row = candidate
+        if row is None:
+            if feat.name in by_name:
+                raise BoundaryError(
+                    f"{feat.name} already exists with code {by_name[feat.name].code}, "
+                    f"the file gives {feat.code}: fix the code or the name"
+                )
+            if table is Township:
+                values["kind"] = township_kind(feat.name)
+            conn.execute(insert(table).values(**values))
+            created.append(feat.name)
+            continue
+        if row.id in claimed:
+            raise BoundaryError(f"two features of the file match the same stored place ({row.name})")
+        claimed.add(row.id)
+        clash = by_name.get(feat.name)
+        if clash is not None and clash.id != row.id:
+            raise BoundaryError(
+                f"code {feat.code} is stored as {row.name}, but the name {feat.name} belongs to another place"
+            )
+        changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if changes:
+            conn.execute(update(table).where(table.id == row.id).values(**changes))
+            updated.append(feat.name)
+        else:
+            unchanged.append(feat.name)
+    conn.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id)
+        .values(imported=len(created), updated=len(updated), unchanged=len(unchanged))
+    )
     return BoundaryImportResult(
         layer=boundaries.layer,
         created=created,

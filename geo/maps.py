@@ -34,6 +34,7 @@ import numpy as np
 import polars as pl
 import shapely
 
+from queries.areas import CHANGE_MEASURES, MEASURES
 from text.formatting import format_count, format_rate
 from text.i18n import DASH, translate
 
@@ -43,8 +44,6 @@ LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
 JQUERY_JS = f"{VENDOR_URL}/jquery/jquery.min.js"
 
-MEASURES = ("received", "per_10k", "change_mom", "change_yoy", "first_time_share", "overdue_open")
-CHANGE_MEASURES = ("change_mom", "change_yoy")
 LEVEL_PROPERTY = "level"
 ID_PROPERTY = "area_id"
 # ~1 m at this latitude: far below what a county map shows, and it halves the GeoJSON text.

@@ -17,19 +17,20 @@ import streamlit as st
 
 from dashboard import data_access, gate
 from data import audit
-from data.importing.cases import import_cases, preview
+from data.importing.cases import preview
 from data.importing.columns import DEFAULT_HEADERS, MappingFileError, load_mapping
 from data.importing.readers import MAX_FILE_BYTES, UnreadableFile
 from geo.boundaries import (
     MAX_UPLOAD_BYTES,
     BoundaryError,
-    import_boundaries,
     outline_figure,
     read_boundary_upload,
     townships_without_boundary,
 )
 from geo.crs import CRSProblem
 from services import access
+from services.imports import import_boundaries, import_cases
+from services.writes import Actor
 from text.i18n import current_language, t
 
 STATE = "import."  # session-state namespace of this page
@@ -97,10 +98,9 @@ def cases_section(user) -> None:
             bar.progress(min(1.0, done / total) if total else 1.0, text=t("import.cases.progress", done=done, total=total))
 
         summary = import_cases(data_access.engine(), data, upload.name, mapping=mapping, progress=progress,
-                               username=user.username)
+                               username=user.username, rules=data_access.deadline_rules(),
+                               actor=Actor(user.username, gate.client_addr()))
         bar.progress(1.0, text=t("import.cases.done"))
-        audit.record(data_access.engine(), username=user.username, action="import", object=f"cases:{upload.name}",
-                     client_addr=gate.client_addr())
         lang = current_language()
         # Only masked material is kept in the session: counts, masked records, the masked workbook.
         st.session_state[STATE + "cases"] = {
@@ -204,12 +204,11 @@ def show_boundary_preview(user, data: bytes, filename: str, layer, name_field, c
     if cached["done"] is None and st.button(t("import.bounds.confirm"), type="primary", key="w.import.bounds.run"):
         try:
             result = import_boundaries(data_access.engine(), boundaries, filename=filename,
-                                       file_sha256=key[0], username=user.username)
+                                       file_sha256=key[0], username=user.username, rules=data_access.deadline_rules(),
+                                       actor=Actor(user.username, gate.client_addr()))
         except BoundaryError as exc:
             st.error(t("import.bounds.unreadable", reason=str(exc)))
             return
-        audit.record(data_access.engine(), username=user.username, action="import", object=f"{layer}:{filename}",
-                     client_addr=gate.client_addr())
         cached["done"] = result.as_dict()
     if cached["done"] is not None:
         done = cached["done"]

@@ -28,6 +28,8 @@ from queries.sql_dates import as_date
 LEVELS = ("township", "park")
 # The measures a user can colour the map by, in the order of the selector.
 MEASURES = ("received", "per_10k", "change_mom", "change_yoy", "first_time_share", "overdue_open")
+# The measures that are a change against an earlier period (a diverging colour scale).
+CHANGE_MEASURES = ("change_mom", "change_yoy")
 # Per 10,000 residents (每万人信访量): the usual way to compare places of different size.
 PER_RESIDENTS = 10_000
 # 回访 is a visit to a petitioner after a case, not a reception of petitioners:

@@ -38,7 +38,20 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Integer, and_, case, func, insert, literal, or_, select, union_all
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, Join
 
@@ -327,6 +340,21 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
             conn.exec_driver_sql(f"ANALYZE {fine.name}")
             conn.exec_driver_sql(f"ANALYZE {coarse.name}")
     return stamp
+
+
+def carry_forward(conn: Connection) -> None:
+    """After a write that changed no case (boundaries, schedules), in its transaction, after the bump.
+
+    The summary counts only cases, so one that was current before the write is
+    current after it: it is stamped with the new data version instead of being
+    rebuilt. A summary that was already stale stays stale.
+    """
+    current_version = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
+    conn.execute(
+        update(summary_stamp)
+        .where(summary_stamp.c.id == 1, summary_stamp.c.data_version == current_version - 1)
+        .values(data_version=current_version)
+    )
 
 
 # --- reading ---------------------------------------------------------------------------

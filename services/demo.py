@@ -48,8 +48,9 @@ import numpy as np
 from sqlalchemy import Engine, func, insert, inspect, select, text
 
 from config.clock import local_today
+from config.settings import DeadlineRules
 from data import models
-from data.db import bump_data_version, migrate
+from data.db import migrate
 from data.reception_calendar import is_working_day, monthly_reception_day, spring_festival
 from geo.demo_boundaries import (
     COUNTY_CODE,
@@ -59,7 +60,7 @@ from geo.demo_boundaries import (
     geojson_text,
     label_point,
 )
-from queries.summary import refresh_summary
+from services.writes import Actor, write
 
 DEFAULT_SEED = 1
 CASES_PER_YEAR = 4_000
@@ -958,6 +959,8 @@ def build_demo(
     reception_day_rule: str = "next_working_day",
     progress: ProgressFn | None = None,
     replace_real_data: bool = False,
+    rules: DeadlineRules | None = None,
+    actor: Actor | None = None,
 ) -> DemoSummary:
     """(Re)build 示范县 in the database behind ``engine``; returns what was written.
 
@@ -1036,50 +1039,35 @@ def build_demo(
     dispatch = _dispatch_items(rng, cal, intake, details)
     report("generating", 1.0)
 
-    with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            # Row-by-row foreign-key checks (and, on a rebuild, deleting a
-            # million rows one at a time) cost more than the whole load. The
-            # pragma only takes effect outside a transaction; every key is
-            # checked at once before commit instead (foreign_key_check below).
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        try:
-            with conn.begin():
-                report("clearing", 0.0)
-                remembered = _wipe(conn)
-                deferred = _drop_bulk_constraints(conn)
-                writer = _Writer(conn)
-                _write_reference(conn, geo, place, sessions, cal, dispatch)
-                lost = _restore(conn, remembered)
-                if lost:
-                    report(f"{lost} user binding(s) pointed at a place the demo no longer has and were cleared", 1.0)
-                for start in range(0, n_cases, BATCH_ROWS):
-                    stop = min(start + BATCH_ROWS, n_cases)
-                    report("writing cases", start / max(n_cases, 1))
-                    s = slice(start, stop)
-                    writer.rows("cases", _CASE_COLUMNS,
-                                _case_rows(s, cal, intake, details, pool, summary_idx, year, serial, width))
-                    writer.rows("petitioners", _PETITIONER_COLUMNS,
-                                _petitioner_rows(np.random.default_rng([seed, 0x9E7, start]), s, geo, villages, intake))
-                report("writing cases", 1.0)
-                report("indexing", 0.0)
-                _restore_bulk_constraints(conn, deferred)
-                if sqlite:
-                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
-                    if broken is not None:
-                        raise RuntimeError(f"demo data breaks a foreign key: {tuple(broken)}")
-                report("indexing", 1.0)
-                _reset_sequences(conn)
-                bump_data_version(conn, demo=True)
-                report("summarising", 0.0)
-                refresh_summary(conn)  # the monthly summary the metrics engine reads (queries/summary.py)
-                report("summarising", 1.0)
-        finally:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+    with write(engine, actor=actor or Actor.command_line(), action="demo", target=f"demo:seed={seed},cases={n_cases}",
+               rules=rules or DeadlineRules(), demo=True, bulk_load=True, report=report) as change:
+        conn = change.conn
+        report("clearing", 0.0)
+        remembered = _wipe(conn)
+        deferred = _drop_bulk_constraints(conn)
+        writer = _Writer(conn)
+        _write_reference(conn, geo, place, sessions, cal, dispatch)
+        lost = _restore(conn, remembered)
+        if lost:
+            report(f"{lost} user binding(s) pointed at a place the demo no longer has and were cleared", 1.0)
+        for start in range(0, n_cases, BATCH_ROWS):
+            stop = min(start + BATCH_ROWS, n_cases)
+            report("writing cases", start / max(n_cases, 1))
+            s = slice(start, stop)
+            writer.rows("cases", _CASE_COLUMNS,
+                        _case_rows(s, cal, intake, details, pool, summary_idx, year, serial, width))
+            writer.rows("petitioners", _PETITIONER_COLUMNS,
+                        _petitioner_rows(np.random.default_rng([seed, 0x9E7, start]), s, geo, villages, intake))
+        report("writing cases", 1.0)
+        report("indexing", 0.0)
+        _restore_bulk_constraints(conn, deferred)
+        if conn.dialect.name == "sqlite":
+            # The bulk load ran without row-by-row key checks: check every key at once.
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+            if broken is not None:
+                raise RuntimeError(f"demo data breaks a foreign key: {tuple(broken)}")
+        report("indexing", 1.0)
+        _reset_sequences(conn)
     report("analysing", 0.0)
     # Fresh statistics so the planner uses the indexes on a table that grew from nothing.
     with engine.begin() as conn:

@@ -404,6 +404,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "audit.action.edit_schedule": {"zh": "修改接访安排", "en": "Schedule edit"},
     "audit.action.edit_dispatch": {"zh": "修改交办事项", "en": "Dispatch edit"},
     "audit.action.user_admin": {"zh": "用户管理", "en": "User administration"},
+    "audit.action.demo": {"zh": "生成演示数据", "en": "Demo data built"},
     "audit.outcome.success": {"zh": "成功", "en": "Success"},
     "audit.outcome.failure": {"zh": "失败", "en": "Failure"},
     "audit.outcome.denied": {"zh": "拒绝", "en": "Denied"},

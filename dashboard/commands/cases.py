@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import sys
 
-from config.settings import resolve_database_url
+from config.settings import load_settings, resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
-from data import audit
 from data.db import make_engine, migrate
-from data.importing.cases import import_cases
 from data.importing.columns import MappingFileError, load_mapping
 from data.importing.readers import UnreadableFile
+from services.imports import import_cases
 
 
 def register(subparsers) -> None:
@@ -61,13 +60,10 @@ def run_import(args) -> int:
     progress = ProgressBar() if sys.stderr.isatty() else None
     try:
         migrate(engine)
-        summary = import_cases(engine, args.file, mapping=mapping, encoding=args.encoding, progress=progress)
+        summary = import_cases(engine, args.file, mapping=mapping, encoding=args.encoding, progress=progress,
+                               rules=load_settings().deadlines, audit_object=f"cases:{args.file}")
     except UnreadableFile as exc:
-        audit.record(engine, username=audit.cli_actor(), action="import", object=f"cases:{args.file}",
-                     outcome="failure")
         raise CommandError(f"cannot read {args.file}: {exc}") from exc
-    else:
-        audit.record(engine, username=audit.cli_actor(), action="import", object=f"cases:{args.file}")
     finally:
         engine.dispose()
     if args.format == "json":

@@ -67,7 +67,8 @@ def run(args) -> int:
             today = date.fromisoformat(args.today)
         except ValueError:
             raise CommandError(f"--today must be a date as YYYY-MM-DD, not {args.today!r}") from None
-    rule = load_settings().reception_day_rule
+    settings = load_settings()
+    rule = settings.reception_day_rule
     if rule not in RECEPTION_DAY_RULES:
         raise CommandError(f"reception_day_rule must be one of {', '.join(RECEPTION_DAY_RULES)}, not {rule!r}")
     engine = make_engine(resolve_database_url(args.db))
@@ -80,6 +81,7 @@ def run(args) -> int:
             reception_day_rule=rule,
             progress=None if args.quiet else _Progress(),
             replace_real_data=args.force,
+            rules=settings.deadlines,
         )
     except RealDataPresent as exc:
         raise CommandError(f"{exc}; add --force to replace them with the demo county") from None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from config.settings import resolve_database_url
+from config.settings import load_settings, resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
-from data import audit
 from data.db import make_engine, migrate
-from geo.boundaries import BoundaryError, file_sha256, import_boundaries, read_boundaries
+from geo.boundaries import BoundaryError, file_sha256, read_boundaries
 from geo.crs import CRSProblem
+from services.imports import import_boundaries
 
 
 def register(subparsers) -> None:
@@ -39,13 +39,10 @@ def run_import(args) -> int:
     engine = make_engine(resolve_database_url(args.db))
     try:
         migrate(engine)
-        result = import_boundaries(engine, boundaries, filename=str(args.file), file_sha256=file_sha256(args.file))
+        result = import_boundaries(engine, boundaries, filename=str(args.file), file_sha256=file_sha256(args.file),
+                                   rules=load_settings().deadlines)
     except BoundaryError as exc:
-        audit.record(engine, username=audit.cli_actor(), action="import", object=f"{args.layer}:{args.file}",
-                     outcome="failure")
         raise CommandError(f"cannot import {args.file}: {exc}") from exc
-    else:
-        audit.record(engine, username=audit.cli_actor(), action="import", object=f"{args.layer}:{args.file}")
     finally:
         engine.dispose()
     summary = result.as_dict() | {"crs": boundaries.source_crs, "encoding": boundaries.encoding,

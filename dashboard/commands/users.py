@@ -20,6 +20,7 @@ from data import audit
 from data.db import make_engine, migrate
 from data.models import ROLE_VALUES, Township
 from services import auth
+from services.writes import Actor
 
 
 def register(subparsers) -> None:
@@ -103,7 +104,7 @@ def run_add(args) -> int:
     try:
         township_id = _township_id(engine, args.township) if args.township else None
         password = read_password()
-        _admin_call(auth.create_user, engine, args.name, password, args.role, township_id, actor=audit.cli_actor())
+        _admin_call(auth.create_user, engine, args.name, password, args.role, township_id, actor=Actor.command_line().username)
     finally:
         engine.dispose()
     print(f"added {args.name} ({args.role})")
@@ -132,7 +133,7 @@ def run_list(args) -> int:
 def _simple(args, fn, message: str, *extra) -> int:
     engine = _engine(args)
     try:
-        _admin_call(fn, engine, args.name, *extra, actor=audit.cli_actor())
+        _admin_call(fn, engine, args.name, *extra, actor=Actor.command_line().username)
     finally:
         engine.dispose()
     print(message.format(name=args.name))
@@ -158,7 +159,7 @@ def run_reset_password(args) -> int:
             if auth.get_user(conn, args.name) is None:
                 raise CommandError(f"no user {args.name!r}")
         password = read_password()
-        _admin_call(auth.reset_password, engine, args.name, password, actor=audit.cli_actor())
+        _admin_call(auth.reset_password, engine, args.name, password, actor=Actor.command_line().username)
     finally:
         engine.dispose()
     print(f"new password set for {args.name}; their sessions are ended")

@@ -39,10 +39,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Date, DateTime, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Date, DateTime, bindparam, insert, select, update
 
 from config.clock import LOCAL_TZ
-from data.db import bump_data_version
 from data.importing import values as V
 from data.importing.columns import (
     DATE_FIELDS,
@@ -126,6 +125,12 @@ class ImportSummary:
     created_leaders: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        """Whether the import stored anything new (else the data version stays as it was)."""
+        return bool(self.imported or self.updated or self.created_categories or self.created_units
+                    or self.created_leaders)
+
     def counts(self) -> dict[str, int]:
         """Exactly the keys of ``cases import --format json``."""
         return {k: int(getattr(self, k)) for k in COUNT_KEYS}
@@ -189,34 +194,6 @@ def preview(source, filename=None, *, mapping=None, encoding=None, rows: int = 2
                 pl.col(header).map_elements(maskers[key], return_dtype=pl.Utf8, skip_nulls=True)
             )
     return Preview(table, columns, sample.insert_column(0, pl.Series("行号", table.row_numbers[: sample.height])))
-
-
-def import_cases(
-    engine: Engine,
-    source: str | Path | bytes,
-    filename: str | None = None,
-    *,
-    mapping: ColumnMapping | None = None,
-    encoding: str | None = None,
-    progress: Progress | None = None,
-    today: date | None = None,
-    username: str | None = None,
-) -> ImportSummary:
-    """Import a case export. Raises :class:`UnreadableFile` when the file cannot be read at all."""
-    mapping = mapping or ColumnMapping.default()
-    if isinstance(source, bytes):
-        digest = hashlib.sha256(source).hexdigest()
-    else:
-        digest = None
-        filename = filename or Path(source).name
-    table, columns = load(source, filename, mapping=mapping, encoding=encoding)
-    if digest is None:
-        try:
-            digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
-        except OSError:
-            digest = None
-    return import_table(engine, table, columns, mapping=mapping, filename=filename or "upload",
-                        file_sha256=digest, progress=progress, today=today, username=username)
 
 
 # ---------------------------------------------------------------------------
@@ -338,7 +315,7 @@ def _category_extra(conn):
 
 
 def import_table(
-    engine: Engine,
+    conn: Connection,
     table: RawTable,
     columns: ResolvedColumns,
     *,
@@ -421,12 +398,11 @@ def import_table(
                 parsed["concluded_on"].dt.to_string("%Y-%m-%d"), received.dt.to_string("%Y-%m-%d"))
 
     # Places: match each distinct text once.
-    with engine.connect() as conn:
-        matchers = {
-            "township": PlaceMatcher([tuple(r) for r in conn.execute(select(Township.id, Township.name, Township.code))],
-                                     "township"),
-            "park": PlaceMatcher([tuple(r) for r in conn.execute(select(Park.id, Park.name, Park.code))], "park"),
-        }
+    matchers = {
+        "township": PlaceMatcher([tuple(r) for r in conn.execute(select(Township.id, Township.name, Township.code))],
+                                 "township"),
+        "park": PlaceMatcher([tuple(r) for r in conn.execute(select(Park.id, Park.name, Park.code))], "park"),
+    }
     hints: dict[tuple[str, str], dict] = {}
     for key, reason in (("township", "unknown_township"), ("park", "unknown_park")):
         text = V.clean(src(key))
@@ -513,14 +489,14 @@ def import_table(
         summary.notes.append(f"{int(several_leaders.sum())} rows name several 包案领导: the first is stored")
         stored = stored.with_columns(owner_leader=pl.col("owner_leader").str.replace(r"[、,，/;；].*$", ""))
     report(0, n, "write")
-    _store(engine, stored, summary, by_field=by_field, filename=filename, file_sha256=file_sha256,
+    _store(conn, stored, summary, by_field=by_field, filename=filename, file_sha256=file_sha256,
            username=username, report=report, total=n)
     report(n, n, "done")
     log.info("case import %s: %s", filename, summary.counts())
     return summary
 
 
-def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_field, filename, file_sha256,
+def _store(conn: Connection, stored: pl.DataFrame, summary: ImportSummary, *, by_field, filename, file_sha256,
            username, report, total) -> None:
     present_case = {c for c in CASE_FIELDS if SOURCE_FIELD.get(c, c) in by_field}
     present_case.add("received_on")
@@ -529,171 +505,163 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
     now = datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
     rows = stored.to_dicts()
 
-    with engine.begin() as conn:
-        batch_id = conn.execute(
-            insert(ImportBatch).values(kind="cases", filename=filename[:256], file_sha256=file_sha256,
-                                       imported_at=now, username=username, rows=summary.rows)
-        ).inserted_primary_key[0]
-        summary.batch_id = batch_id
+    batch_id = conn.execute(
+        insert(ImportBatch).values(kind="cases", filename=filename[:256], file_sha256=file_sha256,
+                                   imported_at=now, username=username, rows=summary.rows)
+    ).inserted_primary_key[0]
+    summary.batch_id = batch_id
 
-        categories, summary.created_categories = _get_or_create(
-            conn, Category, [r["category"] for r in rows], _category_extra(conn))
-        units, summary.created_units = _get_or_create(conn, Unit, [r["unit"] for r in rows], lambda n: {})
-        leaders, summary.created_leaders = _get_or_create(
-            conn, Leader, [r["owner_leader"] for r in rows], lambda n: {"title": "", "rank": 99})
-        accusation = {r.id for r in conn.execute(select(Category.id).where(Category.is_accusation.is_(True)))}
+    categories, summary.created_categories = _get_or_create(
+        conn, Category, [r["category"] for r in rows], _category_extra(conn))
+    units, summary.created_units = _get_or_create(conn, Unit, [r["unit"] for r in rows], lambda n: {})
+    leaders, summary.created_leaders = _get_or_create(
+        conn, Leader, [r["owner_leader"] for r in rows], lambda n: {"title": "", "rank": 99})
+    accusation = {r.id for r in conn.execute(select(Category.id).where(Category.is_accusation.is_(True)))}
 
-        existing: dict[str, dict] = {}
-        numbers = [r["case_number"] for r in rows]
-        case_cols = [getattr(Case, c) for c in CASE_FIELDS]
-        person_cols = [Petitioner.case_id.label("p_case_id"), Petitioner.name.label("p_name"),
-                       Petitioner.id_number.label("p_id_number"), Petitioner.phone.label("p_phone"),
-                       Petitioner.address.label("p_address"),
-                       Petitioner.id_number_invalid.label("p_id_number_invalid"),
-                       Petitioner.phone_invalid.label("p_phone_invalid")]
-        for start in range(0, len(numbers), CHUNK):
-            chunk = numbers[start:start + CHUNK]
-            result = conn.execute(
-                select(Case.id, Case.case_number, Case.accuses_official, *case_cols, *person_cols)
-                .outerjoin(Petitioner, Petitioner.case_id == Case.id)
-                .where(Case.case_number.in_(chunk))
-            ).mappings()
-            for r in result:
-                existing[r["case_number"]] = dict(r)
+    existing: dict[str, dict] = {}
+    numbers = [r["case_number"] for r in rows]
+    case_cols = [getattr(Case, c) for c in CASE_FIELDS]
+    person_cols = [Petitioner.case_id.label("p_case_id"), Petitioner.name.label("p_name"),
+                   Petitioner.id_number.label("p_id_number"), Petitioner.phone.label("p_phone"),
+                   Petitioner.address.label("p_address"),
+                   Petitioner.id_number_invalid.label("p_id_number_invalid"),
+                   Petitioner.phone_invalid.label("p_phone_invalid")]
+    for start in range(0, len(numbers), CHUNK):
+        chunk = numbers[start:start + CHUNK]
+        result = conn.execute(
+            select(Case.id, Case.case_number, Case.accuses_official, *case_cols, *person_cols)
+            .outerjoin(Petitioner, Petitioner.case_id == Case.id)
+            .where(Case.case_number.in_(chunk))
+        ).mappings()
+        for r in result:
+            existing[r["case_number"]] = dict(r)
 
-        inserts: list[dict] = []
-        new_people: dict[str, dict] = {}
-        updates: list[dict] = []
-        person_updates: list[dict] = []
-        person_inserts: list[dict] = []
-        for r in rows:
-            values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
-            values["category_id"] = categories.get(r["category"])
-            values["unit_id"] = units.get(r["unit"])
-            values["owner_leader_id"] = leaders.get(r["owner_leader"])
-            values["township_id"] = r["township_id"]
-            values["park_id"] = r["park_id"]
-            person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
-            id_bad = r["id_bad"] and "id_number" in by_field
-            phone_bad = r["phone_bad"] and "phone" in by_field
-            if id_bad or phone_bad:
-                summary.flagged += 1
-            old = existing.get(r["case_number"])
-            if old is None:
-                row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
-                if row["headcount"] is None:
-                    row["headcount"] = 1
-                row.update(case_number=r["case_number"], is_demo=False, import_batch_id=None,
-                           accuses_official=row["category_id"] in accusation, updated_at=now)
-                inserts.append(row)
-                if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
-                    new_people[r["case_number"]] = {
-                        "name": None, "id_number": None, "phone": None, "address": None,
-                        **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
-                existing[r["case_number"]] = {"id": None}  # a later row of the same number is a duplicate
-                continue
-            if old.get("id") is None:
-                continue
-            changes = {}
-            for c in present_case:
-                new = values[c]
-                if new is None:
-                    continue  # an empty cell never erases a stored value
-                if new != old[c]:
-                    changes[c] = new
-            if values["category_id"] in accusation and not old["accuses_official"]:
-                changes["accuses_official"] = True
-            person_changes = {}
-            for k in present_person:
-                new = person.get(k)
-                if new and new != old[f"p_{k}"]:
-                    person_changes[k] = new
-            if "id_number" in person_changes:
-                person_changes["id_number_invalid"] = id_bad
-            if "phone" in person_changes:
-                person_changes["phone_invalid"] = phone_bad
-            if changes:
-                full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
-                full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
-                updates.append({"_id": old["id"], **full})
-            if person_changes:
-                if old["p_case_id"] is None:
-                    person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
-                                           "address": None, "id_number_invalid": False, "phone_invalid": False,
-                                           **person_changes})
-                else:
-                    merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
-                              ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
-                    person_updates.append({"_case_id": old["id"], **merged})
-            if changes or person_changes:
-                summary.updated += 1
+    inserts: list[dict] = []
+    new_people: dict[str, dict] = {}
+    updates: list[dict] = []
+    person_updates: list[dict] = []
+    person_inserts: list[dict] = []
+    for r in rows:
+        values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
+        values["category_id"] = categories.get(r["category"])
+        values["unit_id"] = units.get(r["unit"])
+        values["owner_leader_id"] = leaders.get(r["owner_leader"])
+        values["township_id"] = r["township_id"]
+        values["park_id"] = r["park_id"]
+        person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
+        id_bad = r["id_bad"] and "id_number" in by_field
+        phone_bad = r["phone_bad"] and "phone" in by_field
+        if id_bad or phone_bad:
+            summary.flagged += 1
+        old = existing.get(r["case_number"])
+        if old is None:
+            row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
+            if row["headcount"] is None:
+                row["headcount"] = 1
+            row.update(case_number=r["case_number"], is_demo=False, import_batch_id=None,
+                       accuses_official=row["category_id"] in accusation, updated_at=now)
+            inserts.append(row)
+            if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
+                new_people[r["case_number"]] = {
+                    "name": None, "id_number": None, "phone": None, "address": None,
+                    **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
+            existing[r["case_number"]] = {"id": None}  # a later row of the same number is a duplicate
+            continue
+        if old.get("id") is None:
+            continue
+        changes = {}
+        for c in present_case:
+            new = values[c]
+            if new is None:
+                continue  # an empty cell never erases a stored value
+            if new != old[c]:
+                changes[c] = new
+        if values["category_id"] in accusation and not old["accuses_official"]:
+            changes["accuses_official"] = True
+        person_changes = {}
+        for k in present_person:
+            new = person.get(k)
+            if new and new != old[f"p_{k}"]:
+                person_changes[k] = new
+        if "id_number" in person_changes:
+            person_changes["id_number_invalid"] = id_bad
+        if "phone" in person_changes:
+            person_changes["phone_invalid"] = phone_bad
+        if changes:
+            full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
+            full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
+            updates.append({"_id": old["id"], **full})
+        if person_changes:
+            if old["p_case_id"] is None:
+                person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
+                                       "address": None, "id_number_invalid": False, "phone_invalid": False,
+                                       **person_changes})
             else:
-                summary.unchanged += 1
-        summary.imported = len(inserts)
+                merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
+                          ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
+                person_updates.append({"_case_id": old["id"], **merged})
+        if changes or person_changes:
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    summary.imported = len(inserts)
 
-        work = len(inserts) + len(updates) + len(person_updates) + len(person_inserts) + len(new_people)
-        done = 0
+    work = len(inserts) + len(updates) + len(person_updates) + len(person_inserts) + len(new_people)
+    done = 0
 
-        def step(k: int) -> None:
-            nonlocal done
-            done += k
-            report(min(total, int(total * done / max(work, 1))), total, "write")
+    def step(k: int) -> None:
+        nonlocal done
+        done += k
+        report(min(total, int(total * done / max(work, 1))), total, "write")
 
-        for row in inserts:
-            row["import_batch_id"] = batch_id
-        for start in range(0, len(inserts), CHUNK):
-            chunk = inserts[start:start + CHUNK]
-            _execute_chunk(conn, Case, chunk)
+    for row in inserts:
+        row["import_batch_id"] = batch_id
+    for start in range(0, len(inserts), CHUNK):
+        chunk = inserts[start:start + CHUNK]
+        _execute_chunk(conn, Case, chunk)
+        step(len(chunk))
+    if new_people:
+        ids = {}
+        for r in conn.execute(select(Case.id, Case.case_number).where(Case.import_batch_id == batch_id)):
+            ids[r.case_number] = r.id
+        people = [{"case_id": ids[number], **p} for number, p in new_people.items()]
+        for start in range(0, len(people), CHUNK):
+            chunk = people[start:start + CHUNK]
+            _execute_chunk(conn, Petitioner, chunk)
             step(len(chunk))
-        if new_people:
-            ids = {}
-            for r in conn.execute(select(Case.id, Case.case_number).where(Case.import_batch_id == batch_id)):
-                ids[r.case_number] = r.id
-            people = [{"case_id": ids[number], **p} for number, p in new_people.items()]
-            for start in range(0, len(people), CHUNK):
-                chunk = people[start:start + CHUNK]
-                _execute_chunk(conn, Petitioner, chunk)
-                step(len(chunk))
-        if updates:
-            keys = [k for k in updates[0] if k != "_id"]
-            statement = (
-                update(Case)
-                .where(Case.id == bindparam("_id"))
-                .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
-            )
-            for start in range(0, len(updates), CHUNK):
-                chunk = updates[start:start + CHUNK]
-                _execute_chunk(conn, statement, chunk)
-                step(len(chunk))
-        if person_updates:
-            keys = [k for k in person_updates[0] if k != "_case_id"]
-            statement = update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
-                {k: bindparam(k) for k in keys})
-            for start in range(0, len(person_updates), CHUNK):
-                _execute_chunk(conn, statement, person_updates[start:start + CHUNK])
-                step(len(person_updates[start:start + CHUNK]))
-        if person_inserts:
-            for start in range(0, len(person_inserts), CHUNK):
-                _execute_chunk(conn, Petitioner, person_inserts[start:start + CHUNK])
-                step(len(person_inserts[start:start + CHUNK]))
-
-        if summary.quarantine:
-            q_rows = [
-                {"import_batch_id": batch_id, "row_number": q.row_number, "column": (q.column or "")[:64] or None,
-                 "reason": q.reason("zh"), "raw": json.dumps(q.raw, ensure_ascii=False)}
-                for q in summary.quarantine
-            ]
-            for start in range(0, len(q_rows), CHUNK):
-                _execute_chunk(conn, QuarantinedRow, q_rows[start:start + CHUNK])
-        conn.execute(
-            update(ImportBatch).where(ImportBatch.id == batch_id).values(
-                imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
-                duplicates=summary.duplicates, quarantined=summary.quarantined, flagged=summary.flagged)
+    if updates:
+        keys = [k for k in updates[0] if k != "_id"]
+        statement = (
+            update(Case)
+            .where(Case.id == bindparam("_id"))
+            .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
         )
-        if summary.imported or summary.updated or summary.created_categories or summary.created_units \
-                or summary.created_leaders:
-            bump_data_version(conn)
-            # Every writer of cases rebuilds the monthly summary in its own transaction (queries/summary.py).
-            from queries.summary import refresh_summary
+        for start in range(0, len(updates), CHUNK):
+            chunk = updates[start:start + CHUNK]
+            _execute_chunk(conn, statement, chunk)
+            step(len(chunk))
+    if person_updates:
+        keys = [k for k in person_updates[0] if k != "_case_id"]
+        statement = update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
+            {k: bindparam(k) for k in keys})
+        for start in range(0, len(person_updates), CHUNK):
+            _execute_chunk(conn, statement, person_updates[start:start + CHUNK])
+            step(len(person_updates[start:start + CHUNK]))
+    if person_inserts:
+        for start in range(0, len(person_inserts), CHUNK):
+            _execute_chunk(conn, Petitioner, person_inserts[start:start + CHUNK])
+            step(len(person_inserts[start:start + CHUNK]))
 
-            refresh_summary(conn)
+    if summary.quarantine:
+        q_rows = [
+            {"import_batch_id": batch_id, "row_number": q.row_number, "column": (q.column or "")[:64] or None,
+             "reason": q.reason("zh"), "raw": json.dumps(q.raw, ensure_ascii=False)}
+            for q in summary.quarantine
+        ]
+        for start in range(0, len(q_rows), CHUNK):
+            _execute_chunk(conn, QuarantinedRow, q_rows[start:start + CHUNK])
+    conn.execute(
+        update(ImportBatch).where(ImportBatch.id == batch_id).values(
+            imported=summary.imported, updated=summary.updated, unchanged=summary.unchanged,
+            duplicates=summary.duplicates, quarantined=summary.quarantined, flagged=summary.flagged)
+    )

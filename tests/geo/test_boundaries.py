@@ -14,13 +14,13 @@ from sqlalchemy import insert, select
 from data.models import Case, ImportBatch, Park, Township
 from geo.boundaries import (
     BoundaryError,
-    import_boundaries,
     outline_figure,
     read_boundaries,
     read_boundary_upload,
     townships_without_boundary,
 )
 from geo.crs import CRSProblem
+from services.imports import import_boundaries
 
 # The grid's centroids in WGS84 (CGCS2000 and WGS84 agree to centimetres).
 CENTRES = {"城关镇": (119.55, 26.55), "松山街道": (119.65, 26.55), "松港街道": (119.55, 26.65), "溪南乡": (119.65, 26.65)}
@@ -223,7 +223,7 @@ def test_park_records_the_township_it_overlaps_most(engine, tmp_path):
 def test_townships_without_boundary(engine, tmp_path):
     from import_builders import case, grid, write_xlsx
 
-    from data.importing.cases import import_cases
+    from services.imports import import_cases
 
     ids = add_places(engine, townships=("城关镇", "旧县镇"), parks=())
     with engine.begin() as conn:

@@ -15,13 +15,13 @@ from streamlit.testing.v1 import AppTest
 
 from data.db import make_engine
 from queries import areas, hotspots, metrics
+from queries.areas import MEASURES
 from services.demo import build_demo
 from text.formatting import format_count
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")  # AppTest wants absolute paths
 MAP_PAGE = str(ROOT / "pages" / "map.py")
-MEASURES = ("received", "per_10k", "change_mom", "change_yoy", "first_time_share", "overdue_open")
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from data.db import data_version
 from data.importing import cases as cases_module
-from data.importing.cases import import_cases
 from data.importing.readers import UnreadableFile
 from data.importing.reasons import batch_error_workbook
 from data.models import Case, Category, ImportBatch, Leader, Petitioner, QuarantinedRow, Unit
+from services.imports import import_cases
 
 TODAY = date(2024, 4, 1)
 

@@ -8,10 +8,10 @@ import pytest
 from import_builders import park_layer, township_layer, write_xlsx
 
 from config.settings import DeadlineRules
-from data.importing.cases import import_cases
-from geo.boundaries import import_boundaries, read_boundaries
+from geo.boundaries import read_boundaries
 from queries.filters import CaseFilter
 from queries.report import month_report
+from services.imports import import_boundaries, import_cases
 
 H = ["信访件编号", "登记日期", "信访形式", "是否初信初访", "是否重复信访", "问题属地", "所属园区", "问题类别", "人数",
      "受理日期", "首次见面日期", "反馈日期", "办结日期", "是否延期", "化解情况", "信访部门满意度", "责任单位满意度"]
