@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the browser helpers (tests/browser.py
 
 from browser import chromium_page, external_urls, requested_urls, running_app  # noqa: E402
 
-from dashboard.benchmark import BENCH_DIR, default_url, ensure_database  # noqa: E402
+from benchmarks.pages import BENCH_DIR, default_url, ensure_database  # noqa: E402
 from data.db import make_engine  # noqa: E402
 from queries import reference  # noqa: E402
 from queries.filters import add_months  # noqa: E402

@@ -47,7 +47,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
-from dashboard.benchmark import BENCH_DIR, default_url, ensure_database  # noqa: E402
+from benchmarks.pages import BENCH_DIR, default_url, ensure_database  # noqa: E402
 
 MONTH_WIDGET = "w.flt.month"
 TOWNSHIP_WIDGET = "w.flt.township"

@@ -9,7 +9,7 @@ shown as one short localized message, never a traceback (which is logged).
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from dataclasses import replace
 
 # Imported here, first and in this order, before any page: when several
 # sessions' first runs import numpy, pandas and plotly at once in different
@@ -20,41 +20,26 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from dashboard import data_access, filters_ui, gate, theme
+from dashboard.page_registry import LOGIN_PAGE, PageSpec, pages_for
 from data.db import DatabaseUnavailable
 from services import access
 from text.i18n import t
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
-
-# Every page of the app: (file in pages/, title key in i18n, icon, default).
-# Adding a page is one line here (and its title in text/i18n.py).
-PAGES = (
-    ("overview.py", "page.overview", ":material/dashboard:", True),
-    ("map.py", "page.map", ":material/map:", False),
-    ("audit.py", "page.audit", ":material/policy:", False),
-    ("data_import.py", "page.data_import", ":material/upload_file:", False),
-)
-# Pages only some roles are shown (file -> action in services/access.py); the page checks again.
-PAGE_PERMISSIONS = {"audit.py": "view_audit", "data_import.py": "import"}
-# The only page a visitor who has not logged in is served (issue 5).
-LOGIN_PAGE = ("login.py", "page.login", ":material/login:")
-
 log = logging.getLogger("dashboard.app")
 
 
+def _st_page(spec: PageSpec):
+    return st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.name, default=spec.default)
+
+
 def _navigation(projection: bool, role: str):
-    pages = [
-        st.Page(PAGES_DIR / file, title=t(title_key), icon=icon, default=default)
-        for file, title_key, icon, default in PAGES
-        if file not in PAGE_PERMISSIONS or access.can(role, PAGE_PERMISSIONS[file])
-    ]
+    pages = [_st_page(spec) for spec in pages_for(role)]
     # Projection mode: no sidebar at all, so no navigation in it either.
     return st.navigation(pages, position="hidden" if projection else "sidebar")
 
 
 def _login_navigation():
-    file, title_key, icon = LOGIN_PAGE
-    return st.navigation([st.Page(PAGES_DIR / file, title=t(title_key), icon=icon, default=True)], position="hidden")
+    return st.navigation([_st_page(replace(LOGIN_PAGE, default=True))], position="hidden")
 
 
 def main() -> None:

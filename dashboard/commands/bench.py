@@ -9,7 +9,7 @@ from dashboard.cli import CommandError, add_db_argument
 
 
 def register(subparsers) -> None:
-    from dashboard.benchmark import BENCH_DIR, DEFAULT_CASES, DEFAULT_REPEATS
+    from benchmarks.pages import BENCH_DIR, DEFAULT_CASES, DEFAULT_REPEATS
 
     parser = subparsers.add_parser(
         "bench",
@@ -34,7 +34,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from dashboard.benchmark import run_benchmark
+    from benchmarks.pages import run_benchmark
 
     if args.cases < 1:
         raise CommandError("--cases must be at least 1")

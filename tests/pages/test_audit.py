@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from auth_helpers import sign_in
-from streamlit.testing.v1 import AppTest
 
 from data import audit
 from data.db import make_engine, migrate
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "dashboard" / "app.py")
-AUDIT_PAGE = str(ROOT / "pages" / "audit.py")
 
 
 @pytest.fixture
@@ -34,16 +27,15 @@ def db_url(tmp_path, monkeypatch):
     return url
 
 
-def open_audit(db_url, role="office") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    sign_in(at, db_url, role=role, township_id=None)
-    at.switch_page(AUDIT_PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+@pytest.fixture
+def open_audit(open_page):
+    def open_(db_url, role="office"):
+        return open_page(db_url, "audit", role=role, errors_allowed=True)
+
+    return open_
 
 
-def test_office_sees_the_log_newest_first(db_url):
+def test_office_sees_the_log_newest_first(open_audit, db_url):
     at = open_audit(db_url)
     assert at.title[0].value == "审计日志"
     frame = at.dataframe[0].value
@@ -62,7 +54,7 @@ def test_office_sees_the_log_newest_first(db_url):
     assert "<script>alert(1)</script>" in frame["对象"].tolist()
 
 
-def test_filters_by_user_and_action(db_url):
+def test_filters_by_user_and_action(open_audit, db_url):
     at = open_audit(db_url)
     at.text_input(key="w.audit.username").input("mallory")
     at.run()
@@ -77,7 +69,7 @@ def test_filters_by_user_and_action(db_url):
 
 
 @pytest.mark.parametrize("role", ["leader", "projection"])
-def test_other_roles_do_not_get_the_audit_page(db_url, role):
+def test_other_roles_do_not_get_the_audit_page(open_audit, db_url, role):
     at = open_audit(db_url, role=role)
     assert all(t.value != "审计日志" for t in at.title)
     assert len(at.dataframe) == 0

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from auth_helpers import sign_in
 from import_builders import add_places, case, grid, township_layer, write_xlsx
+from page_helpers import APP, page_path
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from data.db import make_engine, migrate
 from data.models import AuditEntry, Case, Township
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "dashboard" / "app.py")
-PAGE = str(ROOT / "pages" / "data_import.py")
+PAGE = page_path("data_import")
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -31,20 +28,19 @@ def db_url(tmp_path, monkeypatch):
     return url
 
 
-def open_page(db_url, role="office") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    sign_in(at, db_url, role=role, township_id=1 if role == "township" else None)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+@pytest.fixture
+def open_import(open_page):
+    def open_(db_url, role="office"):
+        return open_page(db_url, "data_import", role=role, township_id=1 if role == "township" else None,
+                         errors_allowed=True)
+
+    return open_
 
 
-def test_case_file_preview_import_and_quarantine(db_url, tmp_path):
+def test_case_file_preview_import_and_quarantine(open_import, db_url, tmp_path):
     rows = [case("XF1", 信访人="张三丰", 内容摘要=XSS), case("XF2", "2024-02-30"), case("XF3", 问题属地="火星镇")]
     data = write_xlsx(tmp_path / "export.xlsx", grid(rows), title="三月导出").read_bytes()
-    at = open_page(db_url)
+    at = open_import(db_url)
     assert at.title[0].value == "数据导入"
     at.file_uploader(key="w.import.cases.file").upload("export.xlsx", data)
     at.run()
@@ -72,18 +68,18 @@ def test_case_file_preview_import_and_quarantine(db_url, tmp_path):
     assert all(XSS not in m.value for m in at.markdown)
 
 
-def test_unreadable_case_file_is_one_message(db_url):
-    at = open_page(db_url)
+def test_unreadable_case_file_is_one_message(open_import, db_url):
+    at = open_import(db_url)
     at.file_uploader(key="w.import.cases.file").upload("x.xlsx", b"<html><table></table></html>")
     at.run()
     assert at.error[0].value.startswith("无法读取该文件：")
     assert "web page" in at.error[0].value
 
 
-def test_boundaries_preview_then_confirm(db_url, tmp_path):
+def test_boundaries_preview_then_confirm(open_import, db_url, tmp_path):
     path = tmp_path / "t.geojson"
     township_layer().to_file(path)
-    at = open_page(db_url)
+    at = open_import(db_url)
     at.file_uploader(key="w.import.bounds.file").upload("t.geojson", path.read_bytes())
     at.run()
     assert not at.exception, [e.value for e in at.exception]

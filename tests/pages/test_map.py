@@ -7,10 +7,7 @@ as a click. Expected figures come from the metrics engine itself.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from auth_helpers import sign_in
 from streamlit.testing.v1 import AppTest
 
 from data.db import make_engine
@@ -18,10 +15,6 @@ from queries import areas, hotspots, metrics
 from queries.areas import MEASURES
 from services.demo import build_demo
 from text.formatting import format_count
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "dashboard" / "app.py")  # AppTest wants absolute paths
-MAP_PAGE = str(ROOT / "pages" / "map.py")
 
 
 @pytest.fixture(scope="module")
@@ -36,28 +29,13 @@ def db_url(tmp_path_factory):
 
 
 @pytest.fixture
-def open_map(db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
-    monkeypatch.delenv("DASHBOARD_DEMO_LOGIN", raising=False)
-
+def open_map(db_url, open_page):
     def make(role: str = "office", township_id: int | None = None, selected: str | None = None, **query) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        sign_in(at, db_url, role=role, township_id=township_id)
-        if selected is not None:
-            at.session_state["map.selected"] = selected  # what a click on the map stores
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.switch_page(MAP_PAGE)
-        return run_ok(at)
+        # A click on the map stores the area in "map.selected".
+        state = {"map.selected": selected} if selected is not None else None
+        return open_page(db_url, "map", role=role, township_id=township_id, state=state, timeout=120, **query)
 
     return make
-
-
-def run_ok(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def _engine_figures(db_url, flt, level, area_id) -> dict:

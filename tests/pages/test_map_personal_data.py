@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from auth_helpers import sign_in
 from scoped_county import T1, T2, build_scoped_county
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
@@ -14,10 +12,6 @@ from streamlit.testing.v1 import AppTest
 from data import audit
 from data.db import make_engine, migrate
 from data.models import Park, Township
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "dashboard" / "app.py")
-MAP_PAGE = str(ROOT / "pages" / "map.py")
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +33,11 @@ def db_url(tmp_path_factory):
 
 
 @pytest.fixture
-def open_panel(db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
-    monkeypatch.delenv("DASHBOARD_DEMO_LOGIN", raising=False)
-
+def open_panel(db_url, open_page):
     def make(role: str, township_id: int | None = None) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        sign_in(at, db_url, role=role, township_id=township_id)
-        at.session_state["map.selected"] = f"township:{T1}"  # what a click on 东岭镇 stores
-        at.query_params["month"] = "2026-03"
-        at.switch_page(MAP_PAGE)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        # What a click on 东岭镇 stores.
+        return open_page(db_url, "map", role=role, township_id=township_id, timeout=120,
+                         state={"map.selected": f"township:{T1}"}, errors_allowed=True, month="2026-03")
 
     return make
 

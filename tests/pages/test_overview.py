@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import overview_county
 import pytest
 from auth_helpers import sign_in
+from page_helpers import APP, run_ok
 from streamlit.testing.v1 import AppTest
 
 from data.db import make_engine
@@ -15,7 +15,6 @@ from queries.filters import CaseFilter, add_months, month_end
 from queries.report import month_report
 from text.formatting import format_count, format_rate
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")  # AppTest wants an absolute path
 TILES = (
     ("received", "count", "信访总量", "Cases received"),
     ("first_time_resolution_rate", "rate", "初信初访化解率", "First-time resolution"),
@@ -40,15 +39,10 @@ def db_url(tmp_path_factory):
 
 
 @pytest.fixture
-def app(db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
-
+def app(db_url, open_page):
     def make(**query) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        sign_in(at, db_url)  # an office account: sees every township and category
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
+        # An office account: sees every township and category. Not run yet.
+        return open_page(db_url, None, run=False, **query)
 
     return make
 
@@ -60,13 +54,6 @@ def expected_tiles(db_url: str, flt: CaseFilter) -> list[str]:
     finally:
         engine.dispose()
     return [format_rate(report[n]) if kind == "rate" else format_count(report[n]) for n, kind, _, _ in TILES]
-
-
-def run_ok(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def test_tiles_show_the_report_figures_of_the_last_complete_month(app, db_url):

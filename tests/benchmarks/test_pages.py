@@ -12,7 +12,7 @@ import pytest
 from hand_county import MARCH, RULES, build_hand_county
 from random_county import build_random_county
 
-from dashboard import benchmark
+from benchmarks import pages as benchmark
 from queries import metrics
 from queries.filters import add_months
 

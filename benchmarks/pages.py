@@ -52,7 +52,6 @@ BENCH_USER = "bench-office"
 DEFAULT_CASES = 100_000
 DEFAULT_REPEATS = 5
 # Pages an office account is served that show figures (the import page is a form).
-SKIPPED_PAGES = ("data_import.py",)
 # Targets of issue 6 (ms, MB).
 COLD_TARGET_MS = 2000
 CHANGE_TARGET_MS = {100_000: 100, 1_000_000: 300}
@@ -563,7 +562,7 @@ def floor_worker(url: str, repeats: int) -> dict:
 def _child(args: list[str]) -> dict:
     """Run a worker in a fresh interpreter (so its memory and cold start are its own)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "dashboard.benchmark", *args], check=False, cwd=PROJECT_ROOT,
+        [sys.executable, "-m", "benchmarks.pages", *args], check=False, cwd=PROJECT_ROOT,
         capture_output=True, text=True,
     )
     if completed.returncode != 0:
@@ -573,14 +572,10 @@ def _child(args: list[str]) -> dict:
 
 
 def app_pages() -> list[str]:
-    """The page files listed in the entry script's PAGES (read, not imported: importing runs the app)."""
-    import ast
+    """The page files of the app's page registry that the benchmark times."""
+    from dashboard.page_registry import PAGES
 
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [file for file, *_ in ast.literal_eval(node.value) if file not in SKIPPED_PAGES]
-    raise RuntimeError(f"no PAGES in {APP}")
+    return [page.file for page in PAGES if page.bench]
 
 
 def _load_average() -> str:
@@ -727,7 +722,7 @@ def run_benchmark(
 
 
 def _worker_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.benchmark")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pages")
     parser.add_argument("what", choices=("page", "floor"))
     parser.add_argument("page", nargs="?")
     parser.add_argument("--db", required=True)
