@@ -30,16 +30,25 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: only the named command's module is imported.
+
+    Each command imports what it needs (GeoPandas for ``geo``, Argon2 for
+    ``users``, …), so ``report`` does not pay for the others' libraries. With
+    no known command (``--help``, a typo), every command is registered so the
+    help lists them all.
+    """
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="信访态势 petition dashboard")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
+    wanted = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
+    for name in (wanted,) if wanted in COMMAND_MODULES else COMMAND_MODULES:
         importlib.import_module(f"dashboard.commands.{name}").register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -8,17 +8,18 @@ on SQLite and PostgreSQL; nothing here imports Streamlit or reads settings.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 
 from data.models import DataVersion
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"](\w+)['\"]", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\b.*?= ['\"](\w+)['\"]", re.M)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -75,17 +76,47 @@ def check_connection(engine: Engine) -> None:
         ) from exc
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine):
+    from alembic.config import Config  # Alembic (0.3 s to import) only when the schema must change
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration's revision id, read from the version files (without importing Alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revision = _REVISION.search(text)
+        if revision:
+            revisions.add(revision.group(1))
+        parents.update(_DOWN_REVISION.findall(text))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads, expected one: {sorted(heads)}")
+    return heads.pop()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one_or_none()
+        except Exception:  # no alembic_version table: a new database
+            return None
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (safe to call on every start)."""
     check_connection(engine)
-    command.upgrade(alembic_config(engine), "head")
+    if _current_revision(engine) != head_revision():
+        from alembic import command
+
+        command.upgrade(alembic_config(engine), "head")
     with engine.begin() as conn:
         if conn.execute(select(DataVersion.id)).first() is None:
             conn.execute(DataVersion.__table__.insert().values(id=1, version=0, is_demo=False))
