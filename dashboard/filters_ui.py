@@ -24,6 +24,7 @@ import streamlit as st
 from config.clock import local_today
 from dashboard import data_access
 from data.models import CHANNEL_VALUES
+from queries.filters import DIMENSIONS as FILTER_DIMENSIONS
 from queries.filters import FULL_SCOPE, CaseFilter, Scope, add_months, month_end
 from text.formatting import format_month
 from text.i18n import DEFAULT_LANGUAGE, LANGUAGES, category_name, channel_name, set_language_source, t
@@ -39,13 +40,7 @@ URL_WRITTEN_KEY = "ui.url_written"  # the query string this module last wrote
 INITIALISED_KEY = "ui.initialised"
 
 # Dimension filters: URL parameter, canonical key, CaseFilter field.
-DIMENSIONS = (
-    ("township", "flt.township", "township_ids"),
-    ("park", "flt.park", "park_ids"),
-    ("category", "flt.category", "category_ids"),
-    ("channel", "flt.channel", "channels"),
-    ("unit", "flt.unit", "unit_ids"),
-)
+DIMENSIONS = tuple((d.name, f"flt.{d.name}", d.filter_field) for d in FILTER_DIMENSIONS)
 URL_PARAMS = ("month", "township", "park", "category", "channel", "unit", "lang", "projection")
 
 STATE_DEFAULTS: dict[str, object] = {

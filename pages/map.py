@@ -9,6 +9,8 @@ from streamlit_folium import st_folium
 
 from config.settings import load_settings
 from dashboard import data_access, filters_ui, reveal_ui, theme
+from dashboard.charts.bars import ranked_bars
+from dashboard.charts.series import sparkline
 from geo import maps
 from queries import hotspots
 from queries.areas import MEASURES, averages
@@ -92,35 +94,11 @@ def _category_figure(categories: pl.DataFrame, projection: bool) -> go.Figure:
     codes = dict(zip(data_access.categories()["id"], data_access.categories()["code"], strict=True))
     top = categories.head(TOP_CATEGORIES)
     labels = [category_name(codes.get(key), label) for key, label in zip(top["key"], top["label"], strict=True)]
-    fig = go.Figure(go.Bar(
-        x=top["received"].to_list(), y=labels, orientation="h", marker_color=theme.count_colour(projection),
-        text=top["received"].to_list(), textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:,}<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(visible=False)
-    row_height = 40 if projection else 28
-    fig.update_layout(height=max(140, row_height * len(labels) + 30), margin={"l": 10, "r": 40, "t": 5, "b": 5},
-                      showlegend=False)
-    theme.style_figure(fig, projection)
-    return fig
+    return ranked_bars(labels, top["received"].to_list(), projection)
 
 
 def _sparkline(trend: pl.DataFrame, projection: bool) -> go.Figure:
-    months = [format_month_short(m) for m in trend["month"]]
-    fig = go.Figure(go.Scatter(
-        x=months, y=trend["received"].to_list(), mode="lines+markers+text", fill="tozeroy",
-        line={"color": theme.count_colour(projection), "width": 3},
-        text=[None] * (len(months) - 1) + [str(trend["received"][-1])], textposition="top left",
-        cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra></extra>",
-    ))
-    fig.update_xaxes(type="category", showgrid=False, tickangle=0, nticks=5)
-    # Headroom for the last month's figure written above its point.
-    fig.update_yaxes(range=[0, max(1, trend["received"].max() or 0) * 1.3], showgrid=False, visible=False)
-    fig.update_layout(height=200 if projection else 140, margin={"l": 5, "r": 5, "t": 20, "b": 5},
-                      showlegend=False)
-    theme.style_figure(fig, projection)
-    return fig
+    return sparkline([format_month_short(m) for m in trend["month"]], trend["received"].to_list(), projection)
 
 
 def _small_chart_config(projection: bool) -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from dashboard import data_access, filters_ui, theme
+from dashboard.charts.bars import ranked_bars
+from dashboard.charts.series import counts_with_rate
 from text.formatting import (
     change_direction,
     format_change,
@@ -64,64 +65,15 @@ def kpi_tiles(flt) -> None:
 
 def trend_figure(trend, projection: bool) -> go.Figure:
     months = [format_month_tick(m, first=(i == 0)) for i, m in enumerate(trend["month"])]
-    rates = [None if r is None else r * 100 for r in trend["first_time_resolution_rate"]]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=months, y=trend["received"].to_list(), name=t("overview.trend.received"),
-            marker_color=theme.count_colour(projection),
-            hovertemplate="%{x}: %{y:,}<extra></extra>",
-        ),
-        secondary_y=False,
+    return counts_with_rate(
+        months, trend["received"].to_list(), trend["first_time_resolution_rate"].to_list(),
+        count_name=t("overview.trend.received"), rate_name=t("overview.trend.rate"), projection=projection,
     )
-    fig.add_trace(
-        go.Scatter(
-            x=months, y=rates, name=t("overview.trend.rate"), mode="lines+markers",
-            line={"color": theme.rate_colour(projection), "width": 3}, connectgaps=False,
-            hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
-        ),
-        secondary_y=True,
-    )
-    # Bars fill the lower three quarters and the rate (usually 80–100%) runs above them, not through them.
-    top = max([v for v in trend["received"].to_list() if v is not None] or [0])
-    fig.update_yaxes(
-        title_text=t("overview.trend.received"), range=[0, max(top, 1) * 1.35], secondary_y=False
-    )
-    fig.update_yaxes(
-        title_text=t("overview.trend.rate"), range=[0, 105], tick0=0, dtick=20, ticksuffix="%",
-        showgrid=False, secondary_y=True,
-    )
-    fig.update_xaxes(type="category")
-    fig.update_layout(
-        height=400 if projection else 380,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},  # room for the toolbar above the plot
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        bargap=0.25,
-    )
-    theme.style_figure(fig, projection)
-    return fig
 
 
 def top_areas_figure(top, projection: bool) -> go.Figure:
-    fig = go.Figure(
-        go.Bar(
-            x=top["received"].to_list(), y=top["label"].to_list(), orientation="h",
-            marker_color=theme.count_colour(projection), text=top["received"].to_list(),
-            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra></extra>",
-        )
-    )
-    # Most petitions on top; at least six slots, so that one or two parks do not become slabs.
-    fig.update_yaxes(type="category", range=[max(len(top), 6) - 0.5, -0.5])
-    # Counts are whole numbers: no 0.5 ticks when the largest is small.
-    small = max(top["received"].to_list()) <= 5
-    fig.update_xaxes(title_text=t("overview.top.received"), rangemode="tozero", tickformat=",d", dtick=1 if small else None)
-    fig.update_layout(
-        height=400 if projection else max(220, 32 * max(len(top), 6) + 70),
-        margin={"l": 10, "r": 40, "t": 36, "b": 10},
-        showlegend=False,
-    )
-    theme.style_figure(fig, projection)
-    return fig
+    return ranked_bars(top["label"].to_list(), top["received"].to_list(), projection,
+                       axis_title=t("overview.top.received"), min_slots=6, row_height=32, projection_height=400)
 
 
 def top_areas(flt, by: str, title_key: str, projection: bool) -> None:

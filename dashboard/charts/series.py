@@ -1,0 +1,66 @@
+"""Monthly series: counts as bars with a rate as a line, and the small sparkline of an area panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import theme
+
+
+def counts_with_rate(
+    months: Sequence[str],
+    counts: Sequence[int | None],
+    rates: Sequence[float | None],
+    *,
+    count_name: str,
+    rate_name: str,
+    projection: bool,
+) -> go.Figure:
+    """Bars of a monthly count and a line of a rate (fractions; None is a gap, never 0%) on a second axis."""
+    percents = [None if r is None else r * 100 for r in rates]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(x=list(months), y=list(counts), name=count_name, marker_color=theme.count_colour(projection),
+               hovertemplate="%{x}: %{y:,}<extra></extra>"),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(x=list(months), y=percents, name=rate_name, mode="lines+markers",
+                   line={"color": theme.rate_colour(projection), "width": 3}, connectgaps=False,
+                   hovertemplate="%{x}: %{y:.1f}%<extra></extra>"),
+        secondary_y=True,
+    )
+    # Bars fill the lower three quarters and the rate (usually 80–100%) runs above them, not through them.
+    top = max([v for v in counts if v is not None] or [0])
+    fig.update_yaxes(title_text=count_name, range=[0, max(top, 1) * 1.35], secondary_y=False)
+    fig.update_yaxes(title_text=rate_name, range=[0, 105], tick0=0, dtick=20, ticksuffix="%", showgrid=False,
+                     secondary_y=True)
+    fig.update_xaxes(type="category")
+    fig.update_layout(
+        height=400 if projection else 380,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},  # room for the toolbar above the plot
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        bargap=0.25,
+    )
+    theme.style_figure(fig, projection)
+    return fig
+
+
+def sparkline(months: Sequence[str], counts: Sequence[int], projection: bool) -> go.Figure:
+    """A small filled line of monthly counts, the last month's figure written at its point."""
+    counts = list(counts)
+    fig = go.Figure(go.Scatter(
+        x=list(months), y=counts, mode="lines+markers+text", fill="tozeroy",
+        line={"color": theme.count_colour(projection), "width": 3},
+        text=[None] * (len(counts) - 1) + [str(counts[-1])] if counts else [], textposition="top left",
+        cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra></extra>",
+    ))
+    fig.update_xaxes(type="category", showgrid=False, tickangle=0, nticks=5)
+    # Headroom for the last month's figure written above its point.
+    fig.update_yaxes(range=[0, max([1, *(c for c in counts if c is not None)]) * 1.3], showgrid=False, visible=False)
+    fig.update_layout(height=200 if projection else 140, margin={"l": 5, "r": 5, "t": 20, "b": 5}, showlegend=False)
+    theme.style_figure(fig, projection)
+    return fig

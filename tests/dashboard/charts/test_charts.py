@@ -1,0 +1,35 @@
+"""The shared chart builders: what a reader sees of the numbers they are given."""
+
+from __future__ import annotations
+
+from dashboard.charts.bars import ranked_bars
+from dashboard.charts.series import counts_with_rate, sparkline
+
+
+def test_ranked_bars_keep_the_order_given_largest_on_top_and_write_each_count():
+    fig = ranked_bars(["东岭镇", "城关镇"], [12, 7], projection=False)
+    bar = fig.data[0]
+    assert list(bar.y) == ["东岭镇", "城关镇"] and list(bar.x) == [12, 7] and list(bar.text) == ["12", "7"]
+    assert fig.layout.yaxis.autorange == "reversed"  # the first (largest) at the top
+    assert fig.layout.xaxis.visible is False
+
+
+def test_ranked_bars_keep_room_for_six_and_whole_number_ticks_when_small():
+    fig = ranked_bars(["园区"], [3], projection=False, axis_title="件数", min_slots=6, row_height=32)
+    assert tuple(fig.layout.yaxis.range) == (5.5, -0.5)
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.title.text == "件数"
+    assert fig.layout.height == 32 * 6 + 70
+
+
+def test_a_rate_with_no_denominator_is_a_gap_not_zero():
+    fig = counts_with_rate(["1月", "2月", "3月"], [10, 0, 5], [0.9, None, 0.8],
+                           count_name="信访总量", rate_name="化解率", projection=True)
+    line = fig.data[1]
+    assert list(line.y) == [90.0, None, 80.0] and line.connectgaps is False
+    assert fig.layout.yaxis.range == (0, 10 * 1.35)
+
+
+def test_sparkline_writes_the_last_month_only():
+    fig = sparkline(["10月", "11月"], [4, 9], projection=False)
+    assert list(fig.data[0].text) == [None, "9"]
+    assert fig.layout.yaxis.range == (0, 9 * 1.3)
