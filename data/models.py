@@ -10,7 +10,7 @@ PostgreSQL hold the same text and a new value needs no type migration.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -24,8 +24,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 CHANNEL_VALUES = ("letter", "visit", "online", "phone", "leader_reception")
@@ -44,6 +46,12 @@ SESSION_KIND_VALUES = (
     "appointment",  # 约访
     "follow_up",  # 回访
 )
+# A session on the schedule (issue 11): planned, held, cancelled, or moved to
+# another day by hand (moved and cancelled ones keep their reason).
+SESSION_STATUS_VALUES = ("planned", "held", "cancelled", "moved")
+# A leader's schedule rule: a day each month at one place, a day each month at
+# the next of a list of township reception points, or none (ad-hoc visits only).
+RECEPTION_RULE_KIND_VALUES = ("monthly", "rotation", "none")
 DISPATCH_STATUS_VALUES = ("open", "done", "overdue")
 ROLE_VALUES = ("leader", "office", "township", "projection")
 
@@ -160,6 +168,59 @@ class ReceptionSession(Base):
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
     petitioners_received: Mapped[int] = mapped_column(Integer, default=0)
     cases_taken: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0005 (issue 11): the schedule. Rows written before it are held
+    # sessions (or, dated after the migration, planned ones).
+    status: Mapped[str] = mapped_column(String(16), default="held", server_default="held")
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was moved or cancelled
+    # Marked tentative (暂定) by hand. The plan also marks every day whose
+    # year's holiday notice is not out, from the calendar, without storing it.
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The rule's nominal day this session stands for (before any shift); None
+    # for a session no rule planned. Ties a hand adjustment to its occurrence.
+    rule_date: Mapped[date | None] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+
+
+class ReceptionRule(Base):
+    """A leader's standing schedule (issue 11): edited by the office, one rule per leader.
+
+    ``monthly``: on ``day_of_month`` of every month at ``reception_point_id``;
+    ``rotation``: on ``day_of_month`` of every month at the next point of the
+    rule's list (:class:`ReceptionRulePoint`, in ``position`` order), month
+    ``k`` after the month of ``starts_on`` at point ``k mod n``; ``none``: no
+    standing sessions. A day that is not a working day moves by ``shift``
+    (next_working_day, previous_working_day or keep); a day past the month's
+    end is its last day. Sessions are planned from ``starts_on`` (if any) to
+    ``ends_on`` (if any), by the nominal day.
+    """
+
+    __tablename__ = "reception_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("leaders.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    reception_point_id: Mapped[int | None] = mapped_column(ForeignKey("reception_points.id"))
+    shift: Mapped[str] = mapped_column(String(24), default="next_working_day")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ReceptionRulePoint(Base):
+    """One stop of a rotation rule: the reception point visited at ``position`` (0, 1, …)."""
+
+    __tablename__ = "reception_rule_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("reception_rules.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    reception_point_id: Mapped[int] = mapped_column(ForeignKey("reception_points.id"))
+
+    __table_args__ = (UniqueConstraint("rule_id", "position"),)
 
 
 class Case(Base):

@@ -36,6 +36,8 @@ PER_RESIDENTS = 10_000
 # every other kind of session counts as "a leader received petitioners there".
 RECEPTION_KINDS = ("monthly_15th", "township_point", "outreach", "appointment")
 COUNTY_CENTRE = "county_centre"  # ReceptionPoint.kind of the county's reception centre
+# Migration 0005: only a held session received anyone (not a planned, moved or cancelled one).
+HELD = "held"
 
 _MEASURE_SCHEMA = {
     "id": pl.Int64,
@@ -280,7 +282,7 @@ def area_leaders(engine: Engine, level: str, area_id: int, until: date) -> pl.Da
     last_there = (
         select(func.max(s.held_on))
         .where(s.leader_id == leaders_.id, s.held_on <= until, s.kind.in_(RECEPTION_KINDS),
-               _sessions_there(level, area_id))
+               s.status == HELD, _sessions_there(level, area_id))
         .scalar_subquery()
     )
     statement = (
@@ -305,7 +307,8 @@ def last_reception(engine: Engine, level: str, area_id: int, until: date) -> dic
     statement = (
         select(s.held_on, leaders_.name, leaders_.title, s.kind, s.place, s.petitioners_received)
         .select_from(ReceptionSession.__table__.join(Leader.__table__, s.leader_id == leaders_.id))
-        .where(and_(s.held_on <= until, s.kind.in_(RECEPTION_KINDS), _sessions_there(level, area_id)))
+        .where(and_(s.held_on <= until, s.kind.in_(RECEPTION_KINDS), s.status == HELD,
+                    _sessions_there(level, area_id)))
         .order_by(s.held_on.desc(), leaders_.rank, s.id)
         .limit(1)
     )

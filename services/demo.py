@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from datetime import time as time_of_day
 
 import numpy as np
 from sqlalchemy import Engine, func, insert, inspect, select, text
@@ -51,7 +52,12 @@ from config.clock import local_today
 from config.settings import DeadlineRules
 from data import models
 from data.db import migrate
-from data.reception_calendar import is_working_day, monthly_reception_day, spring_festival
+from data.reception_calendar import (
+    RECEPTION_DAY_OF_MONTH,
+    is_working_day,
+    monthly_reception_day,
+    spring_festival,
+)
 from geo.demo_boundaries import (
     COUNTY_CODE,
     COUNTY_NAME,
@@ -764,7 +770,8 @@ _CASE_COLUMNS = (
 )
 _PETITIONER_COLUMNS = ("case_id", "name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")
 _FILLED_TABLES = (
-    "petitioners", "cases", "dispatch_items", "reception_sessions", "leader_links", "reception_points",
+    "petitioners", "cases", "dispatch_items", "reception_sessions", "reception_rule_points", "reception_rules",
+    "leader_links", "reception_points",
     "leaders", "parks", "units", "categories", "townships",
 )
 _REFERENCE_TABLES = ("townships", "parks", "units", "categories", "leaders", "reception_points")
@@ -1047,6 +1054,7 @@ def build_demo(
         deferred = _drop_bulk_constraints(conn)
         writer = _Writer(conn)
         _write_reference(conn, geo, place, sessions, cal, dispatch)
+        _write_reception_rules(conn, n_town, cal, reception_day_rule)
         lost = _restore(conn, remembered)
         if lost:
             report(f"{lost} user binding(s) pointed at a place the demo no longer has and were cleared", 1.0)
@@ -1286,12 +1294,47 @@ def _write_reference(conn, geo, place: _Place, sessions: list[dict], cal: _Calen
                 "township_id": None if s["town"] is None else s["town"] + 1,
                 "park_id": None if s["park"] is None else s["park"] + 1,
                 "petitioners_received": s["received"], "cases_taken": s["cases_taken"],
+                # Issue 11: a session after today is only planned; a 15th-of-month one stands for its rule's 15th.
+                "status": "planned" if s["day"] > cal.today else "held",
+                "rule_date": s["day"].replace(day=RECEPTION_DAY_OF_MONTH) if s["kind"] == "monthly_15th" else None,
             }
         )
     if session_rows:
         conn.execute(insert(models.ReceptionSession), session_rows)
     if dispatch:
         conn.execute(insert(models.DispatchItem), [{"id": i + 1, **item} for i, item in enumerate(dispatch)])
+
+
+def _write_reception_rules(conn, n_town: int, cal: _Calendar, shift: str) -> None:
+    """霞浦's schedule rules (issue 11), as the office would enter them.
+
+    The county party secretary and the county head: the 15th of every month
+    at the county centre, moved by ``shift`` (the demo's reception_day_rule),
+    since the demo's first month (the 15th-of-month sessions above are theirs).
+    Every other leader: from next month, a township reception point a month
+    on a day of their own (5th, 7th, … 23rd), next working day, continuing the
+    rotation :func:`_sessions` gave them (township ``(leader * 3 + month) mod
+    15``). Morning hours for the 15th; the rotation days are all-day.
+    """
+    next_month = cal.month_starts[cal.n_months]
+    rules, stops = [], []
+    for leader in range(len(LEADERS)):
+        rule_id = leader + 1
+        if leader < 2:
+            rules.append({"id": rule_id, "leader_id": leader + 1, "kind": "monthly",
+                          "day_of_month": RECEPTION_DAY_OF_MONTH, "reception_point_id": 1, "shift": shift,
+                          "starts_on": cal.start, "start_time": time_of_day(8, 30),
+                          "end_time": time_of_day(11, 30)})
+            continue
+        rules.append({"id": rule_id, "leader_id": leader + 1, "kind": "rotation",
+                      "day_of_month": 5 + 2 * (leader - 2), "reception_point_id": None,
+                      "shift": "next_working_day", "starts_on": next_month, "start_time": None, "end_time": None})
+        for position in range(n_town):
+            town = (leader * 3 + cal.n_months + position) % n_town
+            stops.append({"id": len(stops) + 1, "rule_id": rule_id, "position": position,
+                          "reception_point_id": town + 2})  # point 1 is the county centre
+    conn.execute(insert(models.ReceptionRule), rules)
+    conn.execute(insert(models.ReceptionRulePoint), stops)
 
 
 __all__ = [

@@ -234,3 +234,17 @@ def test_panel_bundles_the_area_figures(mapped_county):
     assert panel["last_reception"]["held_on"] == date(2026, 3, 10)
     assert areas.area_panel(mapped_county, CaseFilter.for_month(2026, 3, township_ids=(2,)), "township", 1,
                             RULES) is None
+
+
+def test_only_held_sessions_count_as_receptions(mapped_county):
+    # Issue 11 (migration 0005): a cancelled or still-planned session later in March received nobody.
+    with mapped_county.begin() as conn:
+        conn.execute(insert(ReceptionSession), [
+            {"leader_id": 3, "held_on": date(2026, 3, 25), "kind": "township_point", "place": "甲镇接访点",
+             "reception_point_id": 2, "township_id": None, "park_id": None, "petitioners_received": 0,
+             "cases_taken": 0, "status": status, "reason": "改期"}
+            for status in ("cancelled", "planned")
+        ])
+    assert areas.last_reception(mapped_county, "township", 1, MARCH.end)["held_on"] == date(2026, 3, 10)
+    leaders = areas.area_leaders(mapped_county, "township", 1, MARCH.end)
+    assert leaders["last_received_on"].to_list() == [date(2026, 2, 15), date(2026, 3, 10)]

@@ -359,3 +359,28 @@ def test_refuses_to_wipe_real_cases_unless_told(sqlite_engine):
         assert conn.execute(text("SELECT COUNT(*) FROM cases")).scalar() == 50
     # A demo database is rebuilt without asking.
     build_demo(sqlite_engine, cases=60, seed=1, today=TODAY)
+
+
+def test_reception_rules_and_statuses(built):
+    """Issue 11: 霞浦's rules seeded; the demo's sessions after today are planned, the rest held."""
+    from queries.receptions import plan_sessions, reception_rules
+
+    engine, _ = built
+    rules = reception_rules(engine)
+    assert rules["kind"].to_list() == ["monthly"] * 2 + ["rotation"] * 10
+    assert set(rules["shift"]) == {"next_working_day"}
+    assert rules["place"].to_list()[:2] == ["县群众来访接待中心"] * 2
+    assert all(len(points) == 15 for points in rules["points"].to_list()[2:])
+    with engine.connect() as conn:
+        statuses = _rows(conn, "SELECT held_on, status FROM reception_sessions")
+    assert all((status == "planned") == (_as_date(held_on) > TODAY) for held_on, status in statuses)
+    # April 2026: the secretary and the county head on Wednesday the 15th at the county centre (the
+    # demo's stored planned sessions stand for their rule's 15th), and every other leader once at a
+    # township point, from the rotation that starts next month.
+    april = plan_sessions(engine, date(2026, 4, 1), date(2026, 4, 30))
+    monthly = april.filter(april["kind"] == "monthly")
+    assert monthly.select("date", "rank", "place", "status").rows() == [
+        (date(2026, 4, 15), 1, "县群众来访接待中心", "planned"), (date(2026, 4, 15), 2, "县群众来访接待中心", "planned")]
+    rotation = april.filter(april["kind"] == "township_point")
+    assert sorted(rotation["rank"].to_list()) == list(range(3, 13))
+    assert all(place.endswith("群众接访点") for place in rotation["place"])
