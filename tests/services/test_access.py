@@ -169,6 +169,9 @@ SCOPE_TESTED = {
     "queries.summary.breakdown_rows",
     "queries.metrics.received_by_month",
     "queries.summary.received_by_month_rows",
+    # Proved in tests/queries/test_receptions.py (a township officer's scope, complaints about officials hidden).
+    "queries.receptions.leader_records",
+    "queries.receptions.visit_suggestions",
 }
 
 
