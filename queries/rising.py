@@ -78,8 +78,8 @@ RULE_ZH = (
     "异常上升：某类问题（全县，或某乡镇、某园区内）本月信访量明显高于它自身的预期水平。"
     f"预期水平由它此前最多{HISTORY_MONTHS}个月的数据按泊松回归估计，考虑长期趋势、季节（年度和半年波动）"
     f"和春节：春节前{FESTIVAL_WINDOW_DAYS // 7}周（欠薪高峰）和春节当周落在本月的天数按春节的实际日期计算，"
-    "所以每年春节前的正常高峰（有的年份在1月，有的在2月）不算异常。"
-    f"本月数超过预期区间上沿（{100 * (1 - ALPHA):.0f}%）且比预期多至少{MIN_EXCESS}件，才标为异常上升；"
+    "每个乡镇、园区有自己的节前高峰，所以每年春节前的正常高峰（有的年份在1月，有的在2月）不算异常。"
+    f"本月数超过预期区间上沿（{100 * (1 - ALPHA):g}%）且比预期多至少{MIN_EXCESS}件，才标为异常上升；"
     "按显著程度排序。"
 )
 RULE_EN = (
@@ -87,20 +87,21 @@ RULE_EN = (
     "above its own expected level. The expected level is estimated from its own previous months (up to "
     f"{HISTORY_MONTHS}) by a Poisson regression with a trend, the seasons (a yearly and a half-yearly wave) and "
     f"Spring Festival: how much of the {FESTIVAL_WINDOW_DAYS // 7} weeks before the festival (the wage-arrears "
-    "peak) and of the festival week falls in the month, from the festival's actual date, so the ordinary "
-    "pre-festival peak (in January some years, February others) is not a rise. A month is flagged when its "
-    f"count is above the upper edge of the {100 * (1 - ALPHA):.0f}% band and at least {MIN_EXCESS} above the "
+    "peak) and of the festival week falls in the month, from the festival's actual date, each township and "
+    "park with its own pre-festival peak, so the ordinary peak (in January some years, February others) is "
+    "not a rise. A month is flagged when its "
+    f"count is above the upper edge of the {100 * (1 - ALPHA):g}% band and at least {MIN_EXCESS} above the "
     "expected level; ranked by how unlikely the count is."
 )
 SIMPLE_RULE_ZH = (
     f"历史数据不足{SEASONAL_MIN_HISTORY}个月，无法估计季节和春节规律：预期水平取最近（最多{SIMPLE_HISTORY_MONTHS}个）"
-    f"月的平均数，本月数超过泊松分布{100 * (1 - ALPHA):.0f}%上沿且多出至少{MIN_EXCESS}件即标为异常上升。"
+    f"月的平均数，本月数超过泊松分布{100 * (1 - ALPHA):g}%上沿且多出至少{MIN_EXCESS}件即标为异常上升。"
     "春节前的正常高峰也可能被标出。"
 )
 SIMPLE_RULE_EN = (
     f"Less than {SEASONAL_MIN_HISTORY} months of history: the seasons and Spring Festival cannot be estimated. "
     f"The expected level is the mean of the last (up to {SIMPLE_HISTORY_MONTHS}) months; a month above the "
-    f"{100 * (1 - ALPHA):.0f}% Poisson upper edge and at least {MIN_EXCESS} above the mean is flagged. The "
+    f"{100 * (1 - ALPHA):g}% Poisson upper edge and at least {MIN_EXCESS} above the mean is flagged. The "
     "ordinary pre-festival peak may be flagged too."
 )
 NONE_RULE_ZH = f"历史数据不足{SIMPLE_MIN_HISTORY}个月，不判断异常上升。"
