@@ -42,7 +42,7 @@ from functools import lru_cache
 import polars as pl
 from sqlalchemy import Engine, select
 
-from data.models import Case, Park, Petitioner, Township
+from data.models import Park, Petitioner, Township
 from queries import metrics
 from queries.filters import CaseFilter, add_months
 
