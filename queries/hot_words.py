@@ -51,12 +51,14 @@ MIN_COUNT = 3
 DEFAULT_LIMIT = 20
 CASE_LIST_LIMIT = 200
 
-# Function words and the words every petition summary uses (反映…要求…): they never say what is new.
+# Function words, the words every petition summary uses (反映…要求…), and the labels of contact details
+# (电话, 身份证…): they never say what is new.
 STOP_WORDS = frozenset("""
 反映 要求 请求 希望 恳请 强烈要求 问题 情况 事情 相关 有关 进行 处理 解决 及时 尽快 依法 按照 根据
 村民 居民 群众 信访 信访人 来信 来访 上访 本人 我们 他们 自己 大家 其中 目前 现在 已经 一直 没有 不是
 一个 这个 那个 这些 那些 什么 怎么 如何 为什么 因为 所以 但是 而且 并且 或者 以及 还是 还有 可以 应该
 能够 需要 通过 对于 关于 由于 至今 多次 仍然 仍未 未能 予以 给予 进一步 有关部门 相关部门 部门 单位
+电话 联系电话 手机 手机号 身份证 身份证号 号码 地址 住址 姓名
 """.split())
 # Tags of rjieba (jieba's tag set) that are never a hot word: names of people and places, numerals,
 # quantifiers, pronouns, prepositions, conjunctions, particles, interjections, punctuation.
