@@ -14,7 +14,7 @@ import sys
 
 from data.db import DatabaseUnavailable
 
-COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench")
+COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench", "trends")
 
 
 class CommandError(Exception):

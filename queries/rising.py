@@ -386,10 +386,12 @@ def _counts(engine: Engine, flt: CaseFilter, months: list[date], source: str) ->
             series = make(int(key))
             found.setdefault(series, np.zeros(len(months)))[index[month]] = received
 
-    add(metrics.received_by_month(engine, period, "category", source=source),
-        lambda c: _Series(f"c{c}", "category", c, None, None))
     townships = _townships_in_view(engine, flt)
-    if len(townships) > 1:  # with one township, its series are the categories'
+    # With one township in view, the categories' series are that township's: named so, not repeated.
+    only = townships[0] if len(townships) == 1 else None
+    add(metrics.received_by_month(engine, period, "category", source=source),
+        lambda c: _Series(f"c{c}", "category", c, only, None))
+    if only is None:
         for t in townships:
             add(metrics.received_by_month(engine, replace(period, township_ids=(t,)), "category", source=source),
                 lambda c, t=t: _Series(f"c{c}/t{t}", "township", c, t, None))
