@@ -14,7 +14,7 @@ import sys
 
 from data.db import DatabaseUnavailable
 
-COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench", "receptions")
+COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench", "receptions", "trends")
 
 
 class CommandError(Exception):

@@ -236,7 +236,11 @@ def headline_change(
 def monthly_trend(
     engine: Engine, flt: CaseFilter, months: int = 13, rules: DeadlineRules | None = None, *, source: str = "auto"
 ) -> pl.DataFrame:
-    """The headline for each of ``months`` calendar months ending with the month of ``flt.end``."""
+    """The headline for each of ``months`` calendar months ending with the month of ``flt.end``.
+
+    The columns are ``month``, :data:`HEADLINE_COLUMNS`, then the numerators and
+    denominators behind each rate (as in :func:`headline`).
+    """
     last = flt.end.replace(day=1)
     starts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
     periods = [(s, add_months(s, 0, last_day=True)) for s in starts]
@@ -245,7 +249,7 @@ def monthly_trend(
         pl.DataFrame({"idx": list(range(months)), "month": starts}, schema={"idx": pl.Int64, "month": pl.Date})
         .join(counts, on="idx")
         .sort("idx")
-        .select("month", *HEADLINE_COLUMNS)
+        .select("month", *HEADLINE_COLUMNS, *_part_columns())
     )
 
 

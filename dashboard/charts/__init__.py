@@ -1,5 +1,5 @@
-"""Plotly figures that more than one page draws, styled for the screen and the projector.
+"""Plotly figures that pages (and commands) draw, styled for the screen and the projector, and their exports.
 
-Builders take plain lists and labels (already translated and escaped by the
-caller) and return a figure; they run no query and hold no state.
+Builders take plain lists, frames and labels (already translated and escaped by
+the caller) and return a figure; they run no query and import no Streamlit.
 """

@@ -25,7 +25,7 @@ from scoped_county import (
 
 import queries
 from data.db import bump_data_version
-from queries import areas, hotspots, metrics, report, summary
+from queries import areas, hot_words, hotspots, metrics, report, rising, summary, trends
 from queries.filters import CaseFilter, Scope
 from services import access
 from services.auth import UserInfo
@@ -172,6 +172,13 @@ SCOPE_TESTED = {
     # Proved in tests/queries/test_receptions.py (a township officer's scope, complaints about officials hidden).
     "queries.receptions.leader_records",
     "queries.receptions.visit_suggestions",
+    # The trends page (tests below; the township scope also in tests/queries/test_rising.py and test_hot_words.py).
+    "queries.trends.received_series",
+    "queries.trends.received_changes",
+    "queries.trends.rate_series",
+    "queries.rising.rising_issues",
+    "queries.hot_words.hot_words",
+    "queries.hot_words.hot_word_cases",
 }
 
 
@@ -442,3 +449,54 @@ def test_township_scope_asking_for_an_accusation_category_gets_nothing(county):
     assert metrics.headline(county, asks)["received"].item() == 0
     # The office asking the same sees both townships' complaints about officials.
     assert metrics.headline(county, flt("full", category_ids=(ACCUSATION,)))["received"].item() == 2
+
+
+# --- the trends page (queries/trends.py, rising.py, hot_words.py) ------------------------------
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+@pytest.mark.parametrize("by", ["township", "category"])
+def test_trend_series_and_changes(county_source, by, scope_name):
+    county, source = county_source
+    series = trends.received_series(county, flt(scope_name), by, months=6, source=source)
+    march = series.filter(series["month"] == MARCH.start)
+    assert dict(zip(march["label"].to_list(), march["received"].to_list(), strict=True)) == BREAKDOWNS[by][scope_name]
+    changes = trends.received_changes(county, flt(scope_name), by, source=source)
+    assert dict(zip(changes["label"].to_list(), changes["received"].to_list(), strict=True)) == BREAKDOWNS[by][scope_name]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_trend_rates(county_source, scope_name):
+    county, source = county_source
+    rates = trends.rate_series(county, flt(scope_name), months=1, source=source)
+    headline = metrics.headline(county, flt(scope_name), source=source).row(0, named=True)
+    for row in rates.iter_rows(named=True):
+        numerator, denominator = metrics.RATE_PARTS[row["rate"]]
+        assert (row["numerator"], row["denominator"]) == (headline[numerator], headline[denominator])
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_rising_issues_stay_in_scope(county_source, scope_name):
+    county, _ = county_source
+    result = rising.rising_issues(county, flt(scope_name))
+    allowed = set(BREAKDOWNS["category"][scope_name])
+    assert set(result.issues["category"].to_list()) <= allowed
+    if scope_name.startswith("township"):
+        assert set(result.issues["level"].to_list()) <= {"category", "park"}
+        assert set(result.issues["township"].drop_nulls().to_list()) <= {TOWNSHIP_NAMES[SCOPES[scope_name].township_id]}
+
+
+def _with_summaries(county):
+    with county.begin() as conn:
+        conn.exec_driver_sql("UPDATE cases SET summary = '反映拖欠工资问题'")
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_hot_words_count_only_cases_in_scope(county, scope_name):
+    _with_summaries(county)
+    words = hot_words.hot_words(county, flt(scope_name), min_count=1)
+    # Every case in scope says 拖欠工资 once, each its own petitioner (no petitioner row but three).
+    count = words.filter(words["word"] == "拖欠工资")["count"].item()
+    assert count == RECEIVED_MARCH[scope_name]
+    cases = hot_words.hot_word_cases(county, flt(scope_name), "拖欠工资")
+    assert cases.height == RECEIVED_MARCH[scope_name]
