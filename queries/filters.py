@@ -40,6 +40,8 @@ class CaseFilter:
     channels: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
     scope: Scope = field(default=FULL_SCOPE)
+    # 包案领导: cases owned by these county leaders. Last, so positional uses of the fields above still work.
+    leader_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end < self.start:

@@ -95,6 +95,7 @@ def dimension_clauses(flt: CaseFilter, columns=c) -> list[ColumnElement]:
         ("category_id", flt.category_ids),
         ("channel", flt.channels),
         ("unit_id", flt.unit_ids),
+        ("owner_leader_id", flt.leader_ids),
     ):
         if values:
             clauses.append(columns[name].in_(values))

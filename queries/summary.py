@@ -9,8 +9,8 @@ cohort and state counts) grouped by month, and ``tests/queries/test_summary.py``
 holds its answers equal to the raw statement's for every figure.
 
 What is stored (tables in :mod:`data.models`), each row keyed by the filter
-dimensions of a case (township, park, category, channel, unit, and the
-accusation flag the scope needs):
+dimensions of a case (township, park, category, channel, unit, owner
+leader, and the accusation flag the scope needs):
 
 * ``summary_events``: each event count by the month its anchor date falls in —
   a whole-month period's count is the sum over its months;
@@ -77,7 +77,7 @@ SUMMARY_TABLES = (
     summary_months, summary_stamp,
 )
 # Bumped whenever what the tables hold changes: a stamp from another format is stale.
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: the owner leader (包案领导) is a dimension
 
 
 class SummaryUnavailable(RuntimeError):
@@ -375,7 +375,8 @@ def _grain(flt: CaseFilter, group_column: str | None = None) -> int:
     needed = {group_column} - {None}
     needed |= {name for name, values in (("township_id", flt.township_ids), ("park_id", flt.park_ids),
                                           ("category_id", flt.category_ids), ("channel", flt.channels),
-                                          ("unit_id", flt.unit_ids)) if values}
+                                          ("unit_id", flt.unit_ids), ("owner_leader_id", flt.leader_ids))
+                if values}
     return 1 if needed <= set(SUMMARY_COARSE_DIMENSIONS) else 0
 
 
