@@ -199,8 +199,12 @@ def _grouping(by: str) -> tuple[str, object]:
     return GROUPINGS[by]
 
 
-def _names(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
-    """``id``, ``name`` of every value of the grouping the viewer may see, in display order."""
+def grouping_values(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
+    """``id``, ``name`` of every value of a grouping (:data:`GROUPINGS`) the viewer may see, in display order.
+
+    Leaders in protocol order, the others by id; a township officer sees their
+    own township only, and the accusation categories only those who may.
+    """
     _, table = _grouping(by)
     statement = select(table.c.id, table.c.name)
     if by == "leader":
@@ -411,7 +415,7 @@ def backlog_by(
         schema={"id": pl.Int64, **{name: pl.Int64 for name in flows}}, orient="row",
     )
     counts = ("backlog", "overdue_open", *flows)
-    names = _names(engine, flt, by)
+    names = grouping_values(engine, flt, by)
     joined = figures.join(flow_frame, on="id", how="full", coalesce=True, nulls_equal=True)
     listed = names.join(joined, on="id", how="left")
     unnamed = joined.filter(pl.col("id").is_null()).with_columns(pl.lit(None, pl.String).alias("name"))
@@ -462,7 +466,10 @@ def backlog_age_bands(
     highs = [*edges, None]
     bands = pl.DataFrame({"band": list(range(len(lows))), "min_days": lows, "max_days": highs},
                          schema={"band": pl.Int64, "min_days": pl.Int64, "max_days": pl.Int64})
-    names = _names(engine, flt, by) if by is not None else pl.DataFrame(schema={"id": pl.Int64, "name": pl.String})
+    if by is None:
+        names = pl.DataFrame(schema={"id": pl.Int64, "name": pl.String})
+    else:
+        names = grouping_values(engine, flt, by)
     order = names.with_row_index("order")
     return (
         frame.join(bands, on="band")
@@ -562,7 +569,7 @@ def league_table(
     counts = ["received", *(n for pair in parts.values() for n in pair), "overdue_open"]
     counts = list(dict.fromkeys(counts))
     figures = metrics.grouped_figures(engine, flt, column, rules, source=source)
-    names = _names(engine, flt, by).with_row_index("order")
+    names = grouping_values(engine, flt, by).with_row_index("order")
     table = names.join(
         figures.filter(pl.col("group_key").is_not_null()).rename({"group_key": "id"}), on="id", how="left"
     ).with_columns(pl.col(n).fill_null(0) for n in counts)
