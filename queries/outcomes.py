@@ -223,7 +223,7 @@ def grouping_values(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
 # --- 1. the pipeline -----------------------------------------------------------------------------
 
 
-def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None) -> pl.DataFrame:
+def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None, in_sql: bool | None = None) -> pl.DataFrame:
     """The steps received -> accepted -> first meeting -> feedback -> concluded, one row each.
 
     * ``taken``: cases that reached the step in the period (its date falls in
@@ -233,58 +233,24 @@ def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None) -> pl.D
       step to this one, among the steps taken in the period whose previous step
       has a date (negative where the dates are out of order: a meeting before
       the acceptance). Percentiles interpolate linearly between ranks
-      (PostgreSQL ``percentile_cont``, computed in SQL there; SQLite has no
-      percentile function, so its day counts are fetched and Polars computes
-      the same). None when no step was taken.
+      (PostgreSQL's ``percentile_cont``). None when no step was taken.
     * ``stuck``: cases stuck at the step at ``at`` (default: the period's end;
       see :func:`stuck_conditions`); None for receipt.
+
+    ``in_sql`` (default: on PostgreSQL) computes everything in the database.
+    SQLite has no percentile function: there one scan of ``cases`` fetches, for
+    the cases with a step in the period or open at ``at``, which steps they
+    took, the days each took and where they are stuck (a few small columns),
+    and Polars counts them and takes the same percentiles.
     """
     at = at or flt.end
-    parts = []
-    for step, on in step_dates().items():
-        previous = previous_step_date(step)
-        days = days_between(on, previous) if previous is not None else cast(null(), Integer)
-        parts.append(
-            select(literal(step, String).label("step"), days.label("days"))
-            .where(on >= flt.start, on <= flt.end, *(x for x in [step_applies(step)] if x is not None),
-                   *metrics.dimension_clauses(flt))
-        )
-    taken = union_all(*parts).subquery("taken")
-    postgres = engine.dialect.name == "postgresql"
-    columns = [taken.c.step, func.count().label("taken"), func.count(taken.c.days).label("days_n")]
-    if postgres:
-        columns += [func.percentile_cont(0.5).within_group(taken.c.days).label("days_median"),
-                    func.percentile_cont(0.9).within_group(taken.c.days).label("days_p90")]
-    stuck = stuck_conditions(literal(at, Date))
+    if in_sql is None:
+        in_sql = engine.dialect.name == "postgresql"
     with engine.connect() as conn:
-        counted = conn.execute(select(*columns).group_by(taken.c.step)).all()
-        if not postgres:
-            days_rows = conn.execute(select(taken.c.step, taken.c.days).where(taken.c.days.is_not(None))).all()
-        stuck_row = conn.execute(
-            select(*(_count(condition).label(step) for step, condition in stuck.items()))
-            .where(metrics.open_at(literal(at, Date)), *metrics.dimension_clauses(flt))
-        ).one()
-    frame = pl.DataFrame({"step": list(STEPS)}, schema={"step": pl.String})
-    if postgres:
-        found = pl.DataFrame(
-            [(s, int(n), int(k), None if m is None else float(m), None if p is None else float(p))
-             for s, n, k, m, p in counted],
-            schema={"step": pl.String, "taken": pl.Int64, "days_n": pl.Int64,
-                    "days_median": pl.Float64, "days_p90": pl.Float64}, orient="row",
-        )
-    else:
-        days = pl.DataFrame([tuple(r) for r in days_rows], schema={"step": pl.String, "days": pl.Int64}, orient="row")
-        quantiles = days.group_by("step").agg(
-            pl.col("days").cast(pl.Float64).quantile(0.5, interpolation="linear").alias("days_median"),
-            pl.col("days").cast(pl.Float64).quantile(0.9, interpolation="linear").alias("days_p90"),
-        )
-        found = pl.DataFrame(
-            [(s, int(n), int(k)) for s, n, k in counted],
-            schema={"step": pl.String, "taken": pl.Int64, "days_n": pl.Int64}, orient="row",
-        ).join(quantiles, on="step", how="left")
-    stuck_counts = dict(zip(stuck, (int(v) for v in stuck_row), strict=True))
+        found, stuck_counts = (_pipeline_in_sql if in_sql else _pipeline_fetched)(conn, flt, at)
     return (
-        frame.join(found, on="step", how="left")
+        pl.DataFrame({"step": list(STEPS)}, schema={"step": pl.String})
+        .join(found, on="step", how="left")
         .with_columns(
             pl.col("taken").fill_null(0),
             pl.col("days_n").fill_null(0),
@@ -293,6 +259,77 @@ def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None) -> pl.D
         )
         .select("step", "first_time_only", "taken", "days_n", "days_median", "days_p90", "stuck")
     )
+
+
+_FOUND_SCHEMA = {"step": pl.String, "taken": pl.Int64, "days_n": pl.Int64, "days_median": pl.Float64,
+                 "days_p90": pl.Float64}
+
+
+def _step_days(step: str) -> ColumnElement:
+    previous = previous_step_date(step)
+    return days_between(step_dates()[step], previous) if previous is not None else cast(null(), Integer)
+
+
+def _taken_in(step: str, flt: CaseFilter) -> ColumnElement:
+    on = step_dates()[step]
+    return and_(on >= flt.start, on <= flt.end, *(x for x in [step_applies(step)] if x is not None))
+
+
+def _stuck_step(at: ColumnElement) -> ColumnElement:
+    """The step a case is stuck at at ``at``, or NULL (not open then)."""
+    return case(*((condition, step) for step, condition in stuck_conditions(at).items()), else_=null())
+
+
+def _pipeline_in_sql(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
+    parts = [
+        select(literal(step, String).label("step"), _step_days(step).label("days"))
+        .where(_taken_in(step, flt), *metrics.dimension_clauses(flt))
+        for step in STEPS
+    ]
+    taken = union_all(*parts).subquery("taken")
+    counted = conn.execute(
+        select(taken.c.step, func.count(), func.count(taken.c.days),
+               func.percentile_cont(0.5).within_group(taken.c.days),
+               func.percentile_cont(0.9).within_group(taken.c.days))
+        .group_by(taken.c.step)
+    ).all()
+    at_lit = literal(at, Date)
+    stuck_row = conn.execute(
+        select(*(_count(condition).label(step) for step, condition in stuck_conditions(at_lit).items()))
+        .where(metrics.open_at(at_lit), *metrics.dimension_clauses(flt))
+    ).one()
+    found = pl.DataFrame(
+        [(step, int(n), int(k), None if m is None else float(m), None if p is None else float(p))
+         for step, n, k, m, p in counted],
+        schema=_FOUND_SCHEMA, orient="row",
+    )
+    return found, dict(zip(stuck_conditions(at_lit), (int(v) for v in stuck_row), strict=True))
+
+
+def _pipeline_fetched(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
+    at_lit = literal(at, Date)
+    taken = {step: _taken_in(step, flt) for step in STEPS}
+    # One scan: a case with any step in the period, or open at ``at``.
+    statement = (
+        select(
+            *(case((condition, 1), else_=0).label(f"in_{step}") for step, condition in taken.items()),
+            *(_step_days(step).label(f"days_{step}") for step in STEPS[1:]),
+            _stuck_step(at_lit).label("stuck"),
+        )
+        .where(or_(*taken.values(), metrics.open_at(at_lit)), *metrics.dimension_clauses(flt))
+    )
+    names = [f"in_{s}" for s in STEPS] + [f"days_{s}" for s in STEPS[1:]] + ["stuck"]
+    schema = {n: pl.Int64 for n in names[:-1]} | {"stuck": pl.String}
+    rows = pl.DataFrame([tuple(r) for r in conn.execute(statement).all()], schema=schema, orient="row")
+    parts = []
+    for step in STEPS:
+        mine = rows.filter(pl.col(f"in_{step}") == 1)
+        days = mine[f"days_{step}"] if step != "received" else pl.Series([], dtype=pl.Int64)
+        days = days.drop_nulls().cast(pl.Float64)
+        parts.append((step, mine.height, days.len(), days.quantile(0.5, "linear"), days.quantile(0.9, "linear")))
+    stuck = rows.filter(pl.col("stuck").is_not_null())["stuck"].value_counts()
+    stuck_counts = {step: 0 for step in STEPS[1:]} | dict(stuck.iter_rows())
+    return pl.DataFrame(parts, schema=_FOUND_SCHEMA, orient="row"), stuck_counts
 
 
 # --- 2. deadlines ------------------------------------------------------------------------------------

@@ -383,3 +383,13 @@ def test_pipeline_counts_match_the_engine_and_leagues_add_up(random_county):
     for name in ("received", "on_time", "due_in_period", "resolved", "resolution_base", "satisfied_office",
                  "rated_office", "overdue_open"):
         assert leagues[name].sum() == h[name], name
+
+
+def test_pipeline_in_sql_equals_fetched(random_county):
+    """PostgreSQL computes the pipeline in SQL; the one-scan path SQLite uses must give the same frame."""
+    if random_county.dialect.name != "postgresql":
+        pytest.skip("percentiles in SQL need PostgreSQL")
+    for flt in (CaseFilter.for_month(2024, 2), CaseFilter.for_month(2025, 11),
+                CaseFilter(start=date(2024, 1, 1), end=date(2024, 12, 31), township_ids=(1, 2))):
+        assert_frame_equal(outcomes.pipeline(random_county, flt, in_sql=True),
+                           outcomes.pipeline(random_county, flt, in_sql=False))
