@@ -40,7 +40,7 @@ URL_WRITTEN_KEY = "ui.url_written"  # the query string this module last wrote
 INITIALISED_KEY = "ui.initialised"
 
 # Dimension filters: URL parameter, canonical key, CaseFilter field.
-DIMENSIONS = tuple((d.name, f"flt.{d.name}", d.filter_field) for d in FILTER_DIMENSIONS)
+DIMENSIONS = tuple((d.name, f"flt.{d.name}", d.filter_field) for d in FILTER_DIMENSIONS if d.in_sidebar)
 URL_PARAMS = ("month", "township", "park", "category", "channel", "unit", "lang", "projection")
 
 STATE_DEFAULTS: dict[str, object] = {

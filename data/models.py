@@ -403,7 +403,9 @@ class DataVersion(Base):
 # engine applies the same filter and scope clauses to it. No foreign keys:
 # the rows are replaced wholesale, and a deleted township must not block that.
 
-SUMMARY_DIMENSIONS = ("township_id", "park_id", "category_id", "channel", "unit_id", "accuses_official")
+SUMMARY_DIMENSIONS = (
+    "township_id", "park_id", "category_id", "channel", "unit_id", "accuses_official", "owner_leader_id",
+)
 # The counts of queries.metrics (event, cohort and state counts); a test holds these equal.
 SUMMARY_EVENT_COUNTS = (
     "received", "first_time", "group_visits", "repeat", "concluded", "rated_office", "satisfied_office",
@@ -424,6 +426,8 @@ def _summary_dimensions() -> list[Column]:
         Column("channel", String(16), nullable=False),
         Column("unit_id", Integer),
         Column("accuses_official", Boolean, nullable=False),
+        # 包案领导 (migration 0006): about 14% more event rows, 3% more cohort rows at 100,000 demo cases.
+        Column("owner_leader_id", Integer),
     ]
 
 

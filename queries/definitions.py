@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from config.settings import DeadlineRules
-from data.models import IN_PERSON_CHANNELS, SATISFIED_VALUES, Case, Category, Park, Township, Unit
+from data.models import IN_PERSON_CHANNELS, SATISFIED_VALUES, Case, Category, Leader, Park, Township, Unit
 from queries.filters import DIMENSIONS
 from queries.sql_dates import add_days
 
@@ -26,7 +26,7 @@ GROUP_VISIT_MIN_HEADCOUNT = 5  # 集体访: a visit by 5 or more people
 
 # Dimension -> (column of cases, the table that names its values); channel
 # values are codes named by the translation table, not by a table.
-_NAMING_TABLES = {"township": Township, "park": Park, "category": Category, "unit": Unit}
+_NAMING_TABLES = {"township": Township, "park": Park, "category": Category, "unit": Unit, "leader": Leader}
 DIMENSION_TABLES = {
     d.name: (d.column, _NAMING_TABLES[d.name].__table__) for d in DIMENSIONS if d.name in _NAMING_TABLES
 }

@@ -31,6 +31,7 @@ class Dimension:
     name: str  # as in the URL and the breakdowns: "township"
     filter_field: str  # the CaseFilter field holding the chosen values
     column: str  # the column of ``cases`` (and of the summary tables)
+    in_sidebar: bool = True  # offered as a global filter in the sidebar and the URL
 
 
 # The one list of filter dimensions: the query clauses, the monthly summary's
@@ -41,6 +42,8 @@ DIMENSIONS = (
     Dimension("category", "category_ids", "category_id"),
     Dimension("channel", "channels", "channel"),
     Dimension("unit", "unit_ids", "unit_id"),
+    # 包案领导: a filter of the command line and the outcomes page, not of the sidebar.
+    Dimension("leader", "leader_ids", "owner_leader_id", in_sidebar=False),
 )
 DIMENSION_BY_NAME = {dimension.name: dimension for dimension in DIMENSIONS}
 
@@ -61,6 +64,8 @@ class CaseFilter:
     channels: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
     scope: Scope = field(default=FULL_SCOPE)
+    # 包案领导: cases owned by these county leaders. Last, so positional uses of the fields above still work.
+    leader_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end < self.start:

@@ -355,6 +355,26 @@ def area_figures(
     )
 
 
+# Case columns a grouped figure may be keyed by (integer ids; the monthly summary carries each).
+GROUP_COLUMNS = ("township_id", "park_id", "category_id", "unit_id", "owner_leader_id")
+
+
+def grouped_figures(
+    engine: Engine, flt: CaseFilter, column: str, rules: DeadlineRules | None = None, *, source: str = "auto"
+) -> pl.DataFrame:
+    """Every headline figure and the numerators and denominators behind it, per value of one case column.
+
+    One GROUP BY statement (from the monthly summary when it can answer).
+    ``group_key`` is the column's value, None for cases without one. A value
+    with no case that counts may have no row, or a row of zeros: join the
+    frame onto the list of values wanted and fill the counts with zeros.
+    """
+    if column not in GROUP_COLUMNS:
+        raise ValueError(f"column must be one of {GROUP_COLUMNS}, not {column!r}")
+    counts = _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column, source=source)
+    return _with_rates(counts).select("group_key", *HEADLINE_COLUMNS, *_part_columns())
+
+
 def open_case_list(
     engine: Engine, flt: CaseFilter, which: str, rules: DeadlineRules | None = None, limit: int = 200
 ) -> pl.DataFrame:

@@ -53,3 +53,27 @@ def as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """``later - earlier`` in whole days, as an integer (NULL when either date is NULL)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+    def __init__(self, later: ColumnElement, earlier: ColumnElement):
+        super().__init__(later, earlier)
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(x, **kw) for x in element.clauses)
+    # julianday() of two ISO dates differs by a whole number: CAST is exact, never a rounding.
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = (compiler.process(x, **kw) for x in element.clauses)
+    return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"

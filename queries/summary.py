@@ -9,8 +9,8 @@ cohort and state counts) grouped by month, and ``tests/queries/test_summary.py``
 holds its answers equal to the raw statement's for every figure.
 
 What is stored (tables in :mod:`data.models`), each row keyed by the filter
-dimensions of a case (township, park, category, channel, unit, and the
-accusation flag the scope needs):
+dimensions of a case (township, park, category, channel, unit, owner
+leader, and the accusation flag the scope needs):
 
 * ``summary_events``: each event count by the month its anchor date falls in —
   a whole-month period's count is the sum over its months;
@@ -73,7 +73,7 @@ from data.models import (
     summary_states_coarse,
 )
 from queries import definitions
-from queries.filters import CaseFilter, add_months, whole_months
+from queries.filters import DIMENSIONS, CaseFilter, add_months, whole_months
 from queries.scope import dimension_clauses
 from queries.sql_dates import add_days, as_date
 
@@ -91,7 +91,7 @@ SUMMARY_TABLES = (
     summary_months, summary_stamp,
 )
 # Bumped whenever what the tables hold changes: a stamp from another format is stale.
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: the owner leader (包案领导) is a dimension
 
 
 class SummaryUnavailable(RuntimeError):
@@ -397,9 +397,7 @@ def _grain(flt: CaseFilter, group_column: str | None = None) -> int:
     accusation flag); so do the township and category filters.
     """
     needed = {group_column} - {None}
-    needed |= {name for name, values in (("township_id", flt.township_ids), ("park_id", flt.park_ids),
-                                          ("category_id", flt.category_ids), ("channel", flt.channels),
-                                          ("unit_id", flt.unit_ids)) if values}
+    needed |= {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)}
     return 1 if needed <= set(SUMMARY_COARSE_DIMENSIONS) else 0
 
 

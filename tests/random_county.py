@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from factories import case_row, insert_cases
 from sqlalchemy import insert
 
-from data.models import CHANNEL_VALUES, Category, Park, Township, Unit
+from data.models import CHANNEL_VALUES, Category, Leader, Park, Township, Unit
 
 FIRST_DAY = date(2023, 11, 1)
 LAST_DAY = date(2026, 4, 30)  # 30 months, a leap February (2024) inside
@@ -24,6 +24,7 @@ TOWNSHIPS = 4
 PARKS = 2
 CATEGORIES = 3  # category 3 is 纪检监察, an accusation category
 UNITS = 3
+LEADERS = 3  # owner leaders (包案领导), drawn from their own generator (below)
 
 
 def _some_day(rng: random.Random) -> date:
@@ -45,6 +46,8 @@ def _maybe(rng: random.Random, share: float, value):
 
 def random_cases(n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
+    # A second generator for the owner leader, so that adding it left every other column as it was.
+    leader_rng = random.Random(seed + 1_000_003)
     rows = []
     for i in range(n):
         received = _some_day(rng)
@@ -87,6 +90,7 @@ def random_cases(n: int, seed: int) -> list[dict]:
                 satisfaction_office=_maybe(rng, 0.6, rng.choice(("satisfied", "basically_satisfied", "dissatisfied"))),
                 satisfaction_unit=_maybe(rng, 0.5, rng.choice(("satisfied", "basically_satisfied", "dissatisfied"))),
                 accuses_official=rng.random() < 0.05,
+                owner_leader_id=_maybe(leader_rng, 0.4, leader_rng.randint(1, LEADERS)),
             )
         )
     return rows
@@ -103,5 +107,7 @@ def build_random_county(engine, n: int = 600, seed: int = 7):
              for i in range(1, CATEGORIES + 1)],
         )
         conn.execute(insert(Unit), [{"id": i, "name": f"单位{i}"} for i in range(1, UNITS + 1)])
+        conn.execute(insert(Leader), [{"id": i, "name": f"领导{i}", "title": "县领导", "rank": i}
+                                      for i in range(1, LEADERS + 1)])
     insert_cases(engine, random_cases(n, seed))
     return engine

@@ -59,23 +59,26 @@ class PlaceMatcher:
         return len(self._display)
 
     def match(self, value: object) -> int | None:
-        norm = normalise_place(value)
-        if not norm:
-            return None
-        if norm in self._names:
-            return self._names[norm]
-        if norm in self._codes:
-            return self._codes[norm]
-        stem, kind = self._split(norm)
-        if kind == "none":
-            # No suffix written: any kind of place with this stem, if only one.
-            hits = set().union(*(ids for (s, _), ids in self._stems.items() if s == stem))
-        else:
-            # The same kind, or a stored name written without any suffix.
-            hits = self._stems.get((stem, kind), set()) | self._stems.get((stem, "none"), set())
+        hits = self.candidates(value)
         if len(hits) == 1:
             return next(iter(hits))
         return None
+
+    def candidates(self, value: object) -> set[int]:
+        """Every stored place ``value`` may name: one is a match, several are ambiguous, none unknown."""
+        norm = normalise_place(value)
+        if not norm:
+            return set()
+        if norm in self._names:
+            return {self._names[norm]}
+        if norm in self._codes:
+            return {self._codes[norm]}
+        stem, kind = self._split(norm)
+        if kind == "none":
+            # No suffix written: any kind of place with this stem, if only one.
+            return set().union(*(ids for (s, _), ids in self._stems.items() if s == stem))
+        # The same kind, or a stored name written without any suffix.
+        return self._stems.get((stem, kind), set()) | self._stems.get((stem, "none"), set())
 
     def suggestions(self, value: object, limit: int = 3) -> list[str]:
         """Stored names that look like ``value``: for the message, never for matching."""

@@ -37,3 +37,23 @@ def test_report_of_empty_month_has_nulls(county):
     assert report["received"] == 0
     assert report["resolution_rate"] is None and report["rating_rate"] is None
     assert json.loads(json.dumps(report))["on_time_rate"] is None
+
+
+def test_report_rows_by_leader(engine):
+    from outcomes_county import MARCH as OUTCOMES_MARCH
+    from outcomes_county import build_outcomes_county
+
+    from queries.report import month_report_rows
+
+    county = build_outcomes_county(engine)
+    out = month_report_rows(county, OUTCOMES_MARCH, "leader", RULES)
+    assert out["period"] == {"start": "2026-03-01", "end": "2026-03-31"}
+    rows = {row["name"]: row for row in out["rows"]}
+    assert list(rows) == ["王书记", "李县长", "赵副县长"]  # protocol order
+    # 王书记 owns P3 B1 B2 B4: overdue B1 B2, backlog B1 B2, concluded in March B4.
+    assert (rows["王书记"]["overdue_open"], rows["王书记"]["backlog"], rows["王书记"]["concluded"]) == (2, 2, 1)
+    assert (rows["李县长"]["overdue_open"], rows["李县长"]["on_time_rate"]) == (2, 0.0)  # P5 B3; P5 late
+    assert rows["赵副县长"]["on_time_rate"] == 1.0  # P8
+    assert list(rows["王书记"])[0] == "name" and list(rows["王书记"])[1:] == EXPECTED_KEYS
+    with pytest.raises(ValueError):
+        month_report_rows(county, OUTCOMES_MARCH, "park", RULES)

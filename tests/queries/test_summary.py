@@ -63,6 +63,8 @@ FILTERS = {
     "visits": {"channels": ("visit",)},
     "letters and online": {"channels": ("letter", "online")},
     "unit 2": {"unit_ids": (2,)},
+    "owner leader 1": {"leader_ids": (1,)},
+    "owner leaders 2 and 3": {"leader_ids": (2, 3), "township_ids": (1, 2, 3)},
     "combined": {"township_ids": (1, 2), "category_ids": (1, 3), "channels": ("visit", "letter", "phone")},
     "township officer": {"scope": Scope(township_id=2, see_accusations=False)},
     "accusations hidden": {"scope": Scope(see_accusations=False)},
@@ -142,6 +144,19 @@ def test_area_counts_match_raw(random_county, name, level):
         assert_frame_equal(
             metrics.area_figures(random_county, flt, level, RULES, source="summary"),
             metrics.area_figures(random_county, flt, level, RULES, source="raw"),
+        )
+
+
+@pytest.mark.parametrize("column", ["unit_id", "owner_leader_id", "category_id"])
+@pytest.mark.parametrize("name", ["everything", "township officer", "owner leader 1"])
+def test_counts_grouped_by_unit_and_owner_leader_match_raw(random_county, column, name):
+    """League tables group by unit or owner leader (包案领导): the summary carries both."""
+    for period in [SINGLE_MONTHS[12], SINGLE_MONTHS[30], RANGES[0], RANGES[5]]:
+        raw, summed = _both(random_county, _filter(**FILTERS[name]), [period], group_by=column)
+        nonzero = pl.any_horizontal(pl.col(metrics.MEASURES) != 0)
+        assert_frame_equal(
+            summed.filter(nonzero).sort("group_key", nulls_last=True),
+            raw.filter(nonzero).sort("group_key", nulls_last=True),
         )
 
 
@@ -330,6 +345,8 @@ def test_plain_views_read_the_coarse_roll_up(random_county):
     assert _tables_read(random_county, lambda: metrics.area_figures(random_county, _filter(), "park", RULES)) == fine
     assert _tables_read(random_county, lambda: metrics.breakdown(random_county, _filter(), "unit")) \
         == {"summary_events"}
+    assert _tables_read(random_county, lambda: metrics.headline(random_county, _filter(leader_ids=(1,)), RULES)) \
+        == fine
 
 
 def test_coarse_roll_up_keeps_every_count(random_county):

@@ -37,3 +37,11 @@ def test_parks_any_park_suffix():
     assert m.match("松城园区") == 1
     assert m.match("松城") == 1
     assert m.match("东城工业园") is None
+
+
+def test_candidates_tell_ambiguous_from_unknown():
+    m = PlaceMatcher(TOWNS)
+    assert m.candidates("东湖") == {5, 6}  # ambiguous: both named
+    assert m.candidates("西湖") == set()  # unknown
+    assert m.candidates("城关") == {1}
+    assert m.candidates("") == set()

@@ -1,0 +1,731 @@
+"""Case outcomes (办理成效): who is late, what was resolved, which unit and which leader owns the backlog.
+
+Every measure here is defined once, in the "definitions" section below, on top
+of the engine's own (:mod:`queries.metrics`: ``open_at``, the statutory due
+date, the backlog and overdue states, the resolution cohort); the words are
+written out in ``docs/metrics-outcomes.md``. Figures the engine already has
+(on-time rates, resolution, satisfaction, backlog and overdue counts) are read
+from it, so they come from the monthly summary for whole months and equal the
+overview's. The new counts (steps of the pipeline, stuck cases, backlog flows
+and age bands, resolution levels, deadline lists) are raw SQL over ``cases``:
+see docs/metrics-outcomes.md for what each costs at 100,000 cases.
+
+Every function takes an engine and a :class:`~queries.filters.CaseFilter`
+whose scope is applied here, and returns Polars frames or plain values. No
+personal data: the petitioners table is never read or joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import polars as pl
+from sqlalchemy import (
+    Date,
+    Engine,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from data.models import RESOLUTION_LEVEL_VALUES, Category, Leader, Park, Township, Unit
+from queries import metrics
+from queries.filters import CaseFilter
+from queries.scope import dimension_clauses
+from queries.sql_dates import add_days, as_date, days_between
+
+if TYPE_CHECKING:  # type hints only: nothing under queries/ imports dashboard/ at run time
+    from config.settings import DeadlineRules
+
+c = metrics.c
+cases = metrics.cases
+township_t, park_t, category_t, unit_t, leader_t = (
+    Township.__table__, Park.__table__, Category.__table__, Unit.__table__, Leader.__table__,
+)
+
+# --- definitions ------------------------------------------------------------------------
+
+STEPS = ("received", "accepted", "first_meeting", "feedback", "concluded")
+# 兴国 first-petition rule (meet in 3, feed back in 7): steps of first-time cases only.
+# Any other case goes received -> accepted -> concluded.
+FIRST_TIME_STEPS = ("first_meeting", "feedback")
+RULE_SETS = ("statutory", "3_7_21")
+# League tables: the rates ranked, each with its numerator and denominator.
+LEAGUE_RATES = ("on_time_rate", "resolution_rate", "satisfaction_rate_office", "satisfaction_rate_unit")
+# by -> (case column, reference table)
+GROUPINGS = {
+    "unit": ("unit_id", unit_t),
+    "leader": ("owner_leader_id", leader_t),
+    "township": ("township_id", township_t),
+    "category": ("category_id", category_t),
+}
+
+
+def step_dates() -> dict[str, ColumnElement]:
+    """The date on which a case reaches each step."""
+    return {
+        "received": c.received_on,
+        "accepted": c.accepted_on,
+        "first_meeting": c.first_meeting_on,
+        "feedback": c.feedback_on,
+        "concluded": c.concluded_on,
+    }
+
+
+def step_applies(step: str) -> ColumnElement | None:
+    """Which cases have the step: None for every case."""
+    return c.is_first_time if step in FIRST_TIME_STEPS else None
+
+
+def previous_step_date(step: str) -> ColumnElement | None:
+    """The date of the step before ``step`` in the case's own sequence (None for receipt)."""
+    d = step_dates()
+    return {
+        "received": None,
+        "accepted": d["received"],
+        "first_meeting": d["accepted"],
+        "feedback": d["first_meeting"],
+        # A first-time case concludes after its feedback, any other after its acceptance.
+        "concluded": case((c.is_first_time, d["feedback"]), else_=d["accepted"]),
+    }[step]
+
+
+def reached_by(step: str, at: ColumnElement) -> ColumnElement:
+    return step_dates()[step] <= at
+
+
+def not_reached_by(step: str, at: ColumnElement) -> ColumnElement:
+    # Spelt out rather than not_(reached_by): a missing date must count as not reached, not as NULL.
+    on = step_dates()[step]
+    return or_(on.is_(None), on > at)
+
+
+def stuck_conditions(at: ColumnElement) -> dict[str, ColumnElement]:
+    """step -> the case is stuck at that step at ``at``.
+
+    Stuck at S at D: open at D (received by D, not concluded by D), and S is
+    the first of its steps (accepted, then for a first-time case first
+    meeting and feedback, then concluded) not reached by D (no date, or a date
+    after D). Every case open at D is stuck at exactly one step.
+    """
+    open_ = metrics.open_at(at)
+    accepted, met, fed = (reached_by(s, at) for s in ("accepted", "first_meeting", "feedback"))
+    first = c.is_first_time
+    return {
+        "accepted": and_(open_, not_reached_by("accepted", at)),
+        "first_meeting": and_(open_, first, accepted, not_reached_by("first_meeting", at)),
+        "feedback": and_(open_, first, accepted, met, not_reached_by("feedback", at)),
+        "concluded": and_(open_, accepted, or_(not_(first), and_(met, fed))),
+    }
+
+
+def backlog_at(at: ColumnElement, rules: DeadlineRules) -> ColumnElement:
+    """积案 at ``at``: the engine's backlog state (open, received more than backlog_days before)."""
+    return and_(metrics.open_at(at), metrics.state_measures(at, rules)["backlog"])
+
+
+def backlog_flows(start: ColumnElement, end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """name -> condition, for the period [start, end]; the previous period ends the day before ``start``.
+
+    backlog_previous: backlog at the previous period's end;
+    cleared: backlog then, and concluded in the period;
+    joined: not backlog then, backlog at the period's end.
+    backlog at the end = backlog_previous - cleared + joined, always: a case
+    that was backlog stops being backlog only by being concluded.
+    """
+    previous_end = add_days(start, -1)
+    before = backlog_at(previous_end, rules)
+    return {
+        "backlog_previous": before,
+        "cleared": and_(before, c.concluded_on >= start, c.concluded_on <= end),
+        "joined": and_(not_(before), backlog_at(end, rules)),
+    }
+
+
+def age_band(at: ColumnElement, band_edges: Sequence[int]) -> ColumnElement:
+    """Index of the backlog age band: days open at ``at`` (at - received_on) up to each edge, inclusive."""
+    age = days_between(at, c.received_on)
+    return case(*((age <= edge, i) for i, edge in enumerate(band_edges)), else_=len(band_edges))
+
+
+def resolution_cohort(flt: CaseFilter) -> ColumnElement:
+    """化解率's cases: received in the period and concluded by its end (the engine's cohort)."""
+    return and_(c.received_on >= flt.start, c.received_on <= flt.end, c.concluded_on <= flt.end)
+
+
+def pending_3_7_21(at: ColumnElement, rules: DeadlineRules) -> tuple[ColumnElement, ColumnElement]:
+    """(step, due date) of a first-time case's next step under 3-7-21 at ``at``.
+
+    The first of first meeting (receipt + 3), feedback (+ 7) and conclusion
+    (+ 21) not reached by ``at``.
+    """
+    steps = (
+        ("first_meeting", rules.first_meeting_days),
+        ("feedback", rules.feedback_days),
+    )
+    step = case(*((not_reached_by(s, at), s) for s, _ in steps), else_="concluded")
+    due = case(*((not_reached_by(s, at), add_days(c.received_on, days)) for s, days in steps),
+               else_=add_days(c.received_on, rules.first_conclusion_days))
+    return step, due
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _count(*conditions: ColumnElement | None) -> ColumnElement:
+    return func.coalesce(func.sum(case((and_(*(x for x in conditions if x is not None)), 1), else_=0)), 0)
+
+
+
+
+def _grouping(by: str) -> tuple[str, object]:
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {tuple(GROUPINGS)}, not {by!r}")
+    return GROUPINGS[by]
+
+
+def grouping_values(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
+    """``id``, ``name`` of every value of a grouping (:data:`GROUPINGS`) the viewer may see, in display order.
+
+    Leaders in protocol order, the others by id; a township officer sees their
+    own township only, and the accusation categories only those who may.
+    """
+    _, table = _grouping(by)
+    statement = select(table.c.id, table.c.name)
+    if by == "leader":
+        statement = statement.order_by(table.c.rank, table.c.id)  # protocol order
+    else:
+        statement = statement.order_by(table.c.id)
+    if by == "township" and flt.scope.township_id is not None:
+        statement = statement.where(table.c.id == flt.scope.township_id)
+    if by == "category" and not flt.scope.see_accusations:
+        statement = statement.where(not_(table.c.is_accusation))
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema={"id": pl.Int64, "name": pl.String}, orient="row")
+
+
+# --- 1. the pipeline -----------------------------------------------------------------------------
+
+
+def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None, in_sql: bool | None = None) -> pl.DataFrame:
+    """The steps received -> accepted -> first meeting -> feedback -> concluded, one row each.
+
+    * ``taken``: cases that reached the step in the period (its date falls in
+      it); for received and concluded these are the engine's ``received`` and
+      ``concluded``. First meeting and feedback count first-time cases only.
+    * ``days_n``, ``days_median``, ``days_p90``: days from the case's previous
+      step to this one, among the steps taken in the period whose previous step
+      has a date (negative where the dates are out of order: a meeting before
+      the acceptance). Percentiles interpolate linearly between ranks
+      (PostgreSQL's ``percentile_cont``). None when no step was taken.
+    * ``stuck``: cases stuck at the step at ``at`` (default: the period's end;
+      see :func:`stuck_conditions`); None for receipt.
+
+    ``in_sql`` (default: on PostgreSQL) computes everything in the database.
+    SQLite has no percentile function: there one scan of ``cases`` fetches, for
+    the cases with a step in the period or open at ``at``, which steps they
+    took, the days each took and where they are stuck (a few small columns),
+    and Polars counts them and takes the same percentiles.
+    """
+    at = at or flt.end
+    if in_sql is None:
+        in_sql = engine.dialect.name == "postgresql"
+    with engine.connect() as conn:
+        found, stuck_counts = (_pipeline_in_sql if in_sql else _pipeline_fetched)(conn, flt, at)
+    return (
+        pl.DataFrame({"step": list(STEPS)}, schema={"step": pl.String})
+        .join(found, on="step", how="left")
+        .with_columns(
+            pl.col("taken").fill_null(0),
+            pl.col("days_n").fill_null(0),
+            pl.col("step").is_in(list(FIRST_TIME_STEPS)).alias("first_time_only"),
+            pl.col("step").replace_strict(stuck_counts, default=None, return_dtype=pl.Int64).alias("stuck"),
+        )
+        .select("step", "first_time_only", "taken", "days_n", "days_median", "days_p90", "stuck")
+    )
+
+
+_FOUND_SCHEMA = {"step": pl.String, "taken": pl.Int64, "days_n": pl.Int64, "days_median": pl.Float64,
+                 "days_p90": pl.Float64}
+
+
+def _step_days(step: str) -> ColumnElement:
+    previous = previous_step_date(step)
+    return days_between(step_dates()[step], previous) if previous is not None else cast(null(), Integer)
+
+
+def _taken_in(step: str, flt: CaseFilter) -> ColumnElement:
+    on = step_dates()[step]
+    return and_(on >= flt.start, on <= flt.end, *(x for x in [step_applies(step)] if x is not None))
+
+
+def _stuck_step(at: ColumnElement) -> ColumnElement:
+    """The step a case is stuck at at ``at``, or NULL (not open then)."""
+    return case(*((condition, step) for step, condition in stuck_conditions(at).items()), else_=null())
+
+
+def _pipeline_in_sql(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
+    parts = [
+        select(literal(step, String).label("step"), _step_days(step).label("days"))
+        .where(_taken_in(step, flt), *dimension_clauses(flt))
+        for step in STEPS
+    ]
+    taken = union_all(*parts).subquery("taken")
+    counted = conn.execute(
+        select(taken.c.step, func.count(), func.count(taken.c.days),
+               func.percentile_cont(0.5).within_group(taken.c.days),
+               func.percentile_cont(0.9).within_group(taken.c.days))
+        .group_by(taken.c.step)
+    ).all()
+    at_lit = literal(at, Date)
+    stuck_row = conn.execute(
+        select(*(_count(condition).label(step) for step, condition in stuck_conditions(at_lit).items()))
+        .where(metrics.open_at(at_lit), *dimension_clauses(flt))
+    ).one()
+    found = pl.DataFrame(
+        [(step, int(n), int(k), None if m is None else float(m), None if p is None else float(p))
+         for step, n, k, m, p in counted],
+        schema=_FOUND_SCHEMA, orient="row",
+    )
+    return found, dict(zip(stuck_conditions(at_lit), (int(v) for v in stuck_row), strict=True))
+
+
+def _pipeline_fetched(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
+    at_lit = literal(at, Date)
+    taken = {step: _taken_in(step, flt) for step in STEPS}
+    # One scan: a case with any step in the period, or open at ``at``.
+    statement = (
+        select(
+            *(case((condition, 1), else_=0).label(f"in_{step}") for step, condition in taken.items()),
+            *(_step_days(step).label(f"days_{step}") for step in STEPS[1:]),
+            _stuck_step(at_lit).label("stuck"),
+        )
+        .where(or_(*taken.values(), metrics.open_at(at_lit)), *dimension_clauses(flt))
+    )
+    names = [f"in_{s}" for s in STEPS] + [f"days_{s}" for s in STEPS[1:]] + ["stuck"]
+    schema = {n: pl.Int64 for n in names[:-1]} | {"stuck": pl.String}
+    rows = pl.DataFrame([tuple(r) for r in conn.execute(statement).all()], schema=schema, orient="row")
+    parts = []
+    for step in STEPS:
+        mine = rows.filter(pl.col(f"in_{step}") == 1)
+        days = mine[f"days_{step}"] if step != "received" else pl.Series([], dtype=pl.Int64)
+        days = days.drop_nulls().cast(pl.Float64)
+        parts.append((step, mine.height, days.len(), days.quantile(0.5, "linear"), days.quantile(0.9, "linear")))
+    stuck = rows.filter(pl.col("stuck").is_not_null())["stuck"].value_counts()
+    stuck_counts = {step: 0 for step in STEPS[1:]} | dict(stuck.iter_rows())
+    return pl.DataFrame(parts, schema=_FOUND_SCHEMA, orient="row"), stuck_counts
+
+
+# --- 2. deadlines ------------------------------------------------------------------------------------
+
+DEADLINE_SCHEMA = {
+    "case_number": pl.String, "township": pl.String, "unit": pl.String, "owner_leader": pl.String,
+    "rule_set": pl.String, "step": pl.String, "received_on": pl.Date, "due_on": pl.Date,
+}
+
+
+def deadline_rates(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, source: str = "auto"
+) -> dict[str, float | int | None]:
+    """Both on-time rates with their numerators and denominators, and the overdue count: the engine's figures."""
+    h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
+    keys = ("on_time_rate", "on_time", "due_in_period", "on_time_rate_3_7_21", "met_3_7_21", "due_21_in_period",
+            "overdue_open")
+    return {key: h[key] for key in keys}
+
+
+def deadline_cases(
+    engine: Engine,
+    flt: CaseFilter,
+    rules: DeadlineRules,
+    which: str,
+    *,
+    at: date | None = None,
+    within_days: int = 7,
+    limit: int = 1000,
+) -> pl.DataFrame:
+    """Cases open at ``at`` (default: the period's end) that are overdue, or due soon, under each rule set.
+
+    ``which`` "overdue": the deadline is before ``at`` (column ``days_over`` =
+    at - due_on, at least 1). "due_soon": the deadline falls from ``at`` to
+    ``at`` + ``within_days`` (column ``days_left`` = due_on - at, 0 to
+    ``within_days``). A case has one row per rule set it falls under:
+
+    * ``statutory``: the conclusion deadline (acceptance + 60, + 30 when
+      extended; receipt + 15 stands in for a missing acceptance). Its overdue
+      rows are the engine's 超期未结 count at ``at``.
+    * ``3_7_21`` (first-time cases): the first step of meeting (receipt + 3),
+      feedback (+ 7) and conclusion (+ 21) not reached by ``at``.
+
+    Most overdue, or soonest due, first; at most ``limit`` rows. No personal data.
+    """
+    if which not in ("overdue", "due_soon"):
+        raise ValueError(f"which must be 'overdue' or 'due_soon', not {which!r}")
+    at = at or flt.end
+    at_lit = literal(at, Date)
+    soon_lit = literal(at + timedelta(days=within_days), Date)
+
+    def in_window(due: ColumnElement) -> ColumnElement:
+        return due < at_lit if which == "overdue" else and_(due >= at_lit, due <= soon_lit)
+
+    statutory_due = metrics.statutory_due_on(rules)
+    step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
+    branches = [
+        ("statutory", literal("concluded", String), statutory_due, None),
+        ("3_7_21", step_3_7_21, due_3_7_21, c.is_first_time),
+    ]
+    joined = (
+        cases.outerjoin(township_t, c.township_id == township_t.c.id)
+        .outerjoin(unit_t, c.unit_id == unit_t.c.id)
+        .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+    )
+    parts = [
+        select(
+            c.case_number, township_t.c.name.label("township"), unit_t.c.name.label("unit"),
+            leader_t.c.name.label("owner_leader"), literal(rule_set, String).label("rule_set"),
+            step.label("step"), c.received_on, due.label("due_on"),
+        )
+        .select_from(joined)
+        .where(metrics.open_at(at_lit), in_window(due), *(x for x in [condition] if x is not None),
+               *dimension_clauses(flt))
+        for rule_set, step, due, condition in branches
+    ]
+    u = union_all(*parts).subquery("deadlines")
+    statement = select(u).order_by(u.c.due_on, u.c.case_number, u.c.rule_set).limit(limit)
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    frame = pl.DataFrame(
+        [(*r[:6], as_date(r[6]), as_date(r[7])) for r in rows], schema=DEADLINE_SCHEMA, orient="row"
+    )
+    days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
+    return frame.with_columns(
+        days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
+    )
+
+
+# --- 3. backlog -----------------------------------------------------------------------------------------
+
+
+def backlog_by(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, by: str = "leader", *, source: str = "auto"
+) -> pl.DataFrame:
+    """积案 and 超期未结 per owner leader (or unit, township, category), with the backlog's flows in the period.
+
+    Columns ``id``, ``name`` (None: cases with no owner leader, listed last
+    when it has any), ``backlog`` and ``overdue_open`` at the period's end (the
+    engine's counts: monthly summary for whole months), ``backlog_previous``
+    (at the previous period's end, the day before the period starts),
+    ``cleared`` and ``joined`` (see :func:`backlog_flows`; raw SQL).
+    ``backlog`` = ``backlog_previous`` - ``cleared`` + ``joined``.
+    """
+    column, _ = _grouping(by)
+    figures = metrics.grouped_figures(engine, flt, column, rules, source=source).select(
+        pl.col("group_key").alias("id"), "backlog", "overdue_open"
+    )
+    flows = backlog_flows(literal(flt.start, Date), literal(flt.end, Date), rules)
+    statement = (
+        select(c[column].label("id"), *(_count(condition).label(name) for name, condition in flows.items()))
+        .where(or_(flows["backlog_previous"], backlog_at(literal(flt.end, Date), rules)),
+               *dimension_clauses(flt))
+        .group_by(c[column])
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    flow_frame = pl.DataFrame(
+        [tuple(None if v is None else int(v) for v in r) for r in rows],
+        schema={"id": pl.Int64, **{name: pl.Int64 for name in flows}}, orient="row",
+    )
+    counts = ("backlog", "overdue_open", *flows)
+    names = grouping_values(engine, flt, by)
+    joined = figures.join(flow_frame, on="id", how="full", coalesce=True, nulls_equal=True)
+    listed = names.join(joined, on="id", how="left")
+    unnamed = joined.filter(pl.col("id").is_null()).with_columns(pl.lit(None, pl.String).alias("name"))
+    out = pl.concat([listed, unnamed.select(listed.columns)]).with_columns(pl.col(n).fill_null(0) for n in counts)
+    # The no-leader row only when something counts there.
+    out = out.filter(pl.col("id").is_not_null() | pl.any_horizontal(pl.col(list(counts)) != 0))
+    return out.select("id", "name", *counts)
+
+
+def backlog_age_bands(
+    engine: Engine,
+    flt: CaseFilter,
+    rules: DeadlineRules,
+    band_edges: Sequence[int] = (180, 365),
+    by: str | None = "leader",
+) -> pl.DataFrame:
+    """积案 at the period's end by age band (days open: end - received_on), per owner leader (or ``by``).
+
+    Band 0 holds ages from ``rules.backlog_days`` + 1 (the backlog threshold)
+    to ``band_edges[0]`` days, band k ages from ``band_edges[k-1]`` + 1 to
+    ``band_edges[k]``, the last band everything older. With the defaults:
+    91-180 days, 181-365 days, over a year. Columns ``id``, ``name`` (None
+    without ``by`` or for cases with no owner leader), ``band``,
+    ``min_days``, ``max_days`` (inclusive; None for the last band) and
+    ``backlog``; only bands with cases.
+    """
+    edges = [int(e) for e in band_edges]
+    if any(b <= a for a, b in zip([rules.backlog_days, *edges], edges, strict=False)):
+        raise ValueError(f"band edges must rise above the backlog threshold ({rules.backlog_days} days): {edges}")
+    end = literal(flt.end, Date)
+    band = age_band(end, edges).label("band")
+    keys = [band]
+    if by is not None:
+        column, _ = _grouping(by)
+        keys.insert(0, c[column].label("id"))
+    statement = (
+        select(*keys, func.count().label("backlog"))
+        .where(backlog_at(end, rules), *dimension_clauses(flt))
+        .group_by(*keys)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    if by is None:
+        rows = [(None, *r) for r in rows]
+    frame = pl.DataFrame([tuple(r) for r in rows], schema={"id": pl.Int64, "band": pl.Int64, "backlog": pl.Int64},
+                         orient="row")
+    lows = [rules.backlog_days + 1, *(e + 1 for e in edges)]
+    highs = [*edges, None]
+    bands = pl.DataFrame({"band": list(range(len(lows))), "min_days": lows, "max_days": highs},
+                         schema={"band": pl.Int64, "min_days": pl.Int64, "max_days": pl.Int64})
+    if by is None:
+        names = pl.DataFrame(schema={"id": pl.Int64, "name": pl.String})
+    else:
+        names = grouping_values(engine, flt, by)
+    order = names.with_row_index("order")
+    return (
+        frame.join(bands, on="band")
+        .join(order, on="id", how="left", nulls_equal=True)
+        .sort(pl.col("order"), "band", nulls_last=True)
+        .select("id", "name", "band", "min_days", "max_days", "backlog")
+    )
+
+
+def backlog_trend(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, months: int = 12, *, source: str = "auto"
+) -> pl.DataFrame:
+    """积案 and 超期未结 at the end of each of ``months`` calendar months up to the month of ``flt.end``.
+
+    The engine's state counts (the monthly summary's, whenever it is current).
+    """
+    trend = metrics.monthly_trend(engine, flt, months, rules, source=source)
+    return trend.select("month", "backlog", "overdue_open")
+
+
+# --- 4. outcomes ------------------------------------------------------------------------------------------
+
+OUTCOME_COLUMNS = (
+    "resolution_rate", "resolved", "resolution_base",
+    "first_time_resolution_rate", "first_time_resolved", "first_time_resolution_base",
+    "first_letter_resolution_rate", "first_letter_resolved", "first_letter_resolution_base",
+    "first_visit_resolution_rate", "first_visit_resolved", "first_visit_resolution_base",
+    "satisfaction_rate_office", "satisfied_office", "rated_office",
+    "satisfaction_rate_unit", "satisfied_unit", "rated_unit",
+    "rating_rate", "concluded",
+)
+
+
+def outcome_rates(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, source: str = "auto"
+) -> dict[str, float | int | None]:
+    """化解率 (all, first-time, 初信, 初访), 满意率 (office, units), 参评率: the engine's, with their parts."""
+    h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
+    return {key: h[key] for key in OUTCOME_COLUMNS}
+
+
+def resolution_levels(engine: Engine, flt: CaseFilter) -> pl.DataFrame:
+    """Where the resolved cases of the 化解率 cohort were resolved: village, township, county, or unrecorded.
+
+    Among cases received in the period, concluded by its end and resolved
+    (the resolution rate's numerator, which the rows add up to): ``level``
+    (None: not recorded), ``resolved``, ``share`` of the resolved (None when
+    there are none).
+    """
+    statement = (
+        select(c.resolution_level, func.count())
+        .where(resolution_cohort(flt), c.outcome == "resolved", *dimension_clauses(flt))
+        .group_by(c.resolution_level)
+    )
+    with engine.connect() as conn:
+        found = dict(conn.execute(statement).all())
+    levels = [*RESOLUTION_LEVEL_VALUES, None]
+    # An unexpected stored value still counts, under its own name.
+    levels += sorted(k for k in found if k is not None and k not in RESOLUTION_LEVEL_VALUES)
+    frame = pl.DataFrame({"level": levels, "resolved": [int(found.get(k, 0)) for k in levels]},
+                         schema={"level": pl.String, "resolved": pl.Int64})
+    total = frame["resolved"].sum()
+    return frame.with_columns(
+        (pl.col("resolved") / total if total else pl.lit(None, pl.Float64)).alias("share")
+    )
+
+
+# --- 5. league tables ------------------------------------------------------------------------------------
+
+
+def league_table(
+    engine: Engine,
+    flt: CaseFilter,
+    rules: DeadlineRules,
+    by: str = "unit",
+    *,
+    min_denominator: int = 10,
+    rank_by: str = "on_time_rate",
+    source: str = "auto",
+) -> pl.DataFrame:
+    """Responsible units (or owner leaders, townships, categories) side by side, ranked.
+
+    One row per value the viewer may see (cases without one are left out):
+    ``id``, ``name``, ``received`` (cases received in the period), each rate of
+    :data:`LEAGUE_RATES` with its numerator and denominator (the engine's
+    definitions), ``overdue_open`` at the period's end, and per rate
+    ``<rate>_rank``: 1 for the highest rate, ties sharing the best rank, among
+    rows whose denominator is at least ``min_denominator``; None (not ranked)
+    for the others. ``ranked`` and ``rank`` say the same for ``rank_by``;
+    ranked rows come first in rank order, then the others by display order.
+    One GROUP BY statement, from the monthly summary for whole months.
+    """
+    if rank_by not in LEAGUE_RATES:
+        raise ValueError(f"rank_by must be one of {LEAGUE_RATES}, not {rank_by!r}")
+    column, _ = _grouping(by)
+    parts = {rate: metrics.RATE_PARTS[rate] for rate in LEAGUE_RATES}
+    counts = ["received", *(n for pair in parts.values() for n in pair), "overdue_open"]
+    counts = list(dict.fromkeys(counts))
+    figures = metrics.grouped_figures(engine, flt, column, rules, source=source)
+    names = grouping_values(engine, flt, by).with_row_index("order")
+    table = names.join(
+        figures.filter(pl.col("group_key").is_not_null()).rename({"group_key": "id"}), on="id", how="left"
+    ).with_columns(pl.col(n).fill_null(0) for n in counts)
+    columns = ["id", "name", "received"]
+    for rate, (num, den) in parts.items():
+        eligible = (pl.col(den) >= min_denominator) & (pl.col(den) > 0)
+        table = table.with_columns(
+            pl.when(eligible).then(pl.col(rate)).otherwise(None)
+            .rank(method="min", descending=True).cast(pl.Int64).alias(f"{rate}_rank")
+        )
+        columns += [rate, num, den]
+    columns += ["overdue_open", *(f"{rate}_rank" for rate in parts)]
+    table = table.with_columns(
+        pl.col(f"{rank_by}_rank").alias("rank"), pl.col(f"{rank_by}_rank").is_not_null().alias("ranked")
+    )
+    return table.sort(["ranked", "rank", "order"], descending=[True, False, False], nulls_last=True).select(
+        *columns, "ranked", "rank"
+    )
+
+
+# --- 6. one case -----------------------------------------------------------------------------------------
+
+
+def case_detail(
+    engine: Engine, flt: CaseFilter, case_number: str, rules: DeadlineRules, *, at: date | None = None
+) -> dict | None:
+    """One case's steps against both rule sets, its unit and owner leader; None if not found or not visible.
+
+    The filter's dimensions and scope apply (not its period). Plain values,
+    and ``steps``: a frame with one row per step the case has (first meeting
+    and feedback for first-time cases only): ``step``, ``on`` (None: not
+    reached), ``days_from_previous``, ``days_from_received``, and for each
+    rule set its deadline for that step (``statutory_due_on``: acceptance
+    receipt + 15, conclusion the statutory due date; ``due_3_7_21_on``:
+    meeting + 3, feedback + 7, conclusion + 21 from receipt, first-time cases
+    only) with a status: "on_time", "late" (reached after it), "missing" (no
+    date, but the case is concluded), "overdue" (no date, the deadline before
+    ``at``, default the period's end), "pending" (no date, not yet due), None
+    (no deadline for that step). No personal data:
+    the reveal path (dashboard.personal_data) shows the petitioner.
+    """
+    at = at or flt.end
+    received = c.received_on
+    statement = (
+        select(
+            c.case_number, c.received_on, c.accepted_on, c.first_meeting_on, c.feedback_on, c.concluded_on,
+            c.channel, c.is_first_time, c.extension_granted, c.outcome, c.resolution_level,
+            c.satisfaction_office, c.satisfaction_unit,
+            township_t.c.name.label("township"), park_t.c.name.label("park"),
+            category_t.c.name.label("category"), unit_t.c.name.label("unit"),
+            leader_t.c.name.label("owner_leader"),
+            add_days(received, rules.acceptance_days).label("due_accepted"),
+            metrics.statutory_due_on(rules).label("due_concluded"),
+            add_days(received, rules.first_meeting_days).label("due_first_meeting_3_7_21"),
+            add_days(received, rules.feedback_days).label("due_feedback_3_7_21"),
+            add_days(received, rules.first_conclusion_days).label("due_concluded_3_7_21"),
+        )
+        .select_from(
+            cases.outerjoin(township_t, c.township_id == township_t.c.id)
+            .outerjoin(park_t, c.park_id == park_t.c.id)
+            .outerjoin(category_t, c.category_id == category_t.c.id)
+            .outerjoin(unit_t, c.unit_id == unit_t.c.id)
+            .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+        )
+        .where(c.case_number == case_number, *dimension_clauses(flt))
+    )
+    with engine.connect() as conn:
+        row = conn.execute(statement).mappings().first()
+    if row is None:
+        return None
+    row = {k: (as_date(v) if k.endswith("_on") or k.startswith("due_") else v) for k, v in row.items()}
+    first = bool(row["is_first_time"])
+    sequence = [s for s in STEPS if s not in FIRST_TIME_STEPS or first]
+
+    def status(on: date | None, due: date | None) -> str | None:
+        if due is None:
+            return None
+        if on is not None:
+            return "on_time" if on <= due else "late"
+        if row["concluded_on"] is not None:
+            return "missing"  # concluded without this step on record
+        return "overdue" if due < at else "pending"
+
+    steps = []
+    previous_on = None  # the step before in the case's own sequence, as in the pipeline's days
+    for step in sequence:
+        on = row[f"{step}_on"]
+        statutory_due = row.get(f"due_{step}")
+        due_3_7_21 = row.get(f"due_{step}_3_7_21") if first else None
+        steps.append({
+            "step": step,
+            "on": on,
+            "days_from_previous": (on - previous_on).days if on and previous_on else None,
+            "days_from_received": (on - row["received_on"]).days if on else None,
+            "statutory_due_on": statutory_due,
+            "statutory_status": status(on, statutory_due),
+            "due_3_7_21_on": due_3_7_21,
+            "status_3_7_21": status(on, due_3_7_21),
+        })
+        previous_on = on
+    frame = pl.DataFrame(steps, schema={
+        "step": pl.String, "on": pl.Date, "days_from_previous": pl.Int64, "days_from_received": pl.Int64,
+        "statutory_due_on": pl.Date, "statutory_status": pl.String, "due_3_7_21_on": pl.Date,
+        "status_3_7_21": pl.String,
+    })
+    open_at = row["received_on"] <= at and (row["concluded_on"] is None or row["concluded_on"] > at)
+    return {
+        "case_number": row["case_number"],
+        "received_on": row["received_on"],
+        "channel": row["channel"],
+        "is_first_time": first,
+        "extension_granted": bool(row["extension_granted"]),
+        "township": row["township"],
+        "park": row["park"],
+        "category": row["category"],
+        "unit": row["unit"],
+        "owner_leader": row["owner_leader"],
+        "outcome": row["outcome"],
+        "resolution_level": row["resolution_level"],
+        "satisfaction_office": row["satisfaction_office"],
+        "satisfaction_unit": row["satisfaction_unit"],
+        "open_at": open_at,
+        "days_open": (at - row["received_on"]).days if open_at else None,
+        "steps": frame,
+    }
