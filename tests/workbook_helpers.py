@@ -44,9 +44,14 @@ def formula_cells(data: bytes) -> list[str]:
     return [ref for ref, cell in stored_cells(data).items() if cell["formula"]]
 
 
+def cells_holding(data: bytes, text: str) -> list[dict]:
+    """The stored cells whose text is ``text``."""
+    return [cell for cell in stored_cells(data).values() if cell["text"] == text]
+
+
 def cell_holding(data: bytes, text: str) -> dict:
     """The one stored cell whose text is ``text``."""
-    found = [cell for cell in stored_cells(data).values() if cell["text"] == text]
+    found = cells_holding(data, text)
     assert len(found) == 1, (text, found)
     return found[0]
 
