@@ -256,11 +256,16 @@ def reception_points() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _area_panel(url: str, version: int, flt: CaseFilter, level: str, area_id: int, rules: DeadlineRules):
-    return _guarded(url, lambda: areas.area_panel(_engine(url), flt, level, area_id, rules))
+def _area_panel(url: str, version: int, flt: CaseFilter, level: str, area_id: int, rules: DeadlineRules,
+                with_cases: bool):
+    return _guarded(url, lambda: areas.area_panel(_engine(url), flt, level, area_id, rules, with_cases=with_cases))
 
 
-def area_panel(flt: CaseFilter, level: str, area_id: int) -> dict | None:
-    """The click panel's data for one area, or None if the filter leaves it out (queries.areas.area_panel)."""
+def area_panel(flt: CaseFilter, level: str, area_id: int, *, with_cases: bool = True) -> dict | None:
+    """The click panel's data for one area, or None if the filter leaves it out (queries.areas.area_panel).
+
+    ``with_cases=False`` (a role without ``view_case_list``, projection mode)
+    reads no case list at all, and is a cache entry of its own.
+    """
     s = data_state()
-    return _area_panel(s.url, s.version, flt, level, area_id, deadline_rules())
+    return _area_panel(s.url, s.version, flt, level, area_id, deadline_rules(), with_cases)

@@ -33,6 +33,7 @@ from data.db import DatabaseUnavailable
 from data.models import ROLE_VALUES, Township
 from services import auth
 from text.i18n import t
+from text.markup import markdown_text
 
 TOKEN_KEY = "auth.token"  # the session token (secret: never shown, never in the URL)
 USER_KEY = "auth.user"  # this run's signed-in auth.UserInfo, set by current_user() only
@@ -247,5 +248,5 @@ def render_account(user: auth.UserInfo, projection: bool) -> None:
                   icon=":material/logout:")
         return
     with st.sidebar:
-        st.caption(t("account.signed_in_as", username=user.username, role=t(f"role.{user.role}")))
+        st.caption(t("account.signed_in_as", username=markdown_text(user.username), role=t(f"role.{user.role}")))
         st.button(t("account.logout"), key="w.auth.logout", on_click=logout, icon=":material/logout:")

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import data_access, filters_ui, gate
 from services import access, personal_data
 from text.i18n import DASH, t
+from text.markup import markdown_text
 
 FIELDS = ("name", "id_number", "phone", "address")
 
@@ -32,8 +33,8 @@ def _show(record: personal_data.PetitionerRecord) -> None:
     if all(getattr(record, name) is None for name in FIELDS):
         st.caption(t("reveal.none"))
         return
-    rows = [(t(f"reveal.field.{name}"), getattr(record, name) or DASH) for name in FIELDS]
-    # st.table renders text, never HTML, whatever the data holds.
+    rows = [(t(f"reveal.field.{name}"), markdown_text(getattr(record, name)) or DASH) for name in FIELDS]
+    # st.table draws its cells as Markdown: a petitioner's address from a file is escaped to stay text.
     st.table({t("reveal.field"): [r[0] for r in rows], t("reveal.value"): [r[1] for r in rows]})
 
 

@@ -106,8 +106,13 @@ def apply(projection: bool) -> None:
 
 
 def plotly_config(projection: bool) -> dict:
-    """No Plotly logo or links to plotly.com; no toolbar at all on the wall screen."""
-    return {"displaylogo": False, "displayModeBar": not projection, "showLink": False, "showSendToCloud": False}
+    """No Plotly logo or links to plotly.com; no toolbar at all on the wall screen.
+
+    No "download plot as PNG" either: the browser makes that file, so it could
+    not be audited like every other download (dashboard/downloads_ui.py).
+    """
+    return {"displaylogo": False, "displayModeBar": not projection, "showLink": False, "showSendToCloud": False,
+            "modeBarButtonsToRemove": ["toImage"]}
 
 
 def plotly_theme(projection: bool) -> str | None:

@@ -52,6 +52,7 @@ from geo.crs import (
     metric_crs_for,
     reconcile_zone_prefix,
 )
+from text.markup import plotly_text
 
 LAYERS = ("township", "park")
 # Display copies: 20 m is invisible at county scale and cuts survey rings
@@ -701,7 +702,8 @@ def outline_figure(boundaries: BoundarySet):
                              hoverinfo="skip", showlegend=False))
     fig.add_trace(go.Scatter(
         x=list(features["centroid_lon"]), y=list(features["centroid_lat"]), mode="text",
-        text=list(features["name"]), textfont={"size": 14}, hoverinfo="text", showlegend=False,
+        # Names come from the uploaded file: Plotly would draw <a href>, <b>… in them.
+        text=[plotly_text(name) for name in features["name"]], textfont={"size": 14}, hoverinfo="text", showlegend=False,
     ))
     import math
 

@@ -22,7 +22,6 @@ clicked feature, whose ``properties`` carry :data:`LEVEL_PROPERTY` and
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import warnings
@@ -37,6 +36,7 @@ import shapely
 from queries.areas import CHANGE_MEASURES, MEASURES
 from text.formatting import format_count, format_rate
 from text.i18n import DASH, translate
+from text.markup import html_text
 
 # Root-relative, so the same URLs work inside streamlit-folium's iframe (same origin).
 VENDOR_URL = "/app/static/vendor"
@@ -552,7 +552,7 @@ class _MetricScale(folium.MacroElement):
 
 
 def _legend_html(classes: Classes, measure: str, lang: str, has_hot_spots: bool) -> str:
-    e = html.escape
+    e = html_text
     rows = [f"<h4>{e(translate(f'map.measure.{measure}', lang))}</h4>"]
     for colour, label in zip(classes.colours, classes.labels, strict=True):
         rows.append(f'<div class="row"><span class="swatch" style="background:{colour}"></span>{e(label)}</div>')
@@ -582,7 +582,7 @@ _LABEL_KIND = {LABEL_RIGHT_OF_POINT: "seat", LABEL_ABOVE: "park", LABEL_CENTRED:
 
 def _label_html(name: str, value_text: str | None, *, park: bool, out: bool, hot_text: str | None,
                 mode: str = LABEL_CENTRED, area_id: int | None = None, point_radius: int = 0) -> str:
-    e = html.escape
+    e = html_text
     classes = "area-label" + (" park" if park else "") + (" out" if out else "") + f" {mode}"
     data = f'data-kind="{_LABEL_KIND[mode]}" data-id="{int(area_id or 0)}" data-r="{int(point_radius)}"'
     inner = e(name) + (f"<b>{e(value_text)}</b>" if value_text is not None else "")
@@ -696,7 +696,8 @@ def build_map(
             fill=True,
             fill_color="#ffffff",
             fill_opacity=1,
-            tooltip=html.escape(row["name"]),
+            # Folium writes a tooltip's text into a JavaScript template literal: html_text escapes ` and $ too.
+            tooltip=html_text(row["name"]),
             class_name="reception-point",
         ).add_to(m)
 
@@ -740,7 +741,7 @@ def _with_tooltip(feature: dict, rows: dict[int, dict], measure: str, lang: str)
     # GeoJsonTooltip writes properties as HTML: names come from imported files.
     # Only what the browser needs is sent: the click reads the level and the id.
     properties = {LEVEL_PROPERTY: feature["properties"][LEVEL_PROPERTY],
-                  ID_PROPERTY: feature["properties"][ID_PROPERTY], "tooltip": html.escape(text)}
+                  ID_PROPERTY: feature["properties"][ID_PROPERTY], "tooltip": html_text(text)}
     return {**feature, "properties": properties}
 
 

@@ -1,9 +1,10 @@
 """数据导入 Data import, for the joint-meeting office: case exports and township/park boundaries.
 
 Thin: reading, validating and storing live in data/importing and geo/boundaries.
-Everything from a file is shown through st.dataframe or plain text elements,
+Everything from a file is shown through st.dataframe (plain text) or escaped
+with text.markup before it reaches a Markdown element (captions, notices),
 never as HTML; personal data is masked in the preview, the quarantine list and
-the error workbook.
+the error workbook, whose download is audited (services.exports).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data_access, gate
-from data import audit
 from data.importing.cases import preview
 from data.importing.columns import DEFAULT_HEADERS, MappingFileError, load_mapping
 from data.importing.readers import MAX_FILE_BYTES, UnreadableFile
+from data.spreadsheet import XLSX_MIME
 from geo.boundaries import (
     MAX_UPLOAD_BYTES,
     BoundaryError,
@@ -28,10 +29,11 @@ from geo.boundaries import (
     townships_without_boundary,
 )
 from geo.crs import CRSProblem
-from services import access
+from services import access, exports
 from services.imports import import_boundaries, import_cases
 from services.writes import Actor
 from text.i18n import current_language, t
+from text.markup import markdown_join, markdown_text
 
 STATE = "import."  # session-state namespace of this page
 COUNT_KEYS = ("rows", "imported", "updated", "unchanged", "duplicates", "quarantined", "flagged")
@@ -45,11 +47,6 @@ def _mapping(upload):
         path = Path(tmp) / f"mapping{suffix if suffix in ('.json', '.toml') else '.json'}"
         path.write_bytes(upload.getvalue())
         return load_mapping(path)
-
-
-def _record_download(username: str, filename: str) -> None:
-    audit.record(data_access.engine(), username=username, action="download", object=f"errors:{filename}",
-                 client_addr=gate.client_addr())
 
 
 def cases_section(user) -> None:
@@ -72,7 +69,7 @@ def cases_section(user) -> None:
             st.session_state[STATE + "preview"] = cached
         shown = cached[1]
     except (UnreadableFile, MappingFileError) as exc:
-        st.error(t("import.cases.unreadable", reason=str(exc)))
+        st.error(t("import.cases.unreadable", reason=markdown_text(exc)))
         return
 
     table = shown.table
@@ -87,7 +84,7 @@ def cases_section(user) -> None:
         hide_index=True,
     )
     if shown.columns.unrecognised:
-        st.caption(t("import.cases.unrecognised", names="、".join(shown.columns.unrecognised)))
+        st.caption(t("import.cases.unrecognised", names=markdown_join(shown.columns.unrecognised)))
     st.subheader(t("import.cases.preview", n=shown.sample.height))
     st.dataframe(shown.sample, hide_index=True)
 
@@ -124,11 +121,11 @@ def show_case_result(result: dict, user) -> None:
     categories, units, leaders = result["created"]
     for label, names in (("categories", categories), ("units", units), ("leaders", leaders)):
         if names:
-            st.info(t(f"import.cases.created.{label}", names="、".join(names)))
+            st.info(t(f"import.cases.created.{label}", names=markdown_join(names)))
     if result["counts"]["flagged"]:
         st.warning(t("import.cases.flagged_help"))
     for note in result["notes"]:
-        st.caption(note)
+        st.caption(markdown_text(note))
     st.subheader(t("import.cases.quarantine"))
     if not result["quarantine"]:
         st.caption(t("import.cases.quarantine.none"))
@@ -139,14 +136,20 @@ def show_case_result(result: dict, user) -> None:
                       t("import.cases.col.reason"): list(reasons)}),
         hide_index=True,
     )
+    # The workbook is handed out by a callable, so that every copy that leaves the server is audited.
+    engine, client, workbook = data_access.engine(), gate.client_addr(), result["workbook"]
+    what = f"errors:{result['filename']}"
+
+    def download() -> bytes:
+        return exports.stored_file_download(engine, user, what=what, data=workbook, client_addr=client)
+
     st.download_button(
         t("import.cases.download"),
-        data=result["workbook"],
+        data=download,
         file_name=f"{Path(result['filename']).stem}-errors.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         key="w.import.cases.download",
-        on_click=_record_download,
-        args=(user.username, result["filename"]),
+        on_click="ignore",
     )
 
 
@@ -184,16 +187,16 @@ def show_boundary_preview(user, data: bytes, filename: str, layer, name_field, c
             boundaries = read_boundary_upload(data, filename, layer=layer, name_field=name_field,
                                               code_field=code_field, encoding=encoding, crs=crs)
         except (BoundaryError, CRSProblem) as exc:
-            st.error(t("import.bounds.unreadable", reason=str(exc)))
+            st.error(t("import.bounds.unreadable", reason=markdown_text(exc)))
             return
         cached = {"key": key, "boundaries": boundaries, "done": None}
         st.session_state[STATE + "bounds"] = cached
     boundaries = cached["boundaries"]
-    st.caption(t("import.bounds.summary", n=len(boundaries.features), crs=boundaries.source_crs,
-                 encoding=boundaries.encoding or "—", name_field=boundaries.name_field,
-                 code_field=boundaries.code_field or "—"))
+    st.caption(t("import.bounds.summary", n=len(boundaries.features), crs=markdown_text(boundaries.source_crs),
+                 encoding=markdown_text(boundaries.encoding or "—"), name_field=markdown_text(boundaries.name_field),
+                 code_field=markdown_text(boundaries.code_field or "—")))
     for note in boundaries.notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
     st.plotly_chart(outline_figure(boundaries), config={"displaylogo": False, "displayModeBar": False},
                     key="w.import.bounds.figure")
     st.dataframe(
@@ -207,7 +210,7 @@ def show_boundary_preview(user, data: bytes, filename: str, layer, name_field, c
                                        file_sha256=key[0], username=user.username, rules=data_access.deadline_rules(),
                                        actor=Actor(user.username, gate.client_addr()))
         except BoundaryError as exc:
-            st.error(t("import.bounds.unreadable", reason=str(exc)))
+            st.error(t("import.bounds.unreadable", reason=markdown_text(exc)))
             return
         cached["done"] = result.as_dict()
     if cached["done"] is not None:

@@ -8,14 +8,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from config.settings import load_settings
-from dashboard import data_access, filters_ui, reveal_ui, theme
+from dashboard import data_access, downloads_ui, filters_ui, gate, reveal_ui, theme
 from dashboard.charts.bars import ranked_bars
 from dashboard.charts.series import sparkline
 from geo import maps
 from queries import hotspots
 from queries.areas import MEASURES, averages
+from services import access
 from text.formatting import format_month_short, format_period, format_rate
 from text.i18n import DASH, category_name, current_language, t
+from text.markup import markdown_text, plotly_text
 
 # Session state of this page (namespaced "map."), initialised in _init_state only.
 MEASURE_KEY = "map.measure"
@@ -93,7 +95,9 @@ def _area_chooser(township_measures: pl.DataFrame, park_measures: pl.DataFrame) 
 def _category_figure(categories: pl.DataFrame, projection: bool) -> go.Figure:
     codes = dict(zip(data_access.categories()["id"], data_access.categories()["code"], strict=True))
     top = categories.head(TOP_CATEGORIES)
-    labels = [category_name(codes.get(key), label) for key, label in zip(top["key"], top["label"], strict=True)]
+    # Category names come from imported files: Plotly would draw <a href>, <b>… in them.
+    labels = [plotly_text(category_name(codes.get(key), label))
+              for key, label in zip(top["key"], top["label"], strict=True)]
     return ranked_bars(labels, top["received"].to_list(), projection)
 
 
@@ -106,13 +110,27 @@ def _small_chart_config(projection: bool) -> dict:
     return {**theme.plotly_config(projection), "displayModeBar": False}
 
 
-def _case_table(cases: pl.DataFrame, level: str) -> None:
+def may_list_cases(projection: bool) -> bool:
+    """Case lists (overdue, backlog) for a role with ``view_case_list``, never on the wall screen."""
+    user = gate.signed_in_user()
+    return (user is not None and not projection and user.role != "projection"
+            and access.can(user.role, "view_case_list"))
+
+
+def _case_table(cases: pl.DataFrame, level: str, which: str, flt, area_id: int) -> None:
     if cases.is_empty():
         st.caption(t("map.panel.no_cases"))
         return
     columns = [c for c in CASE_COLUMNS if not (level == "park" and c == "park")]
     shown = cases.select(columns).rename({c: t(f"map.case.{c}") for c in columns})
+    # st.dataframe draws every cell as plain text (no Markdown, no HTML).
     st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (cases.height + 1) + 4, 300))
+    period = downloads_ui.describe_filter(flt)
+    downloads_ui.table_download(
+        shown, what=f"map.{which}:{level}={area_id}:{period}",
+        file_stem=f"{t(f'map.panel.{which}')}-{t(f'map.level.{level}')}{area_id}-{period.split(':')[0]}",
+        key=f"w.map.download.{which}",
+    )
 
 
 def _leaders(panel: dict) -> None:
@@ -123,14 +141,15 @@ def _leaders(panel: dict) -> None:
     for row in leaders.iter_rows(named=True):
         last = row["last_received_on"]
         when = t("map.panel.leader_last", date=last.isoformat()) if last else t("map.panel.leader_never")
-        st.markdown(f"- {row['name']}（{row['title']}）· {when}")
+        st.markdown(f"- {markdown_text(row['name'])}（{markdown_text(row['title'])}）· {when}")
     last = panel["last_reception"]
     if last is None:
         st.caption(t("map.panel.no_reception"))
     else:
         st.caption(t(
-            "map.panel.last_reception", date=last["held_on"].isoformat(), leader=last["leader"],
-            title=last["title"], kind=t(f"map.session.{last['kind']}"), place=last["place"],
+            "map.panel.last_reception", date=last["held_on"].isoformat(), leader=markdown_text(last["leader"]),
+            title=markdown_text(last["title"]), kind=t(f"map.session.{last['kind']}"),
+            place=markdown_text(last["place"]),
             people=last["petitioners_received"],
         ))
 
@@ -145,7 +164,7 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
         st.info(t("map.panel.prompt"), icon=":material/touch_app:")
         return
     row = rows.row(0, named=True)
-    st.subheader(f"{row['name']} · {t(f'map.level.{level}')}")
+    st.subheader(f"{markdown_text(row['name'])} · {t(f'map.level.{level}')}")
     if not row["in_filter"]:
         st.info(t("map.panel.outside_filter"))
         return
@@ -161,7 +180,8 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
                 st.caption(f"{average_label} {_format_average(average[measure], measure)}")
     st.caption(t("map.panel.average.help"))
 
-    panel = data_access.area_panel(flt, level, area_id)
+    list_cases = may_list_cases(projection)
+    panel = data_access.area_panel(flt, level, area_id, with_cases=list_cases)
     if panel is None:  # the filter changed between the two reads
         st.info(t("map.panel.outside_filter"))
         return
@@ -175,14 +195,17 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
         st.plotly_chart(_category_figure(panel["categories"], projection), theme=theme.plotly_theme(projection),
                         config=_small_chart_config(projection), key="map.categories")
     _leaders(panel)
+    if not list_cases:
+        # The projection account and the wall screen: figures only. The lists were not even read.
+        return
     overdue_tab, backlog_tab = st.tabs([
         f"{t('map.panel.overdue')} ({panel['overdue'].height})",
         f"{t('map.panel.backlog')} ({panel['backlog'].height})",
     ])
     with overdue_tab:
-        _case_table(panel["overdue"], level)
+        _case_table(panel["overdue"], level, "overdue", flt, area_id)
     with backlog_tab:
-        _case_table(panel["backlog"], level)
+        _case_table(panel["backlog"], level, "backlog", flt, area_id)
     # One listed case's petitioner: masked, shown in full with a logged click (office and leaders, never projected).
     reveal_ui.render_reveal(
         list(dict.fromkeys(panel["overdue"]["case_number"].to_list() + panel["backlog"]["case_number"].to_list())),
@@ -190,7 +213,7 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
     )
 
 
-def _hot_spot_list(hot: dict[str, pl.DataFrame]) -> None:
+def _hot_spot_list(hot: dict[str, pl.DataFrame], flt) -> None:
     st.subheader(t("map.hotspots.title"))
     flagged = pl.concat([
         frame.filter(pl.col("is_hot_spot")).with_columns(pl.lit(t(f"map.level.{level}")).alias("level"))
@@ -208,6 +231,10 @@ def _hot_spot_list(hot: dict[str, pl.DataFrame]) -> None:
             .alias(t("map.hotspots.p_value")),
         )
         st.dataframe(shown, hide_index=True, width="stretch")
+        period = downloads_ui.describe_filter(flt)
+        downloads_ui.table_download(shown, what=f"map.hotspots:{period}",
+                                    file_stem=f"{t('map.hotspots.title')}-{period.split(':')[0]}",
+                                    key="w.map.download.hotspots")
     st.caption(t("map.hotspots.rule", months=hotspots.HISTORY_MONTHS, alpha=hotspots.ALPHA,
                  excess=hotspots.MIN_EXCESS))
 
@@ -256,7 +283,7 @@ def render() -> None:
             feature_group_to_add=maps.selection_layer(geojson[selected[0]], selected[1]) if selected else None,
             on_change=_on_map_change,
         )
-        _hot_spot_list(hot)
+        _hot_spot_list(hot, flt)
     with panel_column:
         measure_column, area_column = st.columns(2)
         with measure_column:

@@ -17,6 +17,7 @@ from text.formatting import (
     format_rate,
 )
 from text.i18n import metric_help, metric_label, t
+from text.markup import plotly_text
 
 # The tiles: metric, kind ("count" or "rate"), and whether a rise is good news.
 KPI_TILES = (
@@ -72,7 +73,8 @@ def trend_figure(trend, projection: bool) -> go.Figure:
 
 
 def top_areas_figure(top, projection: bool) -> go.Figure:
-    return ranked_bars(top["label"].to_list(), top["received"].to_list(), projection,
+    # Township and park names come from imported files: Plotly would draw <a href>, <b>… in them.
+    return ranked_bars([plotly_text(label) for label in top["label"]], top["received"].to_list(), projection,
                        axis_title=t("overview.top.received"), min_slots=6, row_height=32, projection_height=400)
 
 

@@ -322,14 +322,15 @@ def last_reception(engine: Engine, level: str, area_id: int, until: date) -> dic
 
 def area_panel(
     engine: Engine, flt: CaseFilter, level: str, area_id: int, rules: DeadlineRules | None = None,
-    limit: int = 200,
+    limit: int = 200, *, with_cases: bool = True,
 ) -> dict | None:
     """Everything the click panel shows for one area, or None if the sidebar's filter leaves it out.
 
     Keys: ``trend`` (13 months), ``categories``, ``overdue``, ``backlog``
-    (case lists, no personal data), ``leaders`` (挂点, with each one's last
-    reception there) and ``last_reception`` (dict or None), all up to the
-    period's end.
+    (case lists, no personal data; None unless ``with_cases``: a role that
+    may not list cases gets none read), ``leaders`` (挂点, with each one's
+    last reception there) and ``last_reception`` (dict or None), all up to
+    the period's end.
     """
     narrowed = area_filter(flt, level, area_id)
     if narrowed is None:
@@ -337,8 +338,8 @@ def area_panel(
     return {
         "trend": metrics.monthly_trend(engine, narrowed, 13, rules),
         "categories": metrics.breakdown(engine, narrowed, "category"),
-        "overdue": metrics.open_case_list(engine, narrowed, "overdue", rules, limit),
-        "backlog": metrics.open_case_list(engine, narrowed, "backlog", rules, limit),
+        "overdue": metrics.open_case_list(engine, narrowed, "overdue", rules, limit) if with_cases else None,
+        "backlog": metrics.open_case_list(engine, narrowed, "backlog", rules, limit) if with_cases else None,
         "leaders": area_leaders(engine, level, area_id, flt.end),
         "last_reception": last_reception(engine, level, area_id, flt.end),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -11,6 +12,11 @@ from dashboard.page_registry import PAGE_BY_NAME
 ROOT = Path(__file__).resolve().parents[1]
 # AppTest resolves a relative path against the test file: always absolute.
 APP = str(ROOT / "dashboard" / "app.py")
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown escaped by text.markup: escapes resolved, word joiners (U+2060) invisible."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def page_path(name: str) -> str:

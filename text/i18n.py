@@ -358,6 +358,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "role.township": {"zh": "乡镇（街道）", "en": "Township officer"},
     "role.projection": {"zh": "投屏", "en": "Wall screen"},
     "access.denied": {"zh": "您的账号无权查看此页面。", "en": "Your account may not see this page."},
+    "download.xlsx": {"zh": "下载 Excel（将被记录）", "en": "Download Excel (this is logged)"},
     "reveal.heading": {"zh": "查看信访人信息", "en": "Petitioner's details"},
     "reveal.case": {"zh": "信访件编号", "en": "Case number"},
     "reveal.masked": {"zh": "默认脱敏显示", "en": "Masked by default"},

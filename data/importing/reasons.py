@@ -7,7 +7,7 @@ The reason stored in ``quarantined_rows.reason`` is the Chinese text: the
 office reads it in the database and in the downloaded workbook. Reason texts
 name the column and the offending value, but never a petitioner's name, ID
 number or phone. The workbook masks those columns (data.masking) and writes
-every cell as a string, so that a cell reading ``=HYPERLINK(...)`` stays text.
+every cell as text (data/spreadsheet.py), so that a cell reading ``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from data.importing.columns import PERSONAL_FIELDS
 from data.masking import mask_address, mask_id_number, mask_name, mask_phone
 from data.models import QuarantinedRow
+from data.spreadsheet import WORKBOOK_OPTIONS, CellWriter
 from text.i18n import translate
 
 
@@ -107,12 +108,11 @@ def error_workbook(
 
     labels = {"zh": ("行号", "列", "原因"), "en": ("Row", "Column", "Reason")}[lang]
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    cells = CellWriter(book)
     sheet = book.add_worksheet("quarantine" if lang == "en" else "未导入的行")
-    bold = book.add_format({"bold": True})
     for j, label in enumerate([*labels, *headers]):
-        sheet.write_string(0, j, str(label), bold)
+        cells.text(sheet, 0, j, label, bold=True)
     for i, row in enumerate(rows, start=1):
         raw = row["raw"]
         if isinstance(raw, str):
@@ -120,12 +120,13 @@ def error_workbook(
         raw = {k: v for k, v in raw.items() if k != FIELDS_KEY}
         raw = masked_raw(raw, personal_headers)
         sheet.write_number(i, 0, int(row["row_number"]))
-        sheet.write_string(i, 1, str(row.get("column") or ""))
-        sheet.write_string(i, 2, str(row["reason"]))
+        cells.text(sheet, i, 1, row.get("column") or "")
+        cells.text(sheet, i, 2, row["reason"])
         for j, header in enumerate(headers, start=3):
             value = raw.get(header)
             if value is not None:
-                sheet.write_string(i, j, str(value))
+                # Every cell as text, as the file had it: "=HYPERLINK(…)" stays text (data/spreadsheet.py).
+                cells.text(sheet, i, j, value)
     sheet.freeze_panes(1, 0)
     sheet.set_column(2, 2, 48)
     book.close()

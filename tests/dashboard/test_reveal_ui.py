@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from page_helpers import shown
 from scoped_county import T1, build_scoped_county
 from streamlit.testing.v1 import AppTest
 
@@ -46,7 +47,8 @@ def app(county_url, monkeypatch):
 
 
 def table_values(table) -> list:
-    return table.value.iloc[:, 1].tolist()
+    """The values column as read: st.table cells are Markdown, the values escaped (text.markup)."""
+    return [shown(v) for v in table.value.iloc[:, 1].tolist()]
 
 
 def test_office_sees_masked_then_reveals_with_a_logged_click(app, county_url):

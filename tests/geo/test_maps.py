@@ -275,3 +275,26 @@ def test_the_map_fits_the_county_beside_the_legend():
     # Bounds of the three drawn townships and the park: [[south, west], [north, east]].
     assert "L.latLngBounds([[26.0, 119.0], [26.1, 119.3]])" in html
     assert 'map.on("resize", fit)' in html
+
+
+def test_hostile_names_stay_text_in_labels_tooltips_and_template_literals():
+    """Names from files in HTML (labels, GeoJSON tooltips) and in Folium's JavaScript template literals."""
+    img, script = "<img src=x onerror=alert(1)>", "`${alert(1)}`"
+    townships = TOWNSHIPS.with_columns(
+        pl.when(pl.col("id") == 1).then(pl.lit(img)).when(pl.col("id") == 3).then(pl.lit(script))
+        .otherwise(pl.col("name")).alias("name"))
+    points = POINTS.with_columns(pl.Series("name", [script, img]))
+    layers = maps.MapLayers(
+        townships=maps.area_geojson(townships, "township"), parks=maps.area_geojson(PARKS, "park"),
+        township_measures=TOWNSHIP_MEASURES, park_measures=PARK_MEASURES, points=points,
+    )
+    raw = maps.build_map(layers, "received", lang="zh").get_root().render()
+    # A reception point's tooltip is written into `…`: nothing in it may end it or interpolate.
+    literals = re.findall(r"bindTooltip\(\s*`(.*?)`\s*,", raw, re.S)
+    assert len(literals) == 2
+    assert all("`" not in text and "${" not in text for text in literals)
+    assert "&#96;&#36;{alert(1)}&#96;" in raw
+    html = _full_html(maps.build_map(layers, "received", lang="zh"))
+    assert "<img src=x" not in html and "${alert" not in html
+    assert 'data-id="1" data-r="8">&lt;img src=x onerror=alert(1)&gt;<b>' in html  # the label, as text
+    assert "&lt;img src=x onerror=alert(1)&gt;: 信访总量" in html  # the GeoJSON tooltip, as text

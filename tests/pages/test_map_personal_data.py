@@ -34,10 +34,11 @@ def db_url(tmp_path_factory):
 
 @pytest.fixture
 def open_panel(db_url, open_page):
-    def make(role: str, township_id: int | None = None) -> AppTest:
+    def make(role: str, township_id: int | None = None, projection: bool = False) -> AppTest:
         # What a click on 东岭镇 stores.
+        query = {"month": "2026-03", **({"projection": "1"} if projection else {})}
         return open_page(db_url, "map", role=role, township_id=township_id, timeout=120,
-                         state={"map.selected": f"township:{T1}"}, errors_allowed=True, month="2026-03")
+                         state={"map.selected": f"township:{T1}"}, errors_allowed=True, **query)
 
     return make
 
@@ -59,9 +60,36 @@ def test_office_reveals_a_listed_case_and_it_is_logged(open_panel, db_url):
     assert rows.select("username", "object", "outcome").rows()[0] == ("test-office", "T1-OLD", "success")
 
 
-@pytest.mark.parametrize(("role", "township_id"), [("township", T1), ("projection", None)])
-def test_no_reveal_for_township_officers_or_the_wall_screen(open_panel, role, township_id):
-    at = open_panel(role, township_id)
+def test_no_reveal_for_township_officers(open_panel):
+    at = open_panel("township", T1)
     assert len(at.tabs) >= 2  # the overdue and backlog lists are there...
     keys = {el.key for el in at.selectbox} | {el.key for el in at.button}
     assert "w.reveal.map.case" not in keys and "w.reveal.map.go" not in keys  # ...but no way to reveal
+
+
+def _downloads(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.get("download_button")]
+
+
+@pytest.mark.parametrize(("role", "township_id"), [("office", None), ("leader", None), ("township", T1)])
+def test_roles_with_case_lists_get_them_and_an_audited_download(open_panel, role, township_id):
+    at = open_panel(role, township_id)
+    labels = [tab.label for tab in at.tabs]
+    assert labels[:2] == ["超期未结件 (1)" if role == "township" else "超期未结件 (2)",
+                          "积案 (1)" if role == "township" else "积案 (2)"]
+    assert at.dataframe[0].value["信访件编号"].tolist() == (["T1-OLD"] if role == "township" else ["T1-OLD", "T1-OLD-ACC"])
+    # Overdue, backlog and the hot spot list (when it lists any): each with the app's own Excel download.
+    assert _downloads(at)[:2] == ["下载 Excel（将被记录）"] * 2
+
+
+@pytest.mark.parametrize("role", ["projection", "office"])
+def test_the_wall_screen_shows_no_case_list_and_no_download(open_panel, role):
+    """The projection account may not list cases; the office on the wall screen does not either."""
+    at = open_panel(role, projection=role == "office")
+    assert [m.label for m in at.metric][:1] == ["信访总量（件）"]  # the panel is there, figures only
+    assert len(at.tabs) == 0
+    shown = " ".join(str(df.value) for df in at.dataframe)
+    assert "T1-OLD" not in shown
+    assert _downloads(at) == []
+    keys = {el.key for el in at.selectbox} | {el.key for el in at.button}
+    assert "w.reveal.map.case" not in keys

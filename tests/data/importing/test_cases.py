@@ -12,6 +12,7 @@ import fastexcel
 import pytest
 from import_builders import BAD_ID, VALID_ID, add_places, case, grid, write_csv, write_xlsx
 from sqlalchemy import func, select
+from workbook_helpers import cell_holding, formula_cells, read_rows
 
 from data.db import data_version
 from data.importing import cases as cases_module
@@ -150,6 +151,24 @@ def test_quarantine_download_is_masked_and_text_only(engine, tmp_path):
     # The summary object's own workbook (the page's download) is masked the same way.
     assert "张三丰" not in str(summary.quarantine_records())
     assert summary.quarantine_records()[0]["raw"]["信访人"] == "张**"
+
+
+@pytest.mark.parametrize("which", ["stored batch", "page download"])
+def test_error_workbook_writes_formulas_as_inert_text(engine, tmp_path, which):
+    add_places(engine)
+    hyperlink = '=HYPERLINK("http://evil.invalid","y")'
+    path = write_xlsx(tmp_path / "f.xlsx", grid([
+        case("XF9", "2024-13-01", 内容摘要=hyperlink, 责任单位="+1+2", 包案领导="@SUM(A1)"),
+    ]))
+    summary = run(engine, path)
+    data = batch_error_workbook(engine, summary.batch_id) if which == "stored batch" else summary.error_workbook("zh")
+    assert formula_cells(data) == []
+    for value in (hyperlink, "+1+2", "@SUM(A1)"):
+        cell = cell_holding(data, value)
+        # A string cell with Excel's quote prefix: shown as typed, and still text after an edit.
+        assert cell["type"] == "s" and cell["quote_prefix"], (value, cell)
+    (row,) = read_rows(data)
+    assert (row["内容摘要"], row["责任单位"], row["包案领导"]) == (hyperlink, "+1+2", "@SUM(A1)")
 
 
 def test_personal_data_never_logged(engine, messy, caplog):
