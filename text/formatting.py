@@ -11,6 +11,7 @@ Every function takes an optional ``lang``; without it the session's language
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -119,3 +120,19 @@ def format_period(start: date, end: date, lang: str | None = None) -> str:
     if (start.year, start.month) == (end.year, end.month):
         return format_month(start, lang)
     return translate("period.range", lang, start=format_month(start, lang), end=format_month(end, lang))
+
+
+# ASCII punctuation Markdown (and Streamlit's :colour[...] and $math$ directives) can read as markup;
+# CommonMark lets a backslash make any of it literal.
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def escape_markdown(value: object) -> str:
+    """``value`` as literal text inside Markdown (st.markdown, st.table cells, labels): no link, image or heading.
+
+    Every ASCII punctuation character gets a backslash, and line breaks become
+    spaces (a new line could start a heading, a list or a table). For names and
+    places read from the database, which a file import may have filled with anything.
+    """
+    text = "" if value is None else " ".join(str(value).split())
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)

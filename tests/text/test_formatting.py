@@ -6,6 +6,7 @@ import pytest
 
 from text.formatting import (
     change_direction,
+    escape_markdown,
     format_change,
     format_count,
     format_month,
@@ -93,3 +94,18 @@ def test_month_ticks():
     assert format_month_tick(date(2027, 1, 1), lang="zh") == "1月<br>2027年"
     assert format_month_tick(date(2026, 5, 1), lang="en") == "May"
     assert format_month_tick(date(2027, 1, 1), lang="en") == "Jan<br>2027"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("陈立远", "陈立远"),
+    ("甲镇（乡镇）", "甲镇（乡镇）"),  # full-width punctuation is no Markdown
+    ("![x](http://evil.example/a.png)", r"\!\[x\]\(http\:\/\/evil\.example\/a\.png\)"),
+    (":red[hi] $x$", r"\:red\[hi\] \$x\$"),
+    ("a_b*c`d`", r"a\_b\*c\`d\`"),
+    ("第一行\n# 标题", r"第一行 \# 标题"),  # no new line: it could start a heading
+    ("100.0%", r"100\.0\%"),
+    (None, ""),
+    (42, "42"),
+])
+def test_escape_markdown(value, expected):
+    assert escape_markdown(value) == expected
