@@ -397,3 +397,22 @@ def test_projection_shows_the_month_and_the_records_without_personal_data_or_con
     # No case number (let alone a petitioner) anywhere on the wall.
     shown = _all_text(at)
     assert not [number for number in CASE_NUMBERS if number in shown]
+
+
+ENGLISH_TABS = ["Calendar", "Agenda", "Leaders' records", "Where next", "Record a session", "Schedule rules"]
+
+
+def test_a_language_switch_keeps_the_page_working(open_receptions, db_url):
+    at = open_receptions(db_url, "records")
+    at.radio(key="w.ui.lang").set_value("en")
+    run_ok(at)
+    assert [tab.label for tab in at.tabs] == ENGLISH_TABS
+
+
+@pytest.mark.parametrize("tab", ENGLISH_TABS)
+def test_every_tab_in_english(open_page, db_url, tab):
+    # (Opened in English from the start: AppTest formats a selectbox's value outside the run, in Chinese.)
+    at = open_page(db_url, "receptions", state={"receptions.month": "2026-03", "w.receptions.tab": tab},
+                   timeout=120, lang="en", **MARCH)
+    assert [t.label for t in at.tabs] == ENGLISH_TABS
+    assert at.title[0].value == "County leaders' receptions"
