@@ -24,8 +24,8 @@ from sqlalchemy.exc import DBAPIError
 from config.settings import DeadlineRules, load_settings, resolve_database_url
 from data import db
 from data.db import DatabaseUnavailable
-from queries import areas, hotspots, metrics, reference, report
-from queries.filters import CaseFilter
+from queries import areas, hotspots, metrics, receptions, reference, report
+from queries.filters import CaseFilter, Scope
 
 # Each query cache holds at most this many results: enough for every filter a
 # meeting clicks through, bounded so a long-running server cannot grow without end.
@@ -269,3 +269,89 @@ def area_panel(flt: CaseFilter, level: str, area_id: int, *, with_cases: bool = 
     """
     s = data_state()
     return _area_panel(s.url, s.version, flt, level, area_id, deadline_rules(), with_cases)
+
+
+# --- leaders' receptions (issue 11): the plan, rules, records, where to go next ---
+# The plan depends on the stored rules and sessions (both bump the data version
+# when edited) and on the holiday calendar (fixed for the process); records and
+# suggestions on the filter (and its scope) and the deadline rules as well.
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _reception_plan(url: str, version: int, start: date, end: date, scope: Scope,
+                    include_cancelled: bool) -> pl.DataFrame:
+    return _guarded(url, lambda: receptions.plan_sessions(_engine(url), start, end, scope,
+                                                          include_cancelled=include_cancelled))
+
+
+def reception_plan(start: date, end: date, scope: Scope, *, include_cancelled: bool = False,
+                   leader_ids: tuple[int, ...] = (), places: tuple[str, ...] = (),
+                   kinds: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The sessions from ``start`` to ``end`` in the viewer's scope (queries.receptions.plan_sessions), narrowed."""
+    s = data_state()
+    plan = _reception_plan(s.url, s.version, start, end, scope, include_cancelled)
+    # A month holds a few dozen sessions: narrowing the cached plan costs nothing.
+    return receptions.select_sessions(plan, leader_ids=leader_ids, places=places, kinds=kinds)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _reception_reference(url: str, version: int, which: str) -> pl.DataFrame:
+    return _guarded(url, lambda: getattr(receptions, which)(_engine(url)))
+
+
+def reception_rules() -> pl.DataFrame:
+    """Each leader's schedule rule (queries.receptions.reception_rules)."""
+    s = data_state()
+    return _reception_reference(s.url, s.version, "reception_rules")
+
+
+def reception_leaders() -> pl.DataFrame:
+    """Every county leader in protocol order, with the places linked to them (挂点)."""
+    s = data_state()
+    return _reception_reference(s.url, s.version, "leaders")
+
+
+def reception_places() -> pl.DataFrame:
+    """Reception points, townships and parks: where a session can be held (queries.receptions.reception_places)."""
+    s = data_state()
+    return _reception_reference(s.url, s.version, "reception_places")
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _leader_records(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> pl.DataFrame:
+    return _guarded(url, lambda: receptions.leader_records(_engine(url), flt, rules))
+
+
+def leader_records(flt: CaseFilter) -> pl.DataFrame:
+    """Each leader's sessions and cases over the filter's period, against the county's rates."""
+    s = data_state()
+    return _leader_records(s.url, s.version, flt, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _leader_backlog(url: str, version: int, flt: CaseFilter, leader_id: int, rules: DeadlineRules,
+                    limit: int) -> pl.DataFrame:
+    return _guarded(url, lambda: receptions.leader_backlog(_engine(url), flt, leader_id, rules, limit))
+
+
+def leader_backlog(flt: CaseFilter, leader_id: int, limit: int = 200) -> pl.DataFrame:
+    """A leader's backlog cases (积案) at the period's end, oldest first; no personal data."""
+    s = data_state()
+    return _leader_backlog(s.url, s.version, flt, leader_id, deadline_rules(), limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _visit_suggestions(url: str, version: int, flt: CaseFilter, months: int, quiet_days: int) -> pl.DataFrame:
+    return _guarded(url, lambda: receptions.visit_suggestions(_engine(url), flt, months, quiet_days))
+
+
+def visit_suggestions(flt: CaseFilter, months: int = receptions.DEFAULT_SUGGESTION_MONTHS,
+                      quiet_days: int = receptions.DEFAULT_QUIET_DAYS) -> pl.DataFrame:
+    """Where a county leader should go next, as of the filter's end (queries.receptions.visit_suggestions)."""
+    s = data_state()
+    return _visit_suggestions(s.url, s.version, flt, months, quiet_days)
+
+
+def after_write() -> None:
+    """Forget the cached data version, so the rerun after an edit reads the new one at once (not within 5 s)."""
+    _data_state.clear()

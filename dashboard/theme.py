@@ -92,6 +92,14 @@ footer { display: none !important; }
 /* The demo notice stays unmistakable in dark mode. */
 [data-testid="stAlert"] > div { background: #3d2e00 !important; }
 [data-testid="stAlert"] p { font-size: 1.3rem !important; color: #ffd666 !important; }
+/* Tables (the leaders' records on the receptions page): wall-sized type. */
+[data-testid="stTable"] th, [data-testid="stTable"] td {
+  font-size: 1.35rem !important;
+  color: #f4f7fb !important;
+  padding: 0.3rem 0.7rem !important;
+}
+/* Coloured Markdown (:green[…], :gray[…]) is tuned for a white page: lighter on the dark one. */
+.stMarkdownColoredText { filter: brightness(2.2); }
 /* The way out stays visible but small. */
 [data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
 </style>

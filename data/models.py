@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -223,6 +224,13 @@ class ReceptionRulePoint(Base):
     __table_args__ = (UniqueConstraint("rule_id", "position"),)
 
 
+# What each leader's record reads of a case (queries/receptions.py), held by its indexes.
+LEADER_RECORD_COLUMNS = (
+    "concluded_on", "received_on", "accepted_on", "extension_granted", "outcome", "satisfaction_office",
+    "satisfaction_unit", "township_id", "park_id", "category_id", "channel", "unit_id", "accuses_official",
+)
+
+
 class Case(Base):
     """One petition matter (信访件). No personal data here: see Petitioner."""
 
@@ -263,6 +271,13 @@ class Case(Base):
         Index("ix_cases_concluded_on", "concluded_on"),
         Index("ix_cases_township_received", "township_id", "received_on"),
         Index("ix_cases_park_received", "park_id", "received_on"),
+        # Each leader's record (migration 0006): partial, covering what the record reads.
+        *(
+            Index(name, key, *LEADER_RECORD_COLUMNS, sqlite_where=text(f"{key} IS NOT NULL"),
+                  postgresql_where=text(f"{key} IS NOT NULL"))
+            for name, key in (("ix_cases_owner_leader", "owner_leader_id"),
+                              ("ix_cases_reception_session", "reception_session_id"))
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from config.clock import LOCAL_TZ, LOCAL_TZ_NAME
+from text.i18n import has, translate
 
 BEIJING = LOCAL_TZ  # iCalendar events carry Beijing time (config/clock.py)
 SHEET_HEADERS = ("日期", "星期", "接访领导", "职务", "接访地点", "联系乡镇")
@@ -37,30 +38,15 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UID_DOMAIN = "reception.petition-dashboard"
 JSON_KEYS = ("date", "leader", "title", "place", "kind", "provisional")
 
-# UI text, zh-CN first: kept together so it moves to text/i18n.py in one piece.
-STRINGS = {
-    "sheet": {"zh": "接访安排表", "en": "Reception schedule"},
-    "title": {"zh": "县领导接访安排表", "en": "County leaders' reception schedule"},
-    "provisional_note": {
-        "zh": "注：标注“（暂定）”的日期所在年份的节假日安排尚未公布，暂按双休日安排，待国务院办公厅公布后再行确定。",
-        "en": "Note: days marked provisional fall in a year whose public holidays are not announced yet; "
-              "they were planned on weekends alone and may change once the State Council's notice is out.",
-    },
-    "calendar_name": {"zh": "县领导接访安排", "en": "County leaders' receptions"},
-    "leader": {"zh": "接访领导", "en": "Leader"},
-    "place": {"zh": "接访地点", "en": "Place"},
-    "linked": {"zh": "联系乡镇", "en": "Linked townships"},
-    "moved": {"zh": "已调整", "en": "Moved"},
-    "kind.monthly": {"zh": "定期接访", "en": "monthly reception"},
-    "kind.township_point": {"zh": "乡镇接访点接访", "en": "reception at a township point"},
-    "kind.visit": {"zh": "下访", "en": "outreach visit"},
-    "kind.appointment": {"zh": "约访", "en": "appointment"},
-    "kind.follow_up": {"zh": "回访", "en": "follow-up visit"},
-}
+# The files' words live in the translation table (text/i18n.py, "receptions.export.*" and the
+# session kinds "receptions.kind.*", which the page shows too); the files are written in Chinese.
+EXPORT_TEXT = ("sheet", "title", "provisional_note", "calendar_name", "leader", "place", "linked", "moved")
 
 
 def _t(key: str, lang: str = "zh") -> str:
-    return STRINGS[key][lang]
+    if key.startswith("kind."):
+        return translate(f"receptions.{key}", lang)
+    return translate(f"receptions.export.{key}", lang)
 
 
 def safe_cell(value: object) -> str:
@@ -196,7 +182,7 @@ def plan_ics(plan: pl.DataFrame, *, stamp: datetime | None = None, domain: str =
             event.add("dtend", day + timedelta(days=1))
         provisional = bool(row["provisional"])
         mark = PROVISIONAL_MARK if provisional else ""
-        kind = _t(f"kind.{row['kind']}") if f"kind.{row['kind']}" in STRINGS else row["kind"]
+        kind = _t(f"kind.{row['kind']}") if has(f"receptions.kind.{row['kind']}") else row["kind"]
         event.add("summary", f"{row['leader']}（{row['title']}）{kind}：{row['place']}{mark}")
         event.add("location", row["place"])
         lines = [
@@ -226,7 +212,7 @@ __all__ = [
     "JSON_KEYS",
     "PROVISIONAL_MARK",
     "SHEET_HEADERS",
-    "STRINGS",
+    "EXPORT_TEXT",
     "WEEKDAYS_ZH",
     "date_text",
     "plan_ics",

@@ -5,17 +5,22 @@ the change, the data-version bump and the audit record ("edit_schedule") land
 together, and a refused edit (an unknown case number, a missing reason) is
 audited as a failure. Sessions and rules are not cases, so the monthly summary
 is carried forward, not rebuilt. The page and the command line call these.
+The plan as a file (:func:`export_plan`) is audited as an "export", as the
+command line records it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+import polars as pl
 from sqlalchemy import Engine
 
 from config.settings import DeadlineRules
-from data import receptions
+from data import audit, receptions
+from queries.reception_exports import plan_ics, plan_xlsx
 from services.writes import OTHER, Actor, write
 
 ACTION = "edit_schedule"
@@ -57,3 +62,39 @@ def record_held_session(engine: Engine, *, actor: Actor, rules: DeadlineRules | 
     """Record a session that took place, with the cases taken (unknown numbers refused, nothing written)."""
     return _edit(engine, actor, rules, f"session:{session.get('held_on')} held", receptions.record_held_session,
                  case_numbers=case_numbers, **session)
+
+
+# --- the plan as a file --------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar",
+}
+
+
+def export_plan(engine: Engine, plan: pl.DataFrame, fmt: str, *, title: str, filename: str, actor: Actor) -> bytes:
+    """The plan (rows of queries.receptions.plan_sessions) as the 接访安排表 sheet or an iCalendar file, audited.
+
+    The audit entry is an "export" of ``receptions:<filename>``, as the
+    command line records it; a file that cannot be made is audited as a failure.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    target = f"receptions:{filename}"
+    try:
+        content = plan_xlsx(plan, title) if fmt == "xlsx" else plan_ics(plan)
+    except Exception:
+        audit.record(engine, username=actor.username, action="export", object=target, outcome="failure",
+                     client_addr=actor.client_addr)
+        raise
+    audit.record(engine, username=actor.username, action="export", object=target, client_addr=actor.client_addr)
+    return content
+
+
+# Case numbers typed or pasted into one box: separated by commas (either width), 、, semicolons or white space.
+_CASE_NUMBER_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_case_numbers(text: str | None) -> list[str]:
+    """The case numbers in ``text``, in order, each once."""
+    return list(dict.fromkeys(n for n in _CASE_NUMBER_SEPARATORS.split(text or "") if n))

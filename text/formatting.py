@@ -119,3 +119,8 @@ def format_period(start: date, end: date, lang: str | None = None) -> str:
     if (start.year, start.month) == (end.year, end.month):
         return format_month(start, lang)
     return translate("period.range", lang, start=format_month(start, lang), end=format_month(end, lang))
+
+
+# ASCII punctuation Markdown (and Streamlit's :colour[...] and $math$ directives) can read as markup;
+
+

@@ -91,3 +91,16 @@ def test_small_benchmark_runs_end_to_end(tmp_path):
     again, _ = benchmark.run_benchmark(cases=400, url=url, repeats=1, pages=[], floor=False, out_dir=tmp_path,
                                        say=lambda line: None)
     assert "reused" in again
+
+
+@pytest.mark.slow
+def test_receptions_is_timed_with_its_records_open_and_each_tab_as_a_click(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    report, _ = benchmark.run_benchmark(cases=400, url=url, repeats=1, pages=["receptions.py"], floor=False,
+                                        out_dir=tmp_path, say=lambda line: None)
+    assert "| receptions |" in report
+    # The sidebar's filter drives the records tab: its query is timed on every filter change.
+    assert "| receptions | change | `receptions.leader_records` |" in report
+    clicks = next(line for line in report.splitlines() if line.startswith("receptions: opening a tab"))
+    for tab in ("月历", "安排列表", "下一步去哪里", "登记接访", "接访规则", "领导接访包案情况"):
+        assert f"tab {tab} " in clicks

@@ -10,7 +10,9 @@ import importlib
 import inspect
 import pkgutil
 from dataclasses import replace
+from datetime import date
 
+import polars as pl
 import pytest
 from scoped_county import (
     MARCH,
@@ -24,8 +26,9 @@ from scoped_county import (
 )
 
 import queries
+from config.settings import DeadlineRules
 from data.db import bump_data_version
-from queries import areas, hot_words, hotspots, metrics, report, rising, summary, trends
+from queries import areas, hot_words, hotspots, metrics, outcomes, report, rising, summary, trends
 from queries.filters import CaseFilter, Scope
 from services import access
 from services.auth import UserInfo
@@ -52,6 +55,8 @@ def county_source(request, county):
             bump_data_version(conn)
             summary.refresh_summary(conn)
     return county, request.param
+
+RULES = DeadlineRules()
 
 
 def flt(scope_name: str, **kwargs) -> CaseFilter:
@@ -172,6 +177,20 @@ SCOPE_TESTED = {
     # Proved in tests/queries/test_receptions.py (a township officer's scope, complaints about officials hidden).
     "queries.receptions.leader_records",
     "queries.receptions.visit_suggestions",
+    # The outcomes page (tests below, on the scoped county).
+    "queries.outcomes.pipeline",
+    "queries.outcomes.deadline_rates",
+    "queries.outcomes.deadline_cases",
+    "queries.outcomes.backlog_by",
+    "queries.outcomes.backlog_age_bands",
+    "queries.outcomes.backlog_trend",
+    "queries.outcomes.outcome_rates",
+    "queries.outcomes.resolution_levels",
+    "queries.outcomes.league_table",
+    "queries.outcomes.case_detail",
+    "queries.outcomes.grouping_values",
+    "queries.metrics.grouped_figures",
+    "queries.report.month_report_rows",
     # The trends page (tests below; the township scope also in tests/queries/test_rising.py and test_hot_words.py).
     "queries.trends.received_series",
     "queries.trends.received_changes",
@@ -500,3 +519,65 @@ def test_hot_words_count_only_cases_in_scope(county, scope_name):
     assert count == RECEIVED_MARCH[scope_name]
     cases = hot_words.hot_word_cases(county, flt(scope_name), "拖欠工资")
     assert cases.height == RECEIVED_MARCH[scope_name]
+
+
+# --- the outcomes page's queries (queries/outcomes.py) and the report by group --------------
+
+MARCH_END = date(2026, 3, 31)
+# Received in March and concluded by its end (化解率's cohort): T1-A only, hidden from 西山乡's officer.
+RESOLUTION_COHORT = {"full": 1, "township1": 1, "township2": 0, "no_accusations": 1}
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_outcomes_pipeline_and_deadlines(county, scope_name):
+    f = flt(scope_name)
+    pipeline = outcomes.pipeline(county, f, at=MARCH_END)
+    assert pipeline.filter(pl.col("step") == "received")["taken"].item() == RECEIVED_MARCH[scope_name]
+    overdue = OVERDUE_AT_MARCH_END[scope_name]
+    cases = outcomes.deadline_cases(county, f, RULES, "overdue", at=MARCH_END)
+    assert sorted(cases["case_number"].to_list()) == sorted(overdue)
+    assert outcomes.deadline_rates(county, f, RULES)["overdue_open"] == len(overdue)
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_outcomes_backlog(county, scope_name):
+    f = flt(scope_name)
+    backlog = len(OVERDUE_AT_MARCH_END[scope_name])  # the old cases are both overdue and backlog
+    by_township = outcomes.backlog_by(county, f, RULES, by="township")
+    assert by_township["backlog"].sum() == backlog
+    assert set(by_township.filter(pl.col("backlog") > 0)["name"]) <= set(BREAKDOWNS["township"][scope_name])
+    assert outcomes.backlog_age_bands(county, f, RULES)["backlog"].sum() == backlog
+    assert outcomes.backlog_trend(county, f, RULES, months=3)["backlog"].to_list()[-1] == backlog
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_outcomes_rates_levels_and_league(county, scope_name):
+    f = flt(scope_name)
+    assert outcomes.outcome_rates(county, f, RULES)["resolution_base"] == RESOLUTION_COHORT[scope_name]
+    assert outcomes.resolution_levels(county, f)["resolved"].sum() == RESOLUTION_COHORT[scope_name]
+    league = outcomes.league_table(county, f, RULES, "township")
+    shown = {name: n for name, n in zip(league["name"], league["received"], strict=True) if n}
+    assert shown == BREAKDOWNS["township"][scope_name]
+    names = set(outcomes.grouping_values(county, f, "township")["name"])
+    assert names == set(BREAKDOWNS["township"][scope_name])
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_outcomes_case_detail(county, scope_name):
+    f = flt(scope_name)
+    visible = {number for number in ("T1-ACC-CAT", "T2-A", "T1-A")
+               if outcomes.case_detail(county, f, number, RULES) is not None}
+    assert visible == {
+        "full": {"T1-ACC-CAT", "T2-A", "T1-A"},
+        "township1": {"T1-A"},
+        "township2": {"T2-A"},
+        "no_accusations": {"T2-A", "T1-A"},
+    }[scope_name]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_grouped_figures_and_report_rows(county, scope_name):
+    f = flt(scope_name)
+    assert metrics.grouped_figures(county, f, "township_id", RULES)["received"].sum() == RECEIVED_MARCH[scope_name]
+    rows = report.month_report_rows(county, f, "township", RULES)["rows"]
+    assert {row["name"]: row["received"] for row in rows if row["received"]} == BREAKDOWNS["township"][scope_name]

@@ -93,3 +93,4 @@ def test_month_ticks():
     assert format_month_tick(date(2027, 1, 1), lang="zh") == "1月<br>2027年"
     assert format_month_tick(date(2026, 5, 1), lang="en") == "May"
     assert format_month_tick(date(2027, 1, 1), lang="en") == "Jan<br>2027"
+
