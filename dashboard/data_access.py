@@ -13,7 +13,7 @@ query at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -25,6 +25,7 @@ from config.settings import DeadlineRules, load_settings, resolve_database_url
 from data import db
 from data.db import DatabaseUnavailable
 from queries import areas, hotspots, metrics, reference, report
+from queries import review as review_queries
 from queries.filters import CaseFilter
 
 # Each query cache holds at most this many results: enough for every filter a
@@ -264,3 +265,28 @@ def area_panel(flt: CaseFilter, level: str, area_id: int) -> dict | None:
     """The click panel's data for one area, or None if the filter leaves it out (queries.areas.area_panel)."""
     s = data_state()
     return _area_panel(s.url, s.version, flt, level, area_id, deadline_rules())
+
+
+# --- monthly review (issue 13) ------------------------------------------------------
+# The figures are keyed like every other query. The dispatch lists are read
+# live (a few milliseconds): an edit must show at once, not after the data
+# version's TTL.
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _review_figures(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> review_queries.Review:
+    return _guarded(url, lambda: review_queries.review_figures(_engine(url), flt, rules))
+
+
+def review_figures(flt: CaseFilter) -> review_queries.Review:
+    """Every figure of the review of the filter's (last) month, without the dispatch lists."""
+    s = data_state()
+    return _review_figures(s.url, s.version, review_queries.review_month_filter(flt), deadline_rules())
+
+
+def with_dispatch(figures: review_queries.Review, today: date) -> review_queries.Review:
+    """The review with its dispatch lists as they are now (not cached)."""
+    url = database_url()
+    previous, current, as_of = _guarded(
+        url, lambda: review_queries.dispatch_lists(_engine(url), figures.flt, today))
+    return replace(figures, dispatch_previous=previous, dispatch_current=current, current_as_of=as_of)
