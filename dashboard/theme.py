@@ -103,7 +103,7 @@ footer { display: none !important; }
 _BRIEFING_CSS = """
 <style>
 .st-key-review-slide {
-  min-height: 78vh;
+  min-height: 64vh;
   justify-content: center;
   padding: 2rem 4rem !important;
 }
