@@ -274,14 +274,25 @@ def area_panel(flt: CaseFilter, level: str, area_id: int) -> dict | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _review_figures(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> review_queries.Review:
-    return _guarded(url, lambda: review_queries.review_figures(_engine(url), flt, rules))
+def _review_base(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> review_queries.Review:
+    return _guarded(url, lambda: review_queries.review_base(_engine(url), flt, rules))
 
 
-def review_figures(flt: CaseFilter) -> review_queries.Review:
-    """Every figure of the review of the filter's (last) month, without the dispatch lists."""
+def review_base(flt: CaseFilter) -> review_queries.Review:
+    """Every figure of the review of the filter's (last) month but the rising issues and the dispatch lists."""
     s = data_state()
-    return _review_figures(s.url, s.version, review_queries.review_month_filter(flt), deadline_rules())
+    return _review_base(s.url, s.version, review_queries.review_month_filter(flt), deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _review_rising(url: str, version: int, flt: CaseFilter) -> dict:
+    return _guarded(url, lambda: review_queries.rising_part(_engine(url), flt))
+
+
+def review_figures(base: review_queries.Review) -> review_queries.Review:
+    """``base`` with its rising issues (seconds at a million cases the first time a month is asked for)."""
+    s = data_state()
+    return review_queries.with_rising(base, _review_rising(s.url, s.version, base.flt))
 
 
 def with_dispatch(figures: review_queries.Review, today: date) -> review_queries.Review:

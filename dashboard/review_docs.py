@@ -35,7 +35,7 @@ from dashboard.charts.review import issue_label, report_figures
 from queries import hotspots
 from queries.metrics import RATE_PARTS
 from queries.report import REPORT_SCALARS
-from queries.review import Review, dispatch_counts
+from queries.review import RISING_PENDING, Review, dispatch_counts
 from text.formatting import count_change, format_change, format_count, format_month, format_rate, rate_change
 from text.i18n import DASH, translate
 
@@ -168,7 +168,7 @@ def summary_paragraph(review: Review, lang: str = "zh") -> str:
     if review.rising.height:
         names = [_rising_label(row, lang) for row in review.rising.head(3).iter_rows(named=True)]
         parts.append(translate("review.summary.rising", lang, n=review.rising.height, names="、".join(names)))
-    else:
+    elif review.rising_method != RISING_PENDING:  # (on the page, until they are computed: nothing said)
         parts.append(translate("review.summary.no_rising", lang))
     if review.hot_spots.height:
         parts.append(translate("review.summary.hot_spots", lang, names="、".join(review.hot_spots["name"].to_list())))

@@ -7,6 +7,7 @@ arrow keys or a timer to turn them, nothing personal and nothing to edit.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -57,10 +58,26 @@ def _table(table: review_docs.Table, *, key: str) -> None:
 # --- the analysis -----------------------------------------------------------------------------------
 
 
-def analysis(review: review_queries.Review, lang: str) -> None:
+def _summary(slot, review: review_queries.Review, lang: str) -> None:
+    slot.markdown(markdown_text(review_docs.summary_paragraph(review, lang)))
+
+
+def _rising(slot, review: review_queries.Review, lang: str) -> None:
+    with slot.container():
+        if review.rising_method == review_queries.RISING_PENDING:
+            st.caption(t("review.rising.pending"))
+            return
+        _table(review_docs.rising_table(review, lang), key="review.table.rising")
+        with st.expander(t("review.rule")):
+            st.caption(markdown_text(review.rising_rule_zh if lang == "zh" else review.rising_rule_en))
+
+
+def analysis(review: review_queries.Review, lang: str) -> tuple:
+    """The analysis tab; returns the slots of the summary and of the rising issues, filled once those are known."""
     with st.container(border=True):
         st.markdown(f"**{t('review.section.summary')}**")
-        st.markdown(markdown_text(review_docs.summary_paragraph(review, lang)))
+        summary_slot = st.empty()
+        _summary(summary_slot, review, lang)
     st.subheader(t("review.section.headline"))
     left, right = st.columns([2, 3])
     with left:
@@ -83,9 +100,8 @@ def analysis(review: review_queries.Review, lang: str) -> None:
     rising, spots = st.columns(2)
     with rising:
         st.markdown(f"**{t('review.section.rising')}**")
-        _table(review_docs.rising_table(review, lang), key="review.table.rising")
-        with st.expander(t("review.rule")):
-            st.caption(markdown_text(review.rising_rule_zh if lang == "zh" else review.rising_rule_en))
+        rising_slot = st.empty()
+        _rising(rising_slot, review, lang)
     with spots:
         st.markdown(f"**{t('review.section.hot_spots')}**")
         _table(review_docs.hot_spot_table(review, lang), key="review.table.hot_spots")
@@ -104,6 +120,7 @@ def analysis(review: review_queries.Review, lang: str) -> None:
     st.subheader(t("review.section.receptions"))
     _table(review_docs.receptions_table(review, lang), key="review.table.receptions")
     st.caption(t("review.doc.receptions_note"))
+    return summary_slot, rising_slot
 
 
 # --- the dispatch list (交办单) ------------------------------------------------------------------------
@@ -285,7 +302,7 @@ def _slip_download(figures: review_queries.Review, review: review_queries.Review
 @st.fragment
 def dispatch_section(figures: review_queries.Review, user, lang: str, today: date) -> None:
     # A fragment: an edit reruns this section only, not the month's figures above.
-    review = data_access.with_dispatch(figures, today)
+    review = data_access.with_dispatch(figures, today)  # the lists as they are now
     message = st.session_state.get(MESSAGE_KEY)
     if message:
         getattr(st, message[0])(markdown_text(message[1]))
@@ -312,21 +329,28 @@ def dispatch_section(figures: review_queries.Review, user, lang: str, today: dat
 # --- the report in one click ------------------------------------------------------------------------
 
 
-def exports(figures: review_queries.Review, user, lang: str, today: date) -> None:
+def exports(base: review_queries.Review, complete: dict, user, lang: str, today: date) -> None:
+    """The one-click downloads; ``complete`` receives the figures with their rising issues at the run's end."""
     st.markdown(t("review.export.lead"))
     engine = data_access.engine()
     is_demo = data_access.data_state().is_demo
-    stem = review_docs.file_stem(figures)
+    stem = review_docs.file_stem(base)
+
+    def figures() -> review_queries.Review:
+        # Built on click, after the run: the complete figures, or (clicked very early) computed here.
+        found = complete.get("figures")
+        return found if found is not None else review_queries.with_rising(
+            base, review_queries.rising_part(engine, base.flt))
 
     def docx() -> bytes:
-        review = review_queries.with_dispatch(figures, engine, today)
+        review = review_queries.with_dispatch(figures(), engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{stem}.docx",
                      client_addr=gate.client_addr())
         return review_docs.review_docx(review, made_on=today, charts=review_docs.report_charts(review, lang),
                                        is_demo=is_demo, lang=lang)
 
     def xlsx() -> bytes:
-        review = review_queries.with_dispatch(figures, engine, today)
+        review = review_queries.with_dispatch(figures(), engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{stem}.xlsx",
                      client_addr=gate.client_addr())
         return review_docs.review_xlsx(review, lang=lang)
@@ -338,7 +362,7 @@ def exports(figures: review_queries.Review, user, lang: str, today: date) -> Non
     excel.download_button(t("review.export.xlsx"), data=xlsx, file_name=f"{stem}.xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           icon=":material/table_view:", key="w.review.xlsx")
-    st.caption(t("review.export.cli", month=f"{figures.month:%Y-%m}"))
+    st.caption(t("review.export.cli", month=f"{base.month:%Y-%m}"))
 
 
 # --- the briefing ---------------------------------------------------------------------------------------
@@ -408,11 +432,11 @@ def render() -> None:
     lang = current_language()
     today = local_today()
     with st.spinner(t("review.loading")):
-        figures = data_access.review_figures(flt)
+        base = data_access.review_base(flt)
     if filters_ui.projection_mode():
-        briefing(data_access.with_dispatch(figures, today), lang)
+        briefing(data_access.with_dispatch(data_access.review_figures(base), today), lang)
         return
-    review = data_access.with_dispatch(figures, today)
+    review = data_access.with_dispatch(base, today)
     st.title(markdown_text(review_docs.review_title(review, lang)))
     previous, earlier = review.flt.previous_period(), review.flt.year_earlier()
     st.caption(t("review.caption", previous=format_period(previous.start, previous.end),
@@ -422,14 +446,22 @@ def render() -> None:
     analysis_tab, dispatch_tab, export_tab = st.tabs(
         [t("review.tab.analysis"), t("review.tab.dispatch"), t("review.tab.export")])
     with analysis_tab:
-        analysis(review, lang)
+        summary_slot, rising_slot = analysis(review, lang)
     with dispatch_tab:
-        dispatch_section(figures, user, lang, today)
+        dispatch_section(base, user, lang, today)
+    complete: dict = {}
     with export_tab:
         if access.can(user.role, "export"):
-            exports(figures, user, lang, today)
+            exports(base, complete, user, lang, today)
         st.button(t("review.briefing.start"), key="w.review.start_briefing", icon=":material/slideshow:",
                   on_click=_start_briefing)
+    # Last: the rising issues (seconds at a million cases, once per month), while the rest is on screen.
+    figures = data_access.review_figures(base)
+    complete["figures"] = figures
+    finished = replace(review, rising=figures.rising, rising_method=figures.rising_method,
+                       rising_rule_zh=figures.rising_rule_zh, rising_rule_en=figures.rising_rule_en)
+    _summary(summary_slot, finished, lang)
+    _rising(rising_slot, finished, lang)
 
 
 def _start_briefing() -> None:

@@ -407,18 +407,24 @@ def dispatch_counts(items: pl.DataFrame) -> dict[str, int]:
 # --- the whole review -----------------------------------------------------------------------------
 
 
-def review_figures(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> Review:
-    """Every figure of the review of the filter's (last) month, without the dispatch lists.
+# Rising issues fit a seasonal model per series (queries/rising.py): about 90% of a review's time at a
+# million cases. They are computed apart, so the page can show everything else first.
+RISING_PENDING = "pending"
+# The columns of a rising issue the review reads, for the frame that stands in until they are computed.
+PENDING_RISING_SCHEMA = {"category": pl.String, "township": pl.String, "park": pl.String, "received": pl.Int64,
+                         "expected": pl.Float64, "rising_months": pl.Int64}
 
-    Hot spots are the townships and parks flagged by :func:`queries.hotspots.hot_spots`;
-    rising issues those of :func:`queries.rising.rising_issues`, with the rule it used.
+
+def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> Review:
+    """Every figure of the review of the filter's (last) month but the rising issues (method "pending").
+
+    Hot spots are the townships and parks flagged by :func:`queries.hotspots.hot_spots`.
     """
     flt = review_month_filter(flt)
     township = None
     if flt.scope.township_id is not None:
         names = outcomes.grouping_values(engine, flt, "township")
         township = names["name"][0] if names.height else None
-    found = rising.rising_issues(engine, flt)
     spots = pl.concat([
         hotspots.flagged(engine, flt, level).with_columns(pl.lit(level).alias("level"))
         for level in ("township", "park")
@@ -432,15 +438,31 @@ def review_figures(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None 
         change=metrics.headline_change(engine, flt, rules),
         trend=metrics.monthly_trend(engine, flt, 13, rules),
         top_issues=top_issues(engine, flt, rules),
-        rising=found.rising,
-        rising_method=found.method,
-        rising_rule_zh=found.rule_zh,
-        rising_rule_en=found.rule_en,
+        rising=pl.DataFrame(schema=PENDING_RISING_SCHEMA),
+        rising_method=RISING_PENDING,
+        rising_rule_zh="",
+        rising_rule_en="",
         hot_spots=spots,
         by_unit=states_by(engine, flt, rules, "unit"),
         by_leader=by_leader,
         receptions=reception_outcomes(engine, flt, rules, by_leader),
     )
+
+
+def rising_part(engine: Engine, flt: CaseFilter) -> dict:
+    """The review's rising issues (:func:`queries.rising.rising_issues`) and the rule used, as Review fields."""
+    found = rising.rising_issues(engine, review_month_filter(flt))
+    return {"rising": found.rising, "rising_method": found.method, "rising_rule_zh": found.rule_zh,
+            "rising_rule_en": found.rule_en}
+
+
+def with_rising(review: Review, part: dict) -> Review:
+    return replace(review, **part)
+
+
+def review_figures(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> Review:
+    """Every figure of the review of the filter's (last) month, without the dispatch lists."""
+    return with_rising(review_base(engine, flt, rules), rising_part(engine, flt))
 
 
 def with_dispatch(review: Review, engine: Engine, today: date) -> Review:

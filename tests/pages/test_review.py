@@ -11,7 +11,6 @@ import pytest
 from review_county import PETITIONER_NAME, build
 from streamlit.testing.v1 import AppTest
 
-from config.clock import local_today
 from data.db import make_engine
 from queries.filters import CaseFilter
 from queries.report import month_report

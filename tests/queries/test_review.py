@@ -111,3 +111,9 @@ def test_the_review_carries_the_report_figures(county):
     assert result.current_as_of == TODAY
     assert result.township is None
     assert review.review_figures(county, TOWNSHIP_1).township == "甲镇"
+    # The page shows everything but the rising issues first; the two together are the review.
+    base = review.review_base(county, TOWNSHIP_1)
+    assert base.rising_method == review.RISING_PENDING and base.rising.is_empty()
+    assert base.top_issues.equals(review.review_figures(county, TOWNSHIP_1).top_issues)
+    assert review.with_rising(base, review.rising_part(county, TOWNSHIP_1)).rising_method in ("seasonal", "simple",
+                                                                                              "none")

@@ -189,6 +189,8 @@ SCOPE_TESTED = {
     "queries.review.dispatch_list",
     "queries.review.dispatch_lists",
     "queries.review.review_figures",
+    "queries.review.review_base",
+    "queries.review.rising_part",  # queries.rising.rising_issues, tested below
     "queries.review.build_review",
 }
 
