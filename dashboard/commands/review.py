@@ -22,7 +22,6 @@ from data import audit
 from data.db import is_demo, make_engine, migrate
 from queries.filters import Scope
 from queries.names import AmbiguousName, UnknownName, resolve_name
-from queries.review import build_review
 from services.writes import Actor
 
 
@@ -50,10 +49,10 @@ def run(args) -> int:
                 raise CommandError(f"--township: {exc}") from None
             # A township's review is what its officer sees: their township, no complaints about officials.
             flt = replace(flt, scope=Scope(township_id=township_id, see_accusations=False))
-        review = build_review(engine, flt, load_settings().deadlines, local_today())
         out = Path(args.out)
         try:
-            written = write_review(review, out, made_on=local_today(), is_demo=is_demo(engine), lang=args.lang)
+            written = write_review(engine, flt, load_settings().deadlines, out, today=local_today(),
+                                   is_demo=is_demo(engine), lang=args.lang)
         except OSError as exc:
             audit.record(engine, username=actor.username, action="export", object=f"review:{args.month}",
                          outcome="failure")
