@@ -546,7 +546,7 @@ def dispatch_docx(review: Review, unit_id: int, *, made_on: date, lang: str = "z
         for i, r in enumerate(items.iter_rows(named=True), start=1)
     ]
     _table(doc, Table("slip", "", _h(lang, "rank", "issue", "township", "category", "due_on", "note"), rows,
-                      (1, 5.4, 1.8, 1.8, 2.4, 3.6)), size=10.5)
+                      (1, 5.2, 1.8, 1.8, 2.6, 3.6)), size=10.5)
     _paragraph(doc, translate("review.slip.request", lang), size=12, indent=True)
     _signature(doc, made_on, lang)
     _paragraph(doc, translate("review.slip.receipt", lang), size=12)

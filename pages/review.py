@@ -286,12 +286,12 @@ def _slip_download(figures: review_queries.Review, review: review_queries.Review
     unit_id = st.selectbox(t("review.dispatch.slip_unit"), list(units), format_func=units.get, key="w.review.slip")
     name = f"jiaoban-{review.handed_month:%Y-%m}-{unit_id}.docx"
     engine = data_access.engine()
-
+    client = gate.client_addr()  # read now: the callable runs on another thread, outside this run
     def build() -> bytes:
         # Read when clicked, so the slip holds the list as it is then; audited like every download.
         fresh = review_queries.with_dispatch(figures, engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{name}",
-                     client_addr=gate.client_addr())
+                     client_addr=client)
         return review_docs.dispatch_docx(fresh, unit_id, made_on=today, lang=lang)
 
     st.download_button(t("review.dispatch.slip"), data=build, file_name=name, on_click="ignore",
@@ -335,6 +335,7 @@ def exports(base: review_queries.Review, complete: dict, user, lang: str, today:
     engine = data_access.engine()
     is_demo = data_access.data_state().is_demo
     stem = review_docs.file_stem(base)
+    client = gate.client_addr()  # read now: the callables run on another thread, outside this run
 
     def figures() -> review_queries.Review:
         # Built on click, after the run: the complete figures, or (clicked very early) computed here.
@@ -345,14 +346,14 @@ def exports(base: review_queries.Review, complete: dict, user, lang: str, today:
     def docx() -> bytes:
         review = review_queries.with_dispatch(figures(), engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{stem}.docx",
-                     client_addr=gate.client_addr())
+                     client_addr=client)
         return review_docs.review_docx(review, made_on=today, charts=review_docs.report_charts(review, lang),
                                        is_demo=is_demo, lang=lang)
 
     def xlsx() -> bytes:
         review = review_queries.with_dispatch(figures(), engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{stem}.xlsx",
-                     client_addr=gate.client_addr())
+                     client_addr=client)
         return review_docs.review_xlsx(review, lang=lang)
 
     word, excel = st.columns(2)
