@@ -14,7 +14,7 @@ import sys
 
 from data.db import DatabaseUnavailable
 
-COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench", "receptions", "trends")
+COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench", "receptions", "trends", "review")
 
 
 class CommandError(Exception):

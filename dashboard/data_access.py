@@ -13,7 +13,7 @@ query at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -25,6 +25,7 @@ from config.settings import DeadlineRules, load_settings, resolve_database_url
 from data import db
 from data.db import DatabaseUnavailable
 from queries import areas, hotspots, metrics, receptions, reference, report
+from queries import review as review_queries
 from queries.filters import CaseFilter, Scope
 
 # Each query cache holds at most this many results: enough for every filter a
@@ -355,3 +356,39 @@ def visit_suggestions(flt: CaseFilter, months: int = receptions.DEFAULT_SUGGESTI
 def after_write() -> None:
     """Forget the cached data version, so the rerun after an edit reads the new one at once (not within 5 s)."""
     _data_state.clear()
+
+
+# --- monthly review (issue 13) ------------------------------------------------------
+# The figures are keyed like every other query. The dispatch lists are read
+# live (a few milliseconds): an edit must show at once, not after the data
+# version's TTL.
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _review_base(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> review_queries.Review:
+    return _guarded(url, lambda: review_queries.review_base(_engine(url), flt, rules))
+
+
+def review_base(flt: CaseFilter) -> review_queries.Review:
+    """Every figure of the review of the filter's (last) month but the rising issues and the dispatch lists."""
+    s = data_state()
+    return _review_base(s.url, s.version, review_queries.review_month_filter(flt), deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _review_rising(url: str, version: int, flt: CaseFilter) -> dict:
+    return _guarded(url, lambda: review_queries.rising_part(_engine(url), flt))
+
+
+def review_figures(base: review_queries.Review) -> review_queries.Review:
+    """``base`` with its rising issues (seconds at a million cases the first time a month is asked for)."""
+    s = data_state()
+    return review_queries.with_rising(base, _review_rising(s.url, s.version, base.flt))
+
+
+def with_dispatch(figures: review_queries.Review, today: date) -> review_queries.Review:
+    """The review with its dispatch lists as they are now (not cached)."""
+    url = database_url()
+    previous, current, as_of = _guarded(
+        url, lambda: review_queries.dispatch_lists(_engine(url), figures.flt, today))
+    return replace(figures, dispatch_previous=previous, dispatch_current=current, current_as_of=as_of)

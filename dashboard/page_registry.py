@@ -45,6 +45,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", ":material/dashboard:", default=True),
     PageSpec("map", ":material/map:"),
     PageSpec("receptions", ":material/event_available:"),
+    PageSpec("review", ":material/fact_check:", permission="view_review"),
     PageSpec("audit", ":material/policy:", permission="view_audit"),
     PageSpec("data_import", ":material/upload_file:", permission="import", bench=False),
 )

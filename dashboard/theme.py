@@ -106,6 +106,35 @@ footer { display: none !important; }
 """
 
 
+# The review's briefing (月度研判 in projection mode): one message per slide, read from the back of
+# the room. The slide is the container keyed "review-slide" (class st-key-review-slide).
+_BRIEFING_CSS = """
+<style>
+.st-key-review-slide {
+  min-height: 64vh;
+  justify-content: center;
+  padding: 2rem 4rem !important;
+}
+.st-key-review-slide h2 { font-size: 2.6rem !important; color: #9fc4ff !important; }
+.st-key-review-slide h1 {
+  font-size: 5.6rem !important;
+  line-height: 1.2 !important;
+  color: #ffffff !important;
+  font-weight: 700 !important;
+}
+.st-key-review-slide [data-testid="stMarkdownContainer"] li,
+.st-key-review-slide [data-testid="stMarkdownContainer"] li p { font-size: 2.5rem !important; line-height: 1.5 !important; }
+.st-key-review-pager [data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
+.st-key-review-pager button p { font-size: 1.3rem !important; }
+</style>
+"""
+
+
+def apply_briefing() -> None:
+    """Inject the briefing's static CSS (large type for the slide)."""
+    st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
+
+
 def apply(projection: bool) -> None:
     """Inject this run's static CSS."""
     st.markdown(_BASE_CSS, unsafe_allow_html=True)

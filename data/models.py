@@ -53,7 +53,10 @@ SESSION_STATUS_VALUES = ("planned", "held", "cancelled", "moved")
 # A leader's schedule rule: a day each month at one place, a day each month at
 # the next of a list of township reception points, or none (ad-hoc visits only).
 RECEPTION_RULE_KIND_VALUES = ("monthly", "rotation", "none")
-DISPATCH_STATUS_VALUES = ("open", "done", "overdue")
+# A dispatch item is open until done (closed_on: the day the unit finished it) or
+# withdrawn (entered by mistake, or overtaken). Late and overdue are read from the
+# dates (queries/review.py), never stored: they depend on the day one looks.
+DISPATCH_STATUS_VALUES = ("open", "done", "withdrawn")
 ROLE_VALUES = ("leader", "office", "township", "projection")
 
 
@@ -271,7 +274,7 @@ class Case(Base):
         Index("ix_cases_concluded_on", "concluded_on"),
         Index("ix_cases_township_received", "township_id", "received_on"),
         Index("ix_cases_park_received", "park_id", "received_on"),
-        # Each leader's record (migration 0006): partial, covering what the record reads.
+        # Each leader's record (migration 0007): partial, covering what the record reads.
         *(
             Index(name, key, *LEADER_RECORD_COLUMNS, sqlite_where=text(f"{key} IS NOT NULL"),
                   postgresql_where=text(f"{key} IS NOT NULL"))
@@ -297,18 +300,31 @@ class Petitioner(Base):
 
 
 class DispatchItem(Base):
-    """联席办交办: an issue handed to a department at the monthly review."""
+    """联席办交办: an issue handed to a department at the monthly review.
+
+    ``month`` is the first day of the month the list was handed out in: the
+    meeting at the start of December reviews November and hands out the
+    December list (the demo builds it so). An item stays on every later list,
+    carried forward (结转), until it is done or withdrawn (queries/review.py).
+    """
 
     __tablename__ = "dispatch_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the review month
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month it was handed out
     issue: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     due_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # DISPATCH_STATUS_VALUES
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # Migration 0007 (issue 13): the office's note to the unit, the township the
+    # issue is in (None: county-wide), who entered it and when, the last edit.
+    note: Mapped[str | None] = mapped_column(Text)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ImportBatch(Base):

@@ -3,11 +3,13 @@
 #   chromium        headless browser the Playwright tests drive (never `playwright install`)
 #   fonts-noto-cjk  Chinese glyphs in screenshots and exported charts
 #   postgresql      server binaries for the throwaway test server (scripts/test-postgres.sh)
+#   libreoffice-writer-nogui, poppler-utils
+#                   the review test converts the Word report to PDF and reads it back (soffice, pdftotext)
 #   npm             only when no npm is on PATH: fetches Leaflet and jQuery (scripts/vendor-assets.sh)
 # Quiet and idempotent: with everything present it prints nothing and changes nothing.
 set -euo pipefail
 
-wanted=(chromium fonts-noto-cjk postgresql)
+wanted=(chromium fonts-noto-cjk postgresql libreoffice-writer-nogui poppler-utils)
 command -v npm >/dev/null 2>&1 || wanted+=(npm)
 
 missing=()

@@ -29,6 +29,9 @@ ROLES = ROLE_VALUES
 # raises, so that a misspelt check cannot quietly allow or refuse.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view_figures": frozenset({"leader", "office", "township", "projection"}),
+    # The monthly review (月度研判): the office's and the leaders' analysis of the county; a
+    # township officer's review is their township's; the wall screen gets its briefing only.
+    "view_review": frozenset({"leader", "office", "township", "projection"}),
     "view_case_list": frozenset({"leader", "office", "township"}),
     "reveal_personal_data": frozenset({"leader", "office"}),
     "export": frozenset({"leader", "office", "township"}),

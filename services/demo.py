@@ -1210,9 +1210,10 @@ def _dispatch_items(rng, cal: _Calendar, intake, details) -> list[dict]:
                     status, closed = "done", due - timedelta(days=int(rng.integers(0, 20)))
                 elif roll < 0.92:
                     late = due + timedelta(days=int(rng.integers(1, 20)))
-                    status, closed = ("done", late) if late <= cal.today else ("overdue", None)
+                    # Not done by today: open (overdue is read from the dates, never stored).
+                    status, closed = ("done", late) if late <= cal.today else ("open", None)
                 else:
-                    status, closed = "overdue", None
+                    status, closed = "open", None
             else:
                 closed_early = month_start + timedelta(days=int(rng.integers(5, 28)))
                 if rng.random() < 0.35 and closed_early <= cal.today:

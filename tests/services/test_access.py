@@ -68,6 +68,8 @@ def flt(scope_name: str, **kwargs) -> CaseFilter:
 EXPECTED_PERMISSIONS = {
     # action: (leader, office, township, projection)
     "view_figures": (True, True, True, True),
+    # The monthly review: a township officer's is their township's, the wall screen's is the briefing.
+    "view_review": (True, True, True, True),
     "view_case_list": (True, True, True, False),
     "reveal_personal_data": (True, True, False, False),
     "export": (True, True, True, False),
@@ -198,6 +200,17 @@ SCOPE_TESTED = {
     "queries.rising.rising_issues",
     "queries.hot_words.hot_words",
     "queries.hot_words.hot_word_cases",
+    # The monthly review: a township officer's top issues, states, receptions and dispatch lists, and no
+    # complaint about an official, in tests/queries/test_review.py.
+    "queries.review.top_issues",
+    "queries.review.states_by",
+    "queries.review.reception_outcomes",
+    "queries.review.dispatch_list",
+    "queries.review.dispatch_lists",
+    "queries.review.review_figures",
+    "queries.review.review_base",
+    "queries.review.rising_part",  # queries.rising.rising_issues, tested below
+    "queries.review.build_review",
 }
 
 
