@@ -119,3 +119,16 @@ def format_period(start: date, end: date, lang: str | None = None) -> str:
     if (start.year, start.month) == (end.year, end.month):
         return format_month(start, lang)
     return translate("period.range", lang, start=format_month(start, lang), end=format_month(end, lang))
+
+
+# Markdown's punctuation, Streamlit's directives (:red[…], :material/…:) and its LaTeX ($).
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>:~$&")
+
+
+def plain_markdown(value: object) -> str:
+    """A value from data, safe inside Markdown: every special character backslash-escaped.
+
+    A name such as ``[点我](http://x)`` or ``:red[…]`` then shows as written,
+    never as a link, an image, a colour or HTML.
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(value))

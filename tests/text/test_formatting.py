@@ -93,3 +93,12 @@ def test_month_ticks():
     assert format_month_tick(date(2027, 1, 1), lang="zh") == "1月<br>2027年"
     assert format_month_tick(date(2026, 5, 1), lang="en") == "May"
     assert format_month_tick(date(2027, 1, 1), lang="en") == "Jan<br>2027"
+
+
+def test_plain_markdown_escapes_links_directives_and_html():
+    from text.formatting import plain_markdown
+
+    assert plain_markdown("征地补偿") == "征地补偿"
+    assert plain_markdown("[x](http://e.com)") == r"\[x\]\(http\:\/\/e\.com\)".replace(r"\/", "/")
+    assert plain_markdown(":red[危]") == r"\:red\[危\]"
+    assert plain_markdown("<img src=x>") == r"\<img src=x\>"
