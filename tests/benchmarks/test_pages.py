@@ -91,3 +91,17 @@ def test_small_benchmark_runs_end_to_end(tmp_path):
     again, _ = benchmark.run_benchmark(cases=400, url=url, repeats=1, pages=[], floor=False, out_dir=tmp_path,
                                        say=lambda line: None)
     assert "reused" in again
+
+
+def test_a_page_of_lazy_tabs_is_timed_tab_by_tab():
+    # The trends page computes only its open tab: each tab is a page of the report, opened before its first run.
+    assert benchmark.app_pages(["trends.py"]) == ["trends.py", "trends.py#rates", "trends.py#rising",
+                                                  "trends.py#hot_words"]
+    assert benchmark.app_pages(["trends.py#rising", "overview.py"]) == ["overview.py", "trends.py#rising"]
+    assert "trends.py#hot_words" in benchmark.app_pages() and "data_import.py" not in benchmark.app_pages()
+    assert benchmark.split_view("trends.py#rising") == ("trends.py", "rising")
+    info = benchmark.DatabaseInfo(url="sqlite:////tmp/x.sqlite", dialect="sqlite", cases=1_000_000,
+                                  built_seconds=None, summary_seconds=None, summary_rows={})
+    report = benchmark.render(info, [_page("trends.py#rising", 2500, 3000, 400)], None, 3, ("1", "2"))
+    row = next(line for line in report.splitlines() if line.startswith("| trends"))
+    assert row.startswith("| trends (tab rising) |") and "change missed by 2,710" in row
