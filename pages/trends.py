@@ -40,6 +40,7 @@ SPLIT_KEY = "trends.split"
 STYLE_KEY = "trends.style"
 WINDOW_KEY = "trends.window"
 WORD_KEY = "trends.word"
+HOT_CHART_KEY = "w.trends.hot_chart"  # the hot words chart's selection (a click on a bar)
 DEFAULTS = {SECTION_KEY: "received", SPLIT_KEY: "category", STYLE_KEY: "stacked", WINDOW_KEY: "24", WORD_KEY: None}
 # Evidence charts drawn for at most this many rising issues (the rest are in the table).
 MAX_EVIDENCE = 6
@@ -340,8 +341,8 @@ def _may_list_cases(projection: bool) -> bool:
 
 def _word_cases(flt: CaseFilter, words: list[str]) -> None:
     st.session_state["w.trends.word"] = st.session_state[WORD_KEY] if st.session_state[WORD_KEY] in words else None
-    st.selectbox(t("trends.hot.word"), words, index=None, placeholder=t("trends.hot.word.placeholder"),
-                 key="w.trends.word", on_change=_copy_word)
+    st.selectbox(t("trends.hot.word"), words, placeholder=t("trends.hot.word.placeholder"), key="w.trends.word",
+                 on_change=_copy_word)
     word = st.session_state[WORD_KEY] if st.session_state[WORD_KEY] in words else None
     if word is None:
         return
@@ -352,13 +353,20 @@ def _word_cases(flt: CaseFilter, words: list[str]) -> None:
     # Case number and date only: no petitioner, no summary (which may name people).
     st.dataframe(
         cases.select(pl.col("case_number").alias(t("trends.hot.col.case_number")),
-                     pl.col("received_on").alias(t("trends.hot.col.received_on"))),
+                     pl.col("received_on").cast(pl.Date).dt.to_string("%Y-%m-%d").alias(t("trends.hot.col.received_on"))),
         hide_index=True, width="stretch", height=min(36 * (cases.height + 1) + 4, 400),
     )
 
 
 def _copy_word() -> None:
     st.session_state[WORD_KEY] = st.session_state["w.trends.word"]
+
+
+def _on_word_click() -> None:
+    # A click on a word's bar opens its cases, as choosing it in the list does.
+    points = st.session_state[HOT_CHART_KEY].get("selection", {}).get("points", [])
+    if points and isinstance(points[0].get("y"), str):
+        st.session_state[WORD_KEY] = points[0]["y"]
 
 
 def hot_words_section(flt: CaseFilter, projection: bool) -> None:
@@ -371,9 +379,12 @@ def hot_words_section(flt: CaseFilter, projection: bool) -> None:
         st.info(t("trends.hot.none", month=_month_text(month)))
         return
     lang = current_language()
-    chart_column, cases_column = st.columns([3, 2]) if not projection else (st.container(), None)
+    listed = _may_list_cases(projection)
+    chart_column, cases_column = st.columns([3, 2]) if listed else (st.container(), None)
     with chart_column:
-        _chart(charts.hot_words_figure(words, lang=lang, projection=projection), "trends.hot.chart", projection)
+        st.plotly_chart(charts.hot_words_figure(words, lang=lang, projection=projection),
+                        theme=theme.plotly_theme(projection), config=theme.plotly_config(projection),
+                        key=HOT_CHART_KEY, on_select=_on_word_click if listed else "ignore", selection_mode="points")
         downloads_ui.chart_downloads(
             "hot_words", file_stem=f"trends-hot-words-{format_month_short(month)}", describe=_describe(flt),
             frame=words, headers={"word": t("trends.col.word"), "count": t("trends.col.count"),
@@ -381,7 +392,7 @@ def hot_words_section(flt: CaseFilter, projection: bool) -> None:
             figure=lambda: charts.hot_words_figure(words, lang=lang,
                                                    title=f"{t('trends.hot.title')} · {_month_text(month)}"),
         )
-    if cases_column is not None and _may_list_cases(projection):
+    if cases_column is not None:
         with cases_column:
             _word_cases(flt, words["word"].to_list())
 

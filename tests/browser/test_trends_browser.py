@@ -80,6 +80,13 @@ def test_trends_in_chromium_draws_every_tab_offline(demo_db):
         settled(page)
         assert page.get_by_text("环比、同比").first.is_visible()
         screenshot_each_tab(page, "normal")
+        # The hot words tab is open: a click on the first word's bar lists its cases (number and date only).
+        bar = page.locator(".js-plotly-plot .barlayer .point path").first.bounding_box()
+        page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        assert page.get_by_text("只显示编号和登记日期").count() == 1
+        settled(page)
+        page.screenshot(path=str(SCREENSHOTS / "trends-normal-hot_words-cases.png"))
 
         page.goto(f"{base}/trends?projection=1")
         page.wait_for_selector('[data-testid="stTab"]', timeout=120_000)

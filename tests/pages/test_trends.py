@@ -268,6 +268,7 @@ def test_hot_words_and_the_cases_behind_one_masked(trends_page, db_url):
     (cases,) = at.dataframe
     assert cases.value.columns.tolist() == ["信访件编号", "登记日期"]  # number and date, nothing else
     assert sorted(cases.value["信访件编号"]) == sorted(PLANTED) == sorted(behind["case_number"].to_list())
+    assert sorted(set(cases.value["登记日期"])) == [f"2026-02-{day:02d}" for day in range(1, 29)]
     assert any("“补偿款”：本月33件" in c.value for c in at.caption)
     shown = texts(at)
     assert PETITIONER_NAME not in shown and "350900" not in shown and "138000" not in shown
