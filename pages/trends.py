@@ -76,7 +76,7 @@ def _month_text(d) -> str:
 
 
 def _describe(flt: CaseFilter) -> str:
-    """The filter in an audit entry: its dimensions (ids), the reader's scope is the user's own."""
+    """The filter's dimensions (ids) for the audit entry; the scope is the user's own, named by the entry."""
     parts = [f"{name}={','.join(str(v) for v in values)}" for name, values in (
         ("township", flt.township_ids), ("park", flt.park_ids), ("category", flt.category_ids),
         ("channel", flt.channels), ("unit", flt.unit_ids)) if values]
@@ -130,9 +130,11 @@ def _changes_table(series: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame
     # st.table renders each cell as Markdown: a name from data is escaped (a name could be a link).
     rows = [(plain_markdown(labels[r["key"]]), r["received"], r["received_previous"], r["received_year_earlier"])
             for r in changes.iter_rows(named=True)]
-    previous_known = changes["received_previous"].null_count() == 0
-    rows.append((t("trends.total"), total["received"][0], total["received_previous"][0] if previous_known else None,
-                 total["received_year_earlier"][0]))
+    # An unknown month (before the first case) makes the total unknown too, never a sum of zeros.
+    known = {c: changes[c].null_count() == 0 for c in ("received_previous", "received_year_earlier")}
+    rows.append((t("trends.total"), total["received"][0],
+                 total["received_previous"][0] if known["received_previous"] else None,
+                 total["received_year_earlier"][0] if known["received_year_earlier"] else None))
     return pl.DataFrame({
         t("trends.col.split"): [r[0] for r in rows],
         t("trends.changes.received"): [format_count(r[1]) for r in rows],

@@ -56,9 +56,9 @@ def db_url(tmp_path_factory):
 @pytest.fixture
 def trends_page(open_page, db_url):
     def open_(section: str = "received", *, role: str = "office", township_id: int | None = None,
-              state: dict | None = None, **query):
+              state: dict | None = None, month: str = "2026-02", **query):
         return open_page(db_url, "trends", role=role, township_id=township_id,
-                         state={"trends.section": section, **(state or {})}, month="2026-02", **query)
+                         state={"trends.section": section, **(state or {})}, month=month, **query)
 
     return open_
 
@@ -386,3 +386,17 @@ def test_a_png_is_made_on_the_click_and_its_download_is_audited(trends_page, db_
     # A rerun keeps the picture (made once per view), offering it again without Chromium.
     at.run()
     assert [b.label for b in at.download_button] == ["数据（Excel）", "下载图片（PNG）"]
+
+
+
+def test_a_month_whose_year_earlier_precedes_the_data_has_no_yoy(trends_page):
+    # The county begins in January 2022: June 2022 has its May (16 and 14, as every calm month) but no
+    # year earlier, so 同比 is "—" (never "+16"), and so is the total's.
+    at = trends_page(month="2022-06")
+    assert table_rows(at) == [
+        ["劳动社保", "16", "16", "0", "—", "—"],
+        ["征地拆迁", "14", "14", "0", "—", "—"],
+        ["合计", "30", "30", "0", "—", "—"],
+    ]
+    bars = [trace for trace in charts(at)[0]["data"] if trace["type"] == "bar"]
+    assert bars[0]["x"] == ["2022-01", "2022-02", "2022-03", "2022-04", "2022-05", "2022-06"]
