@@ -87,8 +87,14 @@ def _months_stem(first, last) -> str:
     return f"{format_month_short(first)}_{format_month_short(last)}"
 
 
+def _config(projection: bool) -> dict:
+    # The toolbar on hover only: shown for good it sits on top of a long legend.
+    config = theme.plotly_config(projection)
+    return {**config, "displayModeBar": "hover"} if config["displayModeBar"] else config
+
+
 def _chart(fig, key: str, projection: bool) -> None:
-    st.plotly_chart(fig, theme=theme.plotly_theme(projection), config=theme.plotly_config(projection), key=key)
+    st.plotly_chart(fig, theme=theme.plotly_theme(projection), config=_config(projection), key=key)
 
 
 def _window(flt: CaseFilter) -> tuple[str, int | None]:
@@ -147,12 +153,10 @@ def _changes_table(series: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame
 
 def received_section(flt: CaseFilter, projection: bool) -> None:
     splits = SPLITS if flt.scope.township_id is None else tuple(s for s in SPLITS if s != "township")
-    split_column, style_column, window_column = st.columns([3, 2, 3])
-    with split_column:
+    # A row that wraps rather than cutting a control off (English labels are long).
+    with st.container(horizontal=True, gap="large"):
         by = _choice(t("trends.split"), splits, SPLIT_KEY, "w.trends.split", lambda s: t(f"filters.{s}"))
-    with style_column:
         style = _choice(t("trends.style"), STYLES, STYLE_KEY, "w.trends.style", lambda s: t(f"trends.style.{s}"))
-    with window_column:
         window, months = _window(flt)
     series = data_access.received_series(flt, by, months)
     split_name = t(f"filters.{by}")
@@ -385,7 +389,7 @@ def hot_words_section(flt: CaseFilter, projection: bool) -> None:
     chart_column, cases_column = st.columns([3, 2]) if listed else (st.container(), None)
     with chart_column:
         st.plotly_chart(charts.hot_words_figure(words, lang=lang, projection=projection),
-                        theme=theme.plotly_theme(projection), config=theme.plotly_config(projection),
+                        theme=theme.plotly_theme(projection), config=_config(projection),
                         key=HOT_CHART_KEY, on_select=_on_word_click if listed else "ignore", selection_mode="points")
         downloads_ui.chart_downloads(
             "hot_words", file_stem=f"trends-hot-words-{format_month_short(month)}", describe=_describe(flt),
