@@ -161,7 +161,7 @@ def ensure_database(url: str, cases: int, say: Callable[[str], None]) -> Databas
 
 
 QUERY_MODULES = ("queries.metrics", "queries.reference", "queries.areas", "queries.hotspots", "queries.report",
-                 "queries.receptions", "data.audit")
+                 "queries.receptions", "queries.trends", "queries.rising", "queries.hot_words", "data.audit")
 # Helpers in those modules that are not queries.
 NOT_QUERIES = ("audit.utcnow", "audit.record")
 
@@ -301,8 +301,18 @@ CLICKS = {
 }
 
 
+def split_view(page: str) -> tuple[str, str | None]:
+    """"trends.py#rising" -> ("trends.py", "rising"); "map.py" -> ("map.py", None)."""
+    file, _, view = page.partition("#")
+    return file, view or None
+
+
 def page_worker(page: str, url: str, repeats: int) -> dict:
-    """Run one page in AppTest: cold, warm and filter-change reruns; return timings and memory."""
+    """Run one page in AppTest: cold, warm and filter-change reruns; return timings and memory.
+
+    ``page`` may name one part of a page computed only when opened ("trends.py#rising", see
+    ``PageSpec.bench_views``): that part is opened before the first run, so every phase times it.
+    """
     os.environ["DASHBOARD_DB_URL"] = url
     os.environ.pop("DASHBOARD_DEMO_LOGIN", None)
     recorder = Recorder()
@@ -327,10 +337,15 @@ def page_worker(page: str, url: str, repeats: int) -> dict:
     start = run(login, "start")
     at = AppTest.from_file(str(APP), default_timeout=600)
     _sign_in(at, url)
-    for key, value in _open_with(page).items():
+    file, view = split_view(page)
+    for key, value in _open_with(file).items():
         at.session_state[key] = value
-    if page != "overview.py":
-        at.switch_page(str(PROJECT_ROOT / "pages" / page))
+    if view is not None:
+        from dashboard.page_registry import PAGE_BY_NAME
+
+        at.session_state[PAGE_BY_NAME[file.removesuffix(".py")].view_key] = view
+    if file != "overview.py":
+        at.switch_page(str(PROJECT_ROOT / "pages" / file))
     cold = run(at, "cold")
     warm = [run(at, "warm") for _ in range(repeats)]
     # A running server whose caches were emptied (an import bumps the data
@@ -601,11 +616,24 @@ def _child(args: list[str]) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def app_pages() -> list[str]:
-    """The page files of the app's page registry that the benchmark times."""
+def app_pages(only: Sequence[str] | None = None) -> list[str]:
+    """The page files of the app's page registry that the benchmark times, each lazily computed part apart.
+
+    A page with ``bench_views`` is timed once as it opens and once per view
+    ("trends.py", "trends.py#rates", ...). ``only`` keeps the pages named
+    (a file name takes all its views; "trends.py#rising" just that one).
+    """
     from dashboard.page_registry import PAGES
 
-    return [page.file for page in PAGES if page.bench]
+    names = []
+    for page in PAGES:
+        if page.bench:
+            names += [page.file, *(f"{page.file}#{view}" for view in page.bench_views)]
+    if only is None:
+        return names
+    known = {split_view(name)[0] for name in names}
+    return ([name for name in names if name in only or split_view(name)[0] in only]
+            + [name for name in only if split_view(name)[0] not in known])
 
 
 def _load_average() -> str:
@@ -620,6 +648,12 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def _label(page: str) -> str:
+    """"trends.py#rising" -> "trends (tab rising)"."""
+    file, view = split_view(page)
+    return file.removesuffix(".py") + (f" (tab {view})" if view else "")
 
 
 def _verdict(value: float, target: float) -> str:
@@ -660,7 +694,7 @@ def render(info: DatabaseInfo, pages: list[dict], floor: dict | None, repeats: i
             verdicts.append(f"change {_verdict(change_med, change_target)}")
         verdicts.append(f"memory {_verdict(p['peak_rss_mb'], MEMORY_TARGET_MB)}")
         lines.append(
-            f"| {p['page'].removesuffix('.py')} | {_ms(p['cold_ms'])} | {_ms(cold_caches)} "
+            f"| {_label(p['page'])} | {_ms(p['cold_ms'])} | {_ms(cold_caches)} "
             f"| {_ms(statistics.median(p['warm_ms']))} "
             f"| {_ms(change_med)} / {_ms(max(change) if change else float('nan'))} | {p['peak_rss_mb']:.0f} "
             f"| {'; '.join(verdicts)} |"
@@ -669,7 +703,7 @@ def render(info: DatabaseInfo, pages: list[dict], floor: dict | None, repeats: i
         clicks = [ms for _, ms in p.get("clicks", [])]
         if clicks:
             what, units = CLICKS.get(p["page"], ("a click", "clicks"))
-            lines += ["", f"{p['page'].removesuffix('.py')}: {what}, median {_ms(statistics.median(clicks))} ms, "
+            lines += ["", f"{_label(p['page'])}: {what}, median {_ms(statistics.median(clicks))} ms, "
                           f"slowest {_ms(max(clicks))} ms over {len(clicks)} {units}: "
                           + ", ".join(f"{label} {_ms(ms)}" for label, ms in p["clicks"]) + "."]
     starts = [p["start_ms"] for p in pages] or [float("nan")]
@@ -694,11 +728,11 @@ def render(info: DatabaseInfo, pages: list[dict], floor: dict | None, repeats: i
         for (phase, label), times in sorted(grouped.items()):
             if max(times) < 1:
                 continue  # reference lists and the like: noise in the table
-            lines.append(f"| {p['page'].removesuffix('.py')} | {phase} | `{label}` | {len(times)} "
+            lines.append(f"| {_label(p['page'])} | {phase} | `{label}` | {len(times)} "
                          f"| {_ms(statistics.median(times))} | {_ms(max(times))} |")
         sql = p["statements"].get("change", [])
         if sql and p["changes"]:
-            lines.append(f"| {p['page'].removesuffix('.py')} | change | (SQL statements per filter change) "
+            lines.append(f"| {_label(p['page'])} | change | (SQL statements per filter change) "
                          f"| {len(sql) / len(p['changes']):.0f} | {_ms(statistics.median(sql))} | {_ms(max(sql))} |")
     if floor is not None:
         lines += [
@@ -734,7 +768,7 @@ def run_benchmark(
     start_load = _load_average()
     info = ensure_database(url, cases, say)
     results = []
-    for page in app_pages() if pages is None else pages:
+    for page in app_pages(pages):
         say(f"bench: page {page} ...")
         results.append(_child(["page", page, "--db", url, "--repeats", str(repeats)]))
     floor_result = None

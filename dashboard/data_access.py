@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from config.settings import DeadlineRules, load_settings, resolve_database_url
 from data import db
 from data.db import DatabaseUnavailable
-from queries import areas, hotspots, metrics, receptions, reference, report
+from queries import areas, hot_words, hotspots, metrics, receptions, reference, report, rising, trends
 from queries import review as review_queries
 from queries.filters import CaseFilter, Scope
 
@@ -392,3 +392,69 @@ def with_dispatch(figures: review_queries.Review, today: date) -> review_queries
     previous, current, as_of = _guarded(
         url, lambda: review_queries.dispatch_lists(_engine(url), figures.flt, today))
     return replace(figures, dispatch_previous=previous, dispatch_current=current, current_as_of=as_of)
+
+
+# --- monthly trends page (issue 12): series, rates, rising issues, hot words -------------------
+# Rising issues and hot words are about the month of ``flt.end`` alone, and a series of N months
+# ends with it: the cache key holds that month, not the filter's whole period, so "2026-01..2026-06"
+# and "2026-06" share one entry.
+
+
+def _latest_month(flt: CaseFilter) -> CaseFilter:
+    return flt.with_period(flt.end.replace(day=1), flt.end)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _received_series(url: str, version: int, flt: CaseFilter, by: str, months: int | None, top: int) -> pl.DataFrame:
+    return _guarded(url, lambda: trends.received_series(_engine(url), flt, by, months=months, top=top))
+
+
+def received_series(flt: CaseFilter, by: str, months: int | None = trends.DEFAULT_MONTHS,
+                    top: int = trends.DEFAULT_TOP) -> pl.DataFrame:
+    """``received`` per month split by ``by`` (queries.trends.received_series); ``months=None``: the filter's period."""
+    s = data_state()
+    return _received_series(s.url, s.version, _latest_month(flt) if months else flt, by, months, top)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _rate_series(url: str, version: int, flt: CaseFilter, months: int | None, rules: DeadlineRules) -> pl.DataFrame:
+    return _guarded(url, lambda: trends.rate_series(_engine(url), flt, months=months, rules=rules))
+
+
+def rate_series(flt: CaseFilter, months: int | None = trends.DEFAULT_MONTHS) -> pl.DataFrame:
+    """Each trends rate per month with numerator, denominator and the sparse flag (queries.trends.rate_series)."""
+    s = data_state()
+    return _rate_series(s.url, s.version, _latest_month(flt) if months else flt, months, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _rising_issues(url: str, version: int, flt: CaseFilter):
+    return _guarded(url, lambda: rising.rising_issues(_engine(url), flt))
+
+
+def rising_issues(flt: CaseFilter) -> rising.RisingResult:
+    """The rising issues of ``flt.end``'s month (queries.rising.rising_issues): seconds at a million cases."""
+    s = data_state()
+    return _rising_issues(s.url, s.version, _latest_month(flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _hot_words(url: str, version: int, flt: CaseFilter, limit: int) -> pl.DataFrame:
+    return _guarded(url, lambda: hot_words.hot_words(_engine(url), flt, limit=limit))
+
+
+def hot_word_list(flt: CaseFilter, limit: int = hot_words.DEFAULT_LIMIT) -> pl.DataFrame:
+    """The hot words of ``flt.end``'s month (queries.hot_words.hot_words): reads raw summaries, seconds at 1M."""
+    s = data_state()
+    return _hot_words(s.url, s.version, _latest_month(flt), limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _hot_word_cases(url: str, version: int, flt: CaseFilter, word: str, limit: int) -> pl.DataFrame:
+    return _guarded(url, lambda: hot_words.hot_word_cases(_engine(url), flt, word, limit=limit))
+
+
+def hot_word_cases(flt: CaseFilter, word: str, limit: int = hot_words.CASE_LIST_LIMIT) -> pl.DataFrame:
+    """The cases of ``flt.end``'s month behind ``word``: case id, number and date only."""
+    s = data_state()
+    return _hot_word_cases(s.url, s.version, _latest_month(flt), word, limit)

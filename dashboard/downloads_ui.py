@@ -1,4 +1,4 @@
-"""The app's own download buttons: an Excel file, made only when asked for, and audited.
+"""The app's own download buttons: a table or a chart's data as Excel, a chart as PNG, made only when asked for, and audited.
 
 st.dataframe's built-in "Download as CSV" is switched off for the whole app
 (``client.disableDataExport``): it cannot be audited and it writes
@@ -11,14 +11,24 @@ file nobody asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+from sqlalchemy import Engine
 
 from dashboard import data_access, filters_ui, gate
+from dashboard.charts import export
+from data import audit
 from data.spreadsheet import XLSX_MIME
 from queries.filters import DIMENSIONS, CaseFilter
 from services import access, exports
-from text.i18n import t
+from text.i18n import current_language, t
+
+# Session state of the pictures made (namespaced "download."): chart key -> (signature, PNG bytes).
+PNG_STATE = "download.png."
+PNG_WIDTH, PNG_HEIGHT = 1600, 900
 
 
 def may_download() -> bool:
@@ -65,4 +75,74 @@ def table_download(frame: pl.DataFrame, *, what: str, file_stem: str, key: str) 
     st.download_button(
         t("download.xlsx"), data=workbook, file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=key,
         on_click="ignore", icon=":material/download:", type="tertiary",
+    )
+
+
+def delivered(engine: Engine, username: str, client_addr: str | None, object_name: str,
+              make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A function that makes the file and records its download (Streamlit calls it when the browser asks).
+
+    A file that cannot be made is recorded as a failed download and the error passes on.
+    """
+
+    def produce() -> bytes:
+        try:
+            data = make()
+        except Exception:
+            audit.record(engine, username=username, action="download", object=object_name, outcome="failure",
+                         client_addr=client_addr)
+            raise
+        audit.record(engine, username=username, action="download", object=object_name, client_addr=client_addr)
+        return data
+
+    return produce
+
+
+def chart_downloads(key: str, *, file_stem: str, describe: str, frame: pl.DataFrame,
+                    headers: dict[str, str], figure: Callable[[], go.Figure]) -> None:
+    """Two buttons under a chart: its data (Excel) and its picture (PNG); nothing for a role that may not export.
+
+    ``file_stem`` names both files (ASCII, it goes into the audit log);
+    ``describe`` is what else the audit entry says of them (the filter);
+    ``frame`` is the chart's data with ``headers`` as column titles;
+    ``figure`` builds the chart for the picture (called only on a click).
+    """
+    if not may_download():
+        return
+    user = gate.signed_in_user()
+    engine, client_addr = data_access.engine(), gate.client_addr()
+
+    def logged(name: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+        return delivered(engine, user.username, client_addr, f"{name} {describe}".strip(), make)
+
+    # A row of buttons as wide as their labels (columns would cut them off under a half-width chart).
+    row = st.container(horizontal=True, gap="small")
+    xlsx_name = f"{file_stem}.xlsx"
+    row.download_button(
+        t("download.chart_xlsx"), data=logged(xlsx_name, lambda: export.frame_xlsx(frame, sheet=file_stem[:31],
+                                                                              headers=headers)),
+        file_name=xlsx_name, mime=XLSX_MIME, key=f"w.download.{key}.xlsx", on_click="ignore",
+        icon=":material/table_view:", help=t("download.help"),
+    )
+    png_name = f"{file_stem}.png"
+    # A picture made for another view, language or data version is made again, not offered.
+    signature = f"{png_name} {describe} {current_language()} {data_access.data_state().version}"
+    slot = row.empty()  # the make-a-picture button, then its download button in its place
+    made = st.session_state.get(PNG_STATE + key)
+    if made is None or made[0] != signature:
+        if not slot.button(t("download.png.make"), key=f"w.download.{key}.png.make", icon=":material/image:"):
+            return
+        with st.spinner(t("download.png.rendering")):
+            try:
+                fig = figure()
+                png = export.figure_png(fig, width=PNG_WIDTH, height=max(PNG_HEIGHT, int(fig.layout.height or 0)))
+            except export.ExportError as exc:
+                st.error(t("download.png.failed", reason=str(exc)))
+                return
+        made = (signature, png)
+        st.session_state[PNG_STATE + key] = made
+    slot.download_button(
+        t("download.png.get"), data=logged(png_name, lambda png=made[1]: png), file_name=png_name, mime="image/png",
+        key=f"w.download.{key}.png", on_click="ignore", icon=":material/download:", type="primary",
+        help=t("download.help"),
     )

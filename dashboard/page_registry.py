@@ -24,6 +24,10 @@ class PageSpec:
     permission: str | None = None  # an action of services/access.py; None: every signed-in role
     default: bool = False  # served at "/"
     bench: bool = True  # timed by ``python -m dashboard bench`` (an upload page has nothing to time)
+    # A page whose parts are computed only when opened (lazy tabs): the session-state key that opens
+    # one, and the parts besides the first that the benchmark also times ("trends.py#rising").
+    view_key: str | None = None
+    bench_views: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -45,6 +49,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", ":material/dashboard:", default=True),
     PageSpec("map", ":material/map:"),
     PageSpec("receptions", ":material/event_available:"),
+    PageSpec("trends", ":material/trending_up:", view_key="trends.section",
+             bench_views=("rates", "rising", "hot_words")),
     PageSpec("review", ":material/fact_check:", permission="view_review"),
     PageSpec("audit", ":material/policy:", permission="view_audit"),
     PageSpec("data_import", ":material/upload_file:", permission="import", bench=False),

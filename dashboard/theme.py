@@ -100,6 +100,22 @@ footer { display: none !important; }
 }
 /* Coloured Markdown (:green[…], :gray[…]) is tuned for a white page: lighter on the dark one. */
 .stMarkdownColoredText { filter: brightness(2.2); }
+/* Tabs, segmented controls and tables (the trends page) read from the back of the room. */
+[data-testid="stTab"] p { font-size: 1.5rem !important; color: #dbe6f5 !important; }
+[data-testid="stTab"][aria-selected="true"] p { color: #ffffff !important; font-weight: 700 !important; }
+[data-testid="stButtonGroup"] button {
+  background: #13233d !important;
+  border-color: #5b7399 !important;
+}
+[data-testid="stButtonGroup"] button p { color: #dbe6f5 !important; font-size: 1.2rem !important; }
+[data-testid="stButtonGroup"] button[aria-checked="true"] { background: #2f6fb0 !important; }
+[data-testid="stButtonGroup"] button[aria-checked="true"] p { color: #ffffff !important; }
+[data-testid="stTableStyledTable"] th, [data-testid="stTableStyledTable"] td {
+  font-size: 1.35rem !important;
+  color: #f4f7fb !important;
+  border-color: #5b7399 !important;
+}
+[data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"] p { font-size: 1.35rem !important; }
 /* The way out stays visible but small. */
 [data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
 </style>

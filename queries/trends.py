@@ -11,8 +11,12 @@ for rates.
 
 The months of a series are whole calendar months ending with the month of
 ``flt.end``: the last ``months`` of them (default 24), or, with
-``months=None``, every month the filter's period touches. The filter's scope
-travels into every query, so a township officer sees only their township.
+``months=None``, every month the filter's period touches; never a month
+before the database's first case (a county that began recording in January
+2024 has no "0 cases" in 2023, it has no figure). Likewise a month whose year
+earlier lies before the first case has no year-earlier figure (None), so its
+同比 is "—", not the month's whole count. The filter's scope travels into
+every query, so a township officer sees only their township.
 """
 
 from __future__ import annotations
@@ -64,6 +68,19 @@ def series_months(flt: CaseFilter, months: int | None = DEFAULT_MONTHS) -> list[
     return [add_months(last, -k) for k in range(count - 1, -1, -1)]
 
 
+def _first_data_month(engine: Engine) -> date | None:
+    period = reference.data_period(engine)
+    return period[0].replace(day=1) if period else None
+
+
+def _recorded_months(engine: Engine, month_list: list[date]) -> tuple[list[date], date | None]:
+    """The months of ``month_list`` from the first month with a case on, and that first month."""
+    first = _first_data_month(engine)
+    kept = [m for m in month_list if first is not None and m >= first]
+    # Never empty: a window wholly before the data keeps its last month (all zeros).
+    return kept or month_list[-1:], first
+
+
 def _labels(engine: Engine, by: str) -> dict[str, str]:
     """key (as text) -> display name; a channel's label is its code (the page translates it)."""
     if by == "channel":
@@ -93,11 +110,12 @@ def received_series(
     Columns: ``month`` (first day), ``key`` (the id as text, the channel, or
     ``"other"``), ``label``, ``rank`` (1 = most cases; the other split last),
     ``received`` and ``received_year_earlier`` (the same month a year
-    earlier). Every (month, split) has a row, zeros included.
+    earlier; None when that is before the database's first case). Every
+    (month, split) has a row, zeros included; no month before the first case.
     """
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
-    month_list = series_months(flt, months)
+    month_list, first_data = _recorded_months(engine, series_months(flt, months))
     first, last = month_list[0], month_list[-1]
     # One statement for the series and the year before it.
     window = flt.with_period(add_months(first, -12), add_months(last, 0, last_day=True))
@@ -133,7 +151,14 @@ def received_series(
     return (
         grid.join(grouped, on=["key", "month"], how="left")
         .join(year_earlier, on=["key", "month"], how="left")
-        .with_columns(pl.col("received").fill_null(0), pl.col("received_year_earlier").fill_null(0))
+        .with_columns(
+            pl.col("received").fill_null(0),
+            # A year earlier before the first case is unknown, not zero.
+            pl.when(pl.col("month").dt.offset_by("-12mo") >= pl.lit(first_data or last))
+            .then(pl.col("received_year_earlier").fill_null(0))
+            .otherwise(None)
+            .alias("received_year_earlier"),
+        )
         .select(list(_SERIES_SCHEMA))
         .cast(_SERIES_SCHEMA)
         .sort("rank", "month")
@@ -195,7 +220,7 @@ def rate_series(
     unknown = [r for r in rates if r not in metrics.RATE_PARTS]
     if unknown:
         raise ValueError(f"unknown rates {unknown}; expected names from metrics.RATE_PARTS")
-    month_list = series_months(flt, months)
+    month_list, first_data = _recorded_months(engine, series_months(flt, months))
     # One statement: the series' months and the twelve before them.
     span = len(month_list) + 12
     trend = metrics.monthly_trend(engine, flt, span, rules, source=source)
@@ -211,7 +236,7 @@ def rate_series(
             pl.col(rate).cast(pl.Float64).alias("value"),
         ))
     long = pl.concat(frames)
-    earlier = long.select(
+    earlier = long.filter(pl.col("month") >= pl.lit(first_data or month_list[-1])).select(
         "rate",
         pl.col("month").dt.offset_by("12mo"),
         pl.col("numerator").alias("numerator_year_earlier"),

@@ -317,6 +317,198 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "map.case.owner_leader": {"zh": "包案领导", "en": "Owner leader"},
     "map.case.due_on": {"zh": "法定办结期限", "en": "Statutory due date"},
     "map.case.days_open": {"zh": "已历时（天）", "en": "Days open"},
+    # --- monthly trends page (月度趋势, issue 12) ------------------------------
+    "page.trends": {"zh": "月度趋势", "en": "Monthly trends"},
+    "trends.heading": {"zh": "月度趋势", "en": "Monthly trends"},
+    "trends.latest": {
+        "zh": "最新月份：{month}（筛选期间的最后一个月）。环比与上月相比，同比与上年同月相比。",
+        "en": "Latest month: {month} (the last month of the filter's period). “vs prev.” compares with the "
+        "month before, “vs last year” with the same month a year earlier.",
+    },
+    "trends.section": {"zh": "内容", "en": "Section"},
+    "trends.section.received": {"zh": "信访量", "en": "Cases received"},
+    "trends.section.rates": {"zh": "办理质效", "en": "Rates"},
+    "trends.section.rising": {"zh": "异常上升", "en": "Rising issues"},
+    "trends.section.hot_words": {"zh": "热词", "en": "Hot words"},
+    "trends.split": {"zh": "分组", "en": "Split by"},
+    "trends.style": {"zh": "图形", "en": "Chart"},
+    "trends.style.stacked": {"zh": "堆叠柱状图", "en": "Stacked bars"},
+    "trends.style.multiples": {"zh": "分组小图", "en": "Small multiples"},
+    "trends.window": {"zh": "月数", "en": "Months"},
+    "trends.window.months": {"zh": "近{n}个月", "en": "Last {n} months"},
+    "trends.window.period": {"zh": "筛选期间", "en": "The filter's period"},
+    "trends.received.title": {"zh": "信访量（按{split}）", "en": "Cases received by {split}"},
+    "trends.received.caption": {
+        "zh": "{start}至{end}；前{top}项单列，其余合为“其他”。{year_earlier}",
+        "en": "{start} – {end}; the top {top} shown apart, the rest as “Other”. {year_earlier}",
+    },
+    "trends.received.year_earlier.stacked": {
+        "zh": "虚线为上年同期合计。",
+        "en": "The dotted line is the total a year earlier.",
+    },
+    "trends.received.year_earlier.multiples": {
+        "zh": "每张小图中虚线为上年同期。",
+        "en": "In each small chart the dotted line is the same months a year earlier.",
+    },
+    "trends.received.no_park": {
+        "zh": "不在工业园区的信访件不计入。",
+        "en": "Cases outside any industrial park are not counted.",
+    },
+    "trends.received.empty": {"zh": "所选期间内没有信访件。", "en": "No cases in the selected months."},
+    "trends.other": {"zh": "其他", "en": "Other"},
+    "trends.total": {"zh": "合计", "en": "Total"},
+    "trends.changes.title": {"zh": "{month}环比、同比", "en": "{month}: change on the month before and on a year earlier"},
+    "trends.changes.received": {"zh": "本月（件）", "en": "This month"},
+    "trends.changes.previous": {"zh": "上月（件）", "en": "Month before"},
+    "trends.changes.year_earlier": {"zh": "上年同月（件）", "en": "A year earlier"},
+    "trends.rates.title": {"zh": "比率逐月", "en": "Rates month by month"},
+    "trends.rates.caption": {
+        "zh": "空心点：当月分母不足{n}件，仅供参考，不连线；断开处：当月没有分母（—）。鼠标悬停可看分子/分母。",
+        "en": "A hollow marker: fewer than {n} cases in the month's denominator, read with care, not joined "
+        "into the line; a gap: no denominator (—). Hover for numerator and denominator.",
+    },
+    "trends.rates.parts": {"zh": "{numerator}/{denominator} 件", "en": "{numerator} of {denominator}"},
+    "trends.rates.tile.parts": {"zh": "分子/分母：{parts}", "en": "Numerator/denominator: {parts}"},
+    "trends.rates.tile.sparse": {"zh": "分母不足{n}件，仅供参考", "en": "Fewer than {n} cases: read with care"},
+    "trends.rising.title": {"zh": "异常上升的问题", "en": "Rising issues"},
+    "trends.rising.rule": {"zh": "判断规则", "en": "The rule"},
+    "trends.rising.short_history": {
+        "zh": "历史数据只有{months}个月（不足{needed}个月），估计不出季节和春节规律，本月使用简化规则（见下）。",
+        "en": "Only {months} months of history (fewer than {needed}): the seasons and Spring Festival cannot be "
+        "estimated, so this month uses the simpler rule below.",
+    },
+    "trends.rising.no_history": {
+        "zh": "历史数据只有{months}个月，不足以判断异常上升。",
+        "en": "Only {months} months of history: too little to judge rising issues.",
+    },
+    "trends.rising.none": {
+        "zh": "{month}没有异常上升的问题（共检验{tested}项）。",
+        "en": "No rising issue in {month} ({tested} series tested).",
+    },
+    "trends.rising.found": {
+        "zh": "{month}有{n}项异常上升（共检验{tested}项），按显著程度排序。",
+        "en": "{n} rising in {month} ({tested} series tested), strongest first.",
+    },
+    "trends.rising.loading": {"zh": "正在计算异常上升……", "en": "Finding rising issues…"},
+    "trends.rising.county": {"zh": "全县", "en": "County-wide"},
+    "trends.rising.in_park": {"zh": "{name}（园区）", "en": "{name} (park)"},
+    "trends.rising.col.rank": {"zh": "排名", "en": "Rank"},
+    "trends.rising.col.category": {"zh": "问题类别", "en": "Issue category"},
+    "trends.rising.col.area": {"zh": "范围", "en": "Where"},
+    "trends.rising.col.received": {"zh": "本月（件）", "en": "This month"},
+    "trends.rising.col.expected": {"zh": "预期（件）", "en": "Expected"},
+    "trends.rising.col.band": {"zh": "预期区间", "en": "Expected band"},
+    "trends.rising.col.months": {"zh": "连续高于预期（月）", "en": "Months above expected"},
+    "trends.rising.col.since": {"zh": "开始上升", "en": "Rising since"},
+    "trends.rising.col.strength": {"zh": "显著程度", "en": "Strength"},
+    "trends.rising.strength.help": {
+        "zh": "显著程度 = −log10（按预期水平，出现不少于本月件数的概率）：3 表示千分之一，6 表示百万分之一。",
+        "en": "Strength = −log10 of the chance of at least this month's count at the expected level: "
+        "3 is one in a thousand, 6 one in a million.",
+    },
+    "trends.rising.evidence": {"zh": "依据：{category} · {area}", "en": "Evidence: {category} · {area}"},
+    "trends.rising.evidence.caption": {
+        "zh": "本月{received}件，预期{expected}件（区间{lower}–{upper}）；自{since}起连续{months}个月高于预期。",
+        "en": "{received} this month against {expected} expected (band {lower}–{upper}); above the expected "
+        "level for {months} months, since {since}.",
+    },
+    "trends.rising.more": {
+        "zh": "另有{n}项的依据未画出，见上表或下载数据。",
+        "en": "{n} more are not drawn: see the table, or download the data.",
+    },
+    "rising.rule.seasonal": {
+        "zh": "怎样算“异常上升”：把每类问题（全县，以及每个乡镇、每个工业园区内）本月的信访量，与按它自己过去"
+        "（最多{history}个）月的规律推算出的“预期水平”相比。推算时考虑长期趋势、季节和春节：春节前{weeks}周是欠薪高峰，"
+        "按每年春节的实际日期计算（有的年份落在1月，有的在2月），每个乡镇、园区有自己的节前高峰，"
+        "所以每年节前的正常高峰不算异常。本月数超过预期区间的上沿（按以往规律出现这么多件的概率不到{alpha}），"
+        "并且比预期多{excess}件以上，才标为异常上升。越不可能出现的排得越前。",
+        "en": "What counts as a rising issue: each issue category (county-wide, and within each township and "
+        "industrial park) is compared with the level expected from its own past months (up to {history}). The expectation "
+        "follows the long-term trend, the seasons and Spring Festival: the {weeks} weeks before the festival are "
+        "the wage-arrears peak, counted from each year's actual festival date (in January some years, February "
+        "others), and each township and park has its own pre-festival peak, so the ordinary peak is not a rise. "
+        "A category is flagged when this month's count is above the upper edge of the expected band (a chance "
+        "below {alpha} if nothing had changed) and at least {excess} cases above the expected level. The less "
+        "likely the count, the higher it ranks.",
+    },
+    "rising.rule.simple": {
+        "zh": "历史数据不足{needed}个月，估计不出季节和春节规律，因此用简化规则：预期水平取最近（最多{recent}个）月"
+        "的平均数；本月数超过按此平均数计算的上沿（出现概率不到{alpha}）并且多出{excess}件以上，即标为异常上升。"
+        "春节前的正常高峰也可能被标出。",
+        "en": "Fewer than {needed} months of history: the seasons and Spring Festival cannot be estimated, so a "
+        "simpler rule is used. The expected level is the mean of the last (up to {recent}) months; a category is "
+        "flagged when this month is above the upper edge for that mean (a chance below {alpha}) and at least "
+        "{excess} cases above it. The ordinary pre-festival peak may be flagged too.",
+    },
+    "rising.rule.none": {
+        "zh": "历史数据不足{needed}个月，不判断异常上升。",
+        "en": "Fewer than {needed} months of history: no rising issues are judged.",
+    },
+    "trends.hot.title": {"zh": "热词", "en": "Hot words"},
+    "trends.hot.rule": {
+        "zh": "从本月信访事项摘要中切分出的词：同一信访人一个月内只计一次，人名、地名、数字和常用套话不计。"
+        "本月至少{min_count}人提到、并且比前{months}个月的平均人数增加最多的词排在前面。",
+        "en": "Words cut from this month's case summaries: each petitioner counts once a month, and names, places, "
+        "numbers and stock phrases never count. Words used by at least {min_count} petitioners this month that "
+        "rose most against the mean of the {months} months before come first.",
+    },
+    "trends.hot.loading": {
+        "zh": "正在统计热词（需读取本月及前{months}个月的摘要）……",
+        "en": "Counting hot words (reading the summaries of this month and the {months} before)…",
+    },
+    "trends.hot.none": {"zh": "{month}没有热词。", "en": "No hot words in {month}."},
+    "trends.hot.word": {"zh": "查看某个词涉及的信访件", "en": "Cases behind a word"},
+    "trends.hot.word.placeholder": {"zh": "选择一个词", "en": "Choose a word"},
+    "trends.hot.cases": {
+        "zh": "“{word}”：本月{n}件（只显示编号和登记日期）。",
+        "en": "“{word}”: {n} cases this month (case number and date only).",
+    },
+    "trends.hot.cases.limit": {"zh": "只列出最早的{n}件。", "en": "Only the first {n} are listed."},
+    "trends.hot.col.case_number": {"zh": "信访件编号", "en": "Case number"},
+    "trends.hot.col.received_on": {"zh": "登记日期", "en": "Received"},
+    # Chart text of dashboard/charts/trends.py (legends, axes, hover).
+    "trends.chart.received": {"zh": "信访量（件）", "en": "Cases received"},
+    "trends.chart.year_earlier": {"zh": "{label}（上年同期）", "en": "{label} (a year earlier)"},
+    "trends.chart.year_earlier_total": {"zh": "上年同期合计", "en": "Total a year earlier"},
+    "trends.chart.rate": {"zh": "比率", "en": "Rate"},
+    "trends.chart.sparse": {"zh": "{label}（样本不足）", "en": "{label} (too few cases)"},
+    "trends.chart.sparse_legend": {"zh": "空心点：分母不足{n}件", "en": "Hollow: fewer than {n} cases"},
+    "trends.chart.year_earlier_line": {"zh": "虚线：上年同期", "en": "Dotted: a year earlier"},
+    "trends.chart.expected": {"zh": "预期水平", "en": "Expected level"},
+    "trends.chart.band": {"zh": "预期区间", "en": "Expected band"},
+    "trends.chart.rise": {"zh": "比前三个月平均多（人）", "en": "Rise on the mean of the 3 months before"},
+    "trends.chart.word_text": {"zh": "{rise}（本月{count}人）", "en": "{rise} ({count} this month)"},
+    "trends.chart.word_hover": {
+        "zh": "本月{count}人，前三个月平均{previous}人",
+        "en": "{count} petitioners this month, {previous} a month in the 3 months before",
+    },
+    # Table and workbook columns.
+    "trends.col.month": {"zh": "月份", "en": "Month"},
+    "trends.col.split": {"zh": "分组", "en": "Split"},
+    "trends.col.received": {"zh": "信访量", "en": "Received"},
+    "trends.col.received_year_earlier": {"zh": "上年同期", "en": "A year earlier"},
+    "trends.col.rate": {"zh": "指标", "en": "Measure"},
+    "trends.col.numerator": {"zh": "分子", "en": "Numerator"},
+    "trends.col.denominator": {"zh": "分母", "en": "Denominator"},
+    "trends.col.value": {"zh": "比率", "en": "Rate"},
+    "trends.col.sparse": {"zh": "样本不足", "en": "Too few cases"},
+    "trends.col.expected": {"zh": "预期水平", "en": "Expected"},
+    "trends.col.lower": {"zh": "区间下沿", "en": "Band, lower"},
+    "trends.col.upper": {"zh": "区间上沿", "en": "Band, upper"},
+    "trends.col.word": {"zh": "词", "en": "Word"},
+    "trends.col.count": {"zh": "本月（人）", "en": "This month (petitioners)"},
+    "trends.col.previous": {"zh": "前三月平均（人）", "en": "Mean of the 3 months before"},
+    "trends.col.rise": {"zh": "增加", "en": "Rise"},
+    # Downloads of a chart (every page that offers them).
+    "download.chart_xlsx": {"zh": "数据（Excel）", "en": "Data (Excel)"},
+    "download.png.make": {"zh": "生成图片（PNG）", "en": "Make a picture (PNG)"},
+    "download.png.rendering": {"zh": "正在生成图片，需要几秒钟……", "en": "Drawing the picture, a few seconds…"},
+    "download.png.get": {"zh": "下载图片（PNG）", "en": "Download the picture (PNG)"},
+    "download.png.failed": {"zh": "图片生成失败：{reason}", "en": "The picture could not be made: {reason}"},
+    "download.help": {
+        "zh": "下载会记入审计日志。",
+        "en": "Downloads are recorded in the audit log.",
+    },
     # --- log-in, accounts, personal data, audit (issue 5) -------------------
     "page.login": {"zh": "登录", "en": "Log in"},
     "error.insecure_configuration": {

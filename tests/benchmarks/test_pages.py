@@ -104,3 +104,17 @@ def test_receptions_is_timed_with_its_records_open_and_each_tab_as_a_click(tmp_p
     clicks = next(line for line in report.splitlines() if line.startswith("receptions: opening a tab"))
     for tab in ("月历", "安排列表", "下一步去哪里", "登记接访", "接访规则", "领导接访包案情况"):
         assert f"tab {tab} " in clicks
+
+
+def test_a_page_of_lazy_tabs_is_timed_tab_by_tab():
+    # The trends page computes only its open tab: each tab is a page of the report, opened before its first run.
+    assert benchmark.app_pages(["trends.py"]) == ["trends.py", "trends.py#rates", "trends.py#rising",
+                                                  "trends.py#hot_words"]
+    assert benchmark.app_pages(["trends.py#rising", "overview.py"]) == ["overview.py", "trends.py#rising"]
+    assert "trends.py#hot_words" in benchmark.app_pages() and "data_import.py" not in benchmark.app_pages()
+    assert benchmark.split_view("trends.py#rising") == ("trends.py", "rising")
+    info = benchmark.DatabaseInfo(url="sqlite:////tmp/x.sqlite", dialect="sqlite", cases=1_000_000,
+                                  built_seconds=None, summary_seconds=None, summary_rows={})
+    report = benchmark.render(info, [_page("trends.py#rising", 2500, 3000, 400)], None, 3, ("1", "2"))
+    row = next(line for line in report.splitlines() if line.startswith("| trends"))
+    assert row.startswith("| trends (tab rising) |") and "change missed by 2,710" in row

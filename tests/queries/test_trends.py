@@ -141,3 +141,28 @@ def test_rate_changes_are_percentage_points(hand):
         .then(0.5).otherwise(pl.col("value")).alias("value"))
     office = trends.rate_changes(made_up).filter(pl.col("rate") == "satisfaction_rate_office").row(0, named=True)
     assert office["change_mom_pp"] == pytest.approx(100 * (2 / 3 - 0.5))
+
+
+def test_no_month_before_the_first_case_and_no_year_earlier_before_it(small):
+    engine, source = small
+    # The first case is in March 2025: 24 months ending March 2026 keep 13 of them, and the year before
+    # March 2025 .. February 2026 is unknown (None), not 0; March 2026's year earlier is March 2025's 6.
+    series = trends.received_series(engine, MARCH_2026, "category", months=24, top=2, source=source)
+    months = sorted(series["month"].unique().to_list())
+    assert months[0] == date(2025, 3, 1) and len(months) == 13
+    labour = series.filter(series["key"] == "1").sort("month")
+    assert labour["received_year_earlier"].to_list() == [None] * 12 + [6]
+    table = {r["label"]: r for r in trends.series_changes(
+        trends.received_series(engine, CaseFilter.for_month(2025, 4), "category", months=2, top=2, source=source)
+    ).iter_rows(named=True)}
+    # April 2025: 0 against March's 6 (环比 −6); no year earlier, so no 同比 (never "+0" or "+N").
+    assert table["劳动社保"]["change_mom"] == -6 and table["劳动社保"]["change_yoy"] is None
+
+
+def test_rates_start_with_the_first_case_and_have_no_year_earlier_before_it(hand):
+    engine, source = hand
+    rates = trends.rate_series(engine, MARCH, months=12, rules=RULES, source=source)
+    # The hand county's first case is in December 2025: four months, none with a year earlier.
+    assert sorted(rates["month"].unique().to_list()) == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1),
+                                                         date(2026, 3, 1)]
+    assert rates["denominator_year_earlier"].null_count() == rates.height

@@ -54,6 +54,9 @@ def test_every_key_the_code_uses_exists():
         used |= set(KEY_CALL.findall(text))
         used |= {f"metric.{m}.label" for m in METRIC_CALL.findall(text)}
         used |= {f"metric.{m}.help" for m in METRIC_CALL.findall(text)}
+    # Every page's title, from the page registry (a page is registered there, not in app.py).
+
+    used |= {page.title_key for page in (*PAGES, LOGIN_PAGE)}
     # The scan must have found the pages' keys, or the regular expression is broken.
     assert {"app.title", "overview.heading"} <= used
     # Page titles are composed by the registry (page.<name>), not written out.
