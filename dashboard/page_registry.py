@@ -44,6 +44,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", ":material/dashboard:", default=True),
     PageSpec("map", ":material/map:"),
+    # Figures for every role; its case lists, a case's detail and downloads check their own permission.
+    PageSpec("outcomes", ":material/task_alt:"),
     PageSpec("audit", ":material/policy:", permission="view_audit"),
     PageSpec("data_import", ":material/upload_file:", permission="import", bench=False),
 )
