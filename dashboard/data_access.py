@@ -310,30 +310,22 @@ def deadline_rates(flt: CaseFilter) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _deadline_cases(
-    url: str, version: int, flt: CaseFilter, rules: DeadlineRules, which: str, at: date, within_days: int
-) -> pl.DataFrame:
-    return _guarded(url, lambda: outcomes.deadline_cases(_engine(url), flt, rules, which, at=at,
-                                                         within_days=within_days))
+def _deadline_lists(
+    url: str, version: int, flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int
+) -> dict:
+    return _guarded(url, lambda: outcomes.deadline_lists(_engine(url), flt, rules, at=at, within_days=within_days))
 
 
 def deadline_cases(flt: CaseFilter, which: str, within_days: int = 7) -> pl.DataFrame:
     """Cases overdue, or due within ``within_days``, at :func:`as_of` under both rule sets (no personal data)."""
     s = data_state()
-    return _deadline_cases(s.url, s.version, flt, deadline_rules(), which, as_of(flt), within_days)
-
-
-@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _deadline_counts(
-    url: str, version: int, flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int
-) -> dict[tuple[str, str], int]:
-    return _guarded(url, lambda: outcomes.deadline_counts(_engine(url), flt, rules, at=at, within_days=within_days))
+    return _deadline_lists(s.url, s.version, flt, deadline_rules(), as_of(flt), within_days)[which]
 
 
 def deadline_counts(flt: CaseFilter, within_days: int = 7) -> dict[tuple[str, str], int]:
     """(which, rule set) -> how many cases the deadline lists hold in all (they show the first 1,000)."""
     s = data_state()
-    return _deadline_counts(s.url, s.version, flt, deadline_rules(), as_of(flt), within_days)
+    return _deadline_lists(s.url, s.version, flt, deadline_rules(), as_of(flt), within_days)["counts"]
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

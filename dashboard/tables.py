@@ -79,7 +79,12 @@ def format_value(value, column: Column) -> str:
 def _styler(frame: pl.DataFrame, columns: Sequence[Column], projection: bool, greyed: Sequence[bool] | None,
             grey_cells: Mapping[str, Sequence[bool]] | None, warn_cells: Mapping[str, Sequence[bool]] | None):
     data = frame.select([c.name for c in columns]).to_pandas()
-    styler = data.style.format({c.name: (lambda v, c=c: format_value(v, c)) for c in columns})
+    if projection:
+        # st.table heads its columns with the frame's own names: the labels are the names there.
+        data.columns = [c.label for c in columns]
+    names = list(data.columns)
+    styler = data.style.format({name: (lambda v, c=c: format_value(v, c)) for name, c in zip(names, columns,
+                                                                                          strict=True)})
     grey, warn = GREY[projection], WARN[projection]
     rows = list(greyed) if greyed is not None else [False] * frame.height
 
@@ -115,17 +120,27 @@ def show(
     """Draw ``frame``'s ``columns``: sortable with hover help at the desk, large type in projection mode.
 
     ``greyed`` marks whole rows, ``grey_cells`` and ``warn_cells`` single
-    cells (column name -> one flag per row). ``on_select`` (desk only) makes
-    one row selectable; it is called with ``select_args`` and the selected
-    row's position in ``frame``.
+    cells (column name -> one flag per row); only such a table goes through a
+    pandas Styler, which costs about a quarter of a second per thousand rows
+    on every rerun. Any other is handed to the browser as it is, with a
+    format per column. ``on_select`` (desk only) makes one row selectable; it
+    is called with ``select_args`` and the selected row's position in ``frame``.
     """
-    styler = _styler(frame, columns, projection, greyed, grey_cells, warn_cells)
+    styled = greyed is not None or bool(grey_cells) or bool(warn_cells)
     if projection:
         # An HTML table that the projection CSS sets in large type; nothing to sort or hover on the wall.
-        styler = styler.relabel_index([c.label for c in columns], axis="columns")
-        st.table(styler)
+        if styled:
+            st.table(_styler(frame, columns, projection, greyed, grey_cells, warn_cells))
+        else:
+            st.table(pl.DataFrame({c.label: [format_value(v, c) for v in frame[c.name].to_list()]
+                                   for c in columns}))
         return
-    config = {c.name: st.column_config.Column(c.label, help=c.help) for c in columns}
+    if styled:
+        data = _styler(frame, columns, projection, greyed, grey_cells, warn_cells)
+        config = {c.name: st.column_config.Column(c.label, help=c.help) for c in columns}
+    else:
+        data = frame.select([_plain(frame, c) for c in columns]).to_arrow()
+        config = {c.name: _plain_config(c) for c in columns}
     selection = {}
     if on_select is not None:
         if key is None:
@@ -139,5 +154,32 @@ def show(
         selection = {"on_select": picked, "selection_mode": "single-row"}
     # Rows of 35 px and a header: no inner scroll bar for a short table, at most max_height for a long one.
     height = min(35 * (frame.height + 1) + 3, max_height)
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, column_config=config, key=key,
-                 **selection)
+    # Unstyled, a missing value is written "—" by the browser; styled, the Styler has written every cell
+    # ("不排名" for a missing rank), and a placeholder would cover what it wrote.
+    st.dataframe(data, hide_index=True, width="stretch", height=height, column_config=config, key=key,
+                 placeholder=None if styled else DASH, **selection)
+
+
+def _plain(frame: pl.DataFrame, column: Column) -> pl.Expr:
+    """A column as the browser gets it unstyled: words written out, rates as percentages, the rest as is."""
+    expr = pl.col(column.name)
+    if column.words is not None:
+        values = [v for v in frame[column.name].unique().to_list() if v is not None]
+        return expr.replace_strict({v: column.words(v) for v in values}, default=None, return_dtype=pl.String)
+    if column.kind == "rate":
+        # The percentage the rest of the app writes (half-up, one decimal), so sorting and reading agree.
+        return expr.map_elements(lambda x: float(format_rate(x).rstrip("%")), return_dtype=pl.Float64)
+    return expr
+
+
+def _plain_config(column: Column):
+    kwargs = {"label": column.label, "help": column.help}
+    if column.kind == "date":
+        return st.column_config.DateColumn(format="YYYY-MM-DD", **kwargs)
+    if column.kind in ("count", "days"):
+        return st.column_config.NumberColumn(format="%d", **kwargs)
+    if column.kind == "rate":
+        return st.column_config.NumberColumn(format="%.1f%%", **kwargs)
+    if column.kind == "number":
+        return st.column_config.NumberColumn(format="%.1f", **kwargs)
+    return st.column_config.TextColumn(**kwargs)

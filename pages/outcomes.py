@@ -10,14 +10,15 @@ screen; the petitioner is revealed only through reveal_ui (logged).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from functools import partial
 
 import polars as pl
 import streamlit as st
 
-from dashboard import data_access, filters_ui, gate, reveal_ui, tables, theme
+from dashboard import data_access, downloads, filters_ui, gate, reveal_ui, tables, theme
 from dashboard.charts.series import count_lines
 from dashboard.tables import Column
-from data import audit
 from queries.league_export import league_workbook
 from queries.outcomes import LEAGUE_RATES, STEPS
 from services import access
@@ -77,7 +78,8 @@ def _leader_filter(flt):
     if not filters_ui.projection_mode():
         names = dict(zip(data_access.leaders()["id"], data_access.leaders()["name"], strict=True))
         st.session_state[LEADERS_KEY] = tuple(v for v in st.session_state[LEADERS_KEY] if v in names)
-        st.multiselect(t("outcomes.leader_filter"), list(names), format_func=lambda v: names.get(v, str(v)),
+        column, _ = st.columns([1, 2])
+        column.multiselect(t("outcomes.leader_filter"), list(names), format_func=lambda v: names.get(v, str(v)),
                        placeholder=t("filters.all"), help=t("outcomes.leader_filter.help"),
                        **_bind("w.outcomes.leaders", LEADERS_KEY, lambda v: tuple(sorted(v))))
     leaders = tuple(st.session_state[LEADERS_KEY])
@@ -105,7 +107,7 @@ def pipeline_section(flt, at, projection: bool) -> None:
 # --- 2. deadlines ------------------------------------------------------------------------------
 
 
-def _rule_set_tiles(rule_set: str, rates: dict, counts: dict) -> None:
+def _rule_set_tiles(rule_set: str, rates: dict, counts: dict, at) -> None:
     rules = data_access.deadline_rules()
     st.markdown(f"**{t(f'outcomes.rules.{rule_set}')}**")
     st.caption(t(f"outcomes.rules.{rule_set}.caption", acceptance=rules.acceptance_days,
@@ -121,8 +123,9 @@ def _rule_set_tiles(rule_set: str, rates: dict, counts: dict) -> None:
     _tile(a, metric_label(rate), format_rate(rates[rate]), metric_help(rate),
           _fraction(rates[numerator], rates[denominator]))
     _tile(b, metric_label("overdue_now"), format_count(counts[("overdue", rule_set)]),
-          metric_help(f"overdue_now{suffix}"))
-    _tile(c, metric_label("due_soon"), format_count(counts[("due_soon", rule_set)]), metric_help(f"due_soon{suffix}"))
+          metric_help(f"overdue_now{suffix}"), t("outcomes.at", date=at.isoformat()))
+    _tile(c, metric_label("due_soon"), format_count(counts[("due_soon", rule_set)]), metric_help(f"due_soon{suffix}"),
+          t("outcomes.until", start=at.isoformat(), end=(at + timedelta(days=7)).isoformat()))
 
 
 def _case_list(frame: pl.DataFrame, which: str, total: int, key: str) -> None:
@@ -154,9 +157,9 @@ def deadlines_section(flt, at, projection: bool, lists: bool) -> list[str]:
     counts = data_access.deadline_counts(flt)
     left, right = st.columns(2, gap="large")
     with left:
-        _rule_set_tiles("statutory", rates, counts)
+        _rule_set_tiles("statutory", rates, counts, at)
     with right:
-        _rule_set_tiles("3_7_21", rates, counts)
+        _rule_set_tiles("3_7_21", rates, counts, at)
     if not lists:
         return []
     shown = {which: data_access.deadline_cases(flt, which) for which in ("overdue", "due_soon")}
@@ -197,10 +200,14 @@ def _backlog_table(flt) -> tuple[pl.DataFrame, list[str]]:
 def backlog_section(flt, projection: bool) -> None:
     st.subheader(t("outcomes.backlog.title"))
     table, band_labels = _backlog_table(flt)
-    tiles = st.columns(5)
-    for column, name in zip(tiles, ("backlog", "overdue_open", "backlog_previous", "cleared", "joined"), strict=True):
-        metric = {"cleared": "backlog_cleared", "joined": "backlog_joined"}.get(name, name)
-        _tile(column, metric_label(metric), format_count(table[name].sum()), metric_help(metric))
+    previous_end = flt.start - timedelta(days=1)
+    tiles = (("backlog", "backlog", t("outcomes.at", date=flt.end.isoformat())),
+             ("overdue_open", "overdue_open", t("outcomes.at", date=flt.end.isoformat())),
+             ("backlog_previous", "backlog_previous", t("outcomes.at", date=previous_end.isoformat())),
+             ("cleared", "backlog_cleared", format_period(flt.start, flt.end)),
+             ("joined", "backlog_joined", format_period(flt.start, flt.end)))
+    for column, (name, metric, caption) in zip(st.columns(len(tiles)), tiles, strict=True):
+        _tile(column, metric_label(metric), format_count(table[name].sum()), metric_help(metric), caption)
     left, right = st.columns([3, 2], gap="large")
     with left:
         tables.show(table, [
@@ -215,6 +222,7 @@ def backlog_section(flt, projection: bool) -> None:
         ], projection=projection, key="outcomes.backlog")
         st.caption(t("outcomes.backlog.caption"))
     with right:
+        st.markdown(f"**{t('outcomes.trend.title')}**")
         trend = data_access.backlog_trend(flt)
         months = [format_month_tick(m, first=(i == 0)) for i, m in enumerate(trend["month"])]
         figure = count_lines(
@@ -222,7 +230,6 @@ def backlog_section(flt, projection: bool) -> None:
                      (metric_label("overdue_open"), trend["overdue_open"].to_list())],
             projection, axis_title=t("outcomes.trend.axis"),
         )
-        figure.update_layout(title_text=t("outcomes.trend.title"))
         st.plotly_chart(figure, theme=theme.plotly_theme(projection), config=theme.plotly_config(projection),
                         key="outcomes.trend")
 
@@ -273,22 +280,6 @@ LEAGUE_PARTS = {
 }
 
 
-def _workbook_with_audit(frame: pl.DataFrame, by: str, lang: str, threshold: int, *, engine, username: str,
-                        object_name: str, client_addr: str):
-    """A callable making the workbook when the button is pressed, writing the audit entry as it does.
-
-    Streamlit calls it on another thread, outside the script run: everything
-    it needs (the engine too) is passed in now.
-    """
-
-    def build() -> bytes:
-        data = league_workbook(frame, by, lang=lang, min_denominator=threshold)
-        audit.record(engine, username=username, action="download", object=object_name, client_addr=client_addr)
-        return data
-
-    return build
-
-
 def league_section(flt, projection: bool, user) -> None:
     st.subheader(t("outcomes.league.title"))
     by_column, rank_column, _ = st.columns([2, 2, 3])
@@ -313,7 +304,7 @@ def league_section(flt, projection: bool, user) -> None:
     columns.append(Column("overdue_open", t("league.overdue_open"), "count", metric_help("overdue_open")))
     small = {rate: [d is None or d < threshold for d in frame[den].to_list()] for rate, den in LEAGUE_PARTS.items()}
     tables.show(frame, columns, projection=projection, key="outcomes.league",
-                greyed=[not r for r in frame["ranked"].to_list()], grey_cells=small, max_height=720)
+                greyed=[not r for r in frame["ranked"].to_list()], grey_cells=small, max_height=1200)
     st.caption(t("league.note", n=threshold))
     if projection or user is None or not access.can(user.role, "export"):
         return
@@ -323,9 +314,11 @@ def league_section(flt, projection: bool, user) -> None:
     st.download_button(
         t("outcomes.league.download"), icon=":material/download:", file_name=file_name, mime=XLSX,
         # Made on the click, not on every rerun; no file leaves without its audit entry.
-        data=_workbook_with_audit(frame, by, current_language(), threshold, engine=data_access.engine(),
-                                  username=user.username, object_name=f"league:{file_name}",
-                                  client_addr=gate.client_addr()),
+        data=downloads.audited(
+            partial(league_workbook, frame, by, lang=current_language(), min_denominator=threshold),
+            engine=data_access.engine(), username=user.username, object_name=f"league:{file_name}",
+            client_addr=gate.client_addr(),
+        ),
         on_click="ignore", key="w.outcomes.download",
     )
 

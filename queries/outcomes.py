@@ -481,84 +481,118 @@ def deadline_cases(
       feedback (+ 7) and conclusion (+ 21) not reached by ``at``.
 
     Most overdue, or soonest due, first; at most ``limit`` rows. No personal data.
+    See :func:`deadline_lists` for both lists and their counts at once.
     """
     if which not in DEADLINE_WINDOWS:
         raise ValueError(f"which must be one of {DEADLINE_WINDOWS}, not {which!r}")
-    at = at or flt.end
-    # The rows to show are chosen from the index alone (case id, dates, rule set), most overdue or
-    # soonest due first; only those are then looked up for their number and names (at 1,000,000
-    # cases some 16,000 cases are overdue at a month's end, and a list shows the first ``limit``).
-    u = _deadline_rows(flt, rules, which, at, within_days).subquery("deadlines")
-    top = select(u).order_by(u.c.due_on, u.c.case_id, u.c.rule_set).limit(limit).subquery("shown")
-    statement = (
-        select(c.case_number, township_t.c.name.label("township"), unit_t.c.name.label("unit"),
-               leader_t.c.name.label("owner_leader"), top.c.rule_set, top.c.step, top.c.received_on, top.c.due_on)
-        .select_from(
-            top.join(cases, c.id == top.c.case_id)
-            .outerjoin(township_t, c.township_id == township_t.c.id)
-            .outerjoin(unit_t, c.unit_id == unit_t.c.id)
-            .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
-        )
-        .order_by(top.c.due_on, c.case_number, top.c.rule_set)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(statement).all()
-    frame = pl.DataFrame(
-        [(*r[:6], as_date(r[6]), as_date(r[7])) for r in rows], schema=DEADLINE_SCHEMA, orient="row"
-    )
-    days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
-    return frame.with_columns(
-        days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
-    )
+    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=limit)[which]
 
 
 def deadline_counts(
     engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, at: date | None = None, within_days: int = 7
 ) -> dict[tuple[str, str], int]:
-    """How many rows :func:`deadline_cases` has in all, before its limit: (which, rule set) -> cases.
+    """How many rows :func:`deadline_cases` has in all, before its limit: (which, rule set) -> cases."""
+    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=1)["counts"]
 
-    ("overdue", "statutory") is the engine's 超期未结 at ``at``; every pair of
-    :data:`DEADLINE_WINDOWS` and :data:`RULE_SETS` is there, 0 when none.
+
+def deadline_lists(
+    engine: Engine,
+    flt: CaseFilter,
+    rules: DeadlineRules,
+    *,
+    at: date | None = None,
+    within_days: int = 7,
+    limit: int = 1000,
+) -> dict:
+    """Both deadline lists of :func:`deadline_cases` and their full counts, from one statement.
+
+    {"overdue": frame, "due_soon": frame, "counts": {(which, rule set): n}}:
+    each frame at most ``limit`` rows, most urgent first; every pair of
+    :data:`DEADLINE_WINDOWS` and :data:`RULE_SETS` counted (0 when none),
+    ("overdue", "statutory") being the engine's 超期未结 at ``at``.
+
+    Rows are chosen from the index alone (case id, dates, rule set: see
+    :func:`_deadline_rows`), ranked per list, and only those shown are then
+    looked up for their number and names: at 1,000,000 cases some 16,000 are
+    overdue at a month's end.
     """
     at = at or flt.end
-    parts = [
-        select(literal(which, String).label("which"), rows.c.rule_set)
-        .select_from(rows)
+    rows = _deadline_rows(flt, rules, at, within_days).cte("deadlines").prefix_with("MATERIALIZED")
+    # The first ``limit`` of each list, chosen from the index columns alone and only then looked up
+    # for their number and names: at 1,000,000 cases some 16,000 are overdue at a month's end.
+    shown = union_all(*(
+        select(top).select_from(top)
         for which in DEADLINE_WINDOWS
-        for rows in [_deadline_rows(flt, rules, which, at, within_days).subquery(f"rows_{which}")]
-    ]
-    u = union_all(*parts).subquery("counted")
+        for top in [select(rows).where(rows.c.which == which).order_by(rows.c.due_on, rows.c.case_id)
+                    .limit(limit).subquery(f"top_{which}")]
+    )).subquery("shown")
+    listed_rows = (
+        select(shown.c.which, shown.c.rule_set, null().label("total"), c.case_number,
+               township_t.c.name.label("township"), unit_t.c.name.label("unit"),
+               leader_t.c.name.label("owner_leader"), shown.c.step, shown.c.received_on, shown.c.due_on)
+        .select_from(
+            shown.join(cases, c.id == shown.c.case_id)
+            .outerjoin(township_t, c.township_id == township_t.c.id)
+            .outerjoin(unit_t, c.unit_id == unit_t.c.id)
+            .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+        )
+    )
+    # The counts ride along in the same statement (total set, the case's columns empty), so that the
+    # deadlines are worked out once for both.
+    count_rows = select(rows.c.which, rows.c.rule_set, func.count().label("total"),
+                        *(null() for _ in range(7))).group_by(rows.c.which, rows.c.rule_set)
     with engine.connect() as conn:
-        found = {(w, r): int(n) for w, r, n in
-                 conn.execute(select(u.c.which, u.c.rule_set, func.count()).group_by(u.c.which, u.c.rule_set))}
-    return {(w, r): found.get((w, r), 0) for w in DEADLINE_WINDOWS for r in RULE_SETS}
+        found = conn.execute(union_all(listed_rows, count_rows)).all()
+    counts = {(w, r): 0 for w in DEADLINE_WINDOWS for r in RULE_SETS}
+    listed: dict[str, list[tuple]] = {w: [] for w in DEADLINE_WINDOWS}
+    for which, rule_set, total, number, township, unit, leader, step, received_on, due_on in found:
+        if total is not None:
+            counts[(which, rule_set)] = int(total)
+        else:
+            listed[which].append((number, township, unit, leader, rule_set, step, as_date(received_on),
+                                  as_date(due_on)))
+    out: dict = {"counts": counts}
+    for which, values in listed.items():
+        frame = pl.DataFrame(values, schema=DEADLINE_SCHEMA, orient="row").sort(
+            "due_on", "case_number", "rule_set")
+        days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
+        out[which] = frame.with_columns(
+            days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
+        )
+    return out
 
 
-def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, which: str, at: date, within_days: int):
-    """One row per (open case, rule set) in the window: case_id, rule_set, step, received_on, due_on.
+def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int):
+    """One row per (open case, rule set) overdue or due soon at ``at``: which, case_id, rule_set, step, dates.
 
-    One SELECT per rule set and per half of the open cases (:func:`open_branches`):
-    each reads its half from ``ix_cases_open_steps`` without touching the table
-    (unless the filter names a park, category, channel, unit or leader).
+    The open cases are read once (:func:`open_branches`, from ``ix_cases_open_steps``
+    without touching the table unless the filter names a park, category,
+    channel, unit or leader) with both rule sets' deadlines worked out, and
+    kept (MATERIALIZED): SQLite would otherwise work each deadline out again
+    wherever it is named (sort, window, filter).
     """
     at_lit = literal(at, Date)
     soon_lit = literal(at + timedelta(days=within_days), Date)
-
-    def in_window(due: ColumnElement) -> ColumnElement:
-        return due < at_lit if which == "overdue" else and_(due >= at_lit, due <= soon_lit)
-
-    statutory_due = metrics.statutory_due_on(rules)
     step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
-    rule_sets = [
-        ("statutory", literal("concluded", String), statutory_due, None),
-        ("3_7_21", step_3_7_21, due_3_7_21, c.is_first_time),
-    ]
-    return union_all(*(
-        select(c.id.label("case_id"), literal(rule_set, String).label("rule_set"), step.label("step"),
-               c.received_on, due.label("due_on"))
-        .where(open_branch, in_window(due), *(x for x in [condition] if x is not None), *_dimensions(flt))
-        for rule_set, step, due, condition in rule_sets
+    open_cases = union_all(*(
+        select(c.id.label("case_id"), c.received_on, c.is_first_time,
+               metrics.statutory_due_on(rules).label("statutory_due"),
+               step_3_7_21.label("step_3_7_21"), due_3_7_21.label("due_3_7_21"))
+        .where(open_branch, *_dimensions(flt))
         for open_branch in open_branches(at)
+    )).cte("open_cases").prefix_with("MATERIALIZED")
+    o = open_cases.c
+    by_rule_set = (
+        ("statutory", literal("concluded", String), o.statutory_due, None),
+        ("3_7_21", o.step_3_7_21, o.due_3_7_21, o.is_first_time),
+    )
+    # Overdue (before ``at``) or due soon (``at`` to ``at`` + within_days): due by the window's end.
+    return union_all(*(
+        select(case((due < at_lit, "overdue"), else_="due_soon").label("which"), o.case_id,
+               literal(rule_set, String).label("rule_set"), step.label("step"), o.received_on,
+               due.label("due_on"))
+        .where(due <= soon_lit, *(x for x in [condition] if x is not None))
+        for rule_set, step, due, condition in by_rule_set
     ))
 
 

@@ -326,6 +326,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Only the cases owned by these county leaders (this page only).",
     },
     "outcomes.fraction": {"zh": "{n} / {d} 件", "en": "{n} of {d}"},
+    "outcomes.at": {"zh": "截至 {date}", "en": "at {date}"},
+    "outcomes.until": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
     "outcomes.yes": {"zh": "是", "en": "Yes"},
     "outcomes.no": {"zh": "否", "en": "No"},
     # steps of a case
