@@ -27,6 +27,9 @@ from text.formatting import format_count, format_rate
 from text.i18n import DASH, t
 
 KINDS = ("text", "count", "rate", "date", "days", "rank", "number")
+# An unranked row's rank, as the grid holds it: the browser writes a missing value as the placeholder
+# ("—"), whatever the Styler wrote, so "不排名" needs a value; this one also sorts after every rank.
+NOT_RANKED = 999_999
 # Greyed rows and cells: muted, still legible, unmistakably not like the others.
 GREY = {False: "color: #5f6b7a; background-color: #eceff3; font-style: italic",
         True: "color: #8d9cb5; background-color: #16233a; font-style: italic"}
@@ -58,7 +61,7 @@ def _missing(value) -> bool:
 def format_value(value, column: Column) -> str:
     """How a value of ``column`` is written on screen."""
     if column.kind == "rank":
-        return t("league.not_ranked") if _missing(value) else str(int(value))
+        return t("league.not_ranked") if _missing(value) or value >= NOT_RANKED else str(int(value))
     if _missing(value):
         return DASH
     if column.words is not None:
@@ -78,7 +81,9 @@ def format_value(value, column: Column) -> str:
 
 def _styler(frame: pl.DataFrame, columns: Sequence[Column], projection: bool, greyed: Sequence[bool] | None,
             grey_cells: Mapping[str, Sequence[bool]] | None, warn_cells: Mapping[str, Sequence[bool]] | None):
-    data = frame.select([c.name for c in columns]).to_pandas()
+    data = frame.select(
+        pl.col(c.name).fill_null(NOT_RANKED) if c.kind == "rank" else pl.col(c.name) for c in columns
+    ).to_pandas()
     if projection:
         # st.table heads its columns with the frame's own names: the labels are the names there.
         data.columns = [c.label for c in columns]
@@ -120,20 +125,17 @@ def show(
     """Draw ``frame``'s ``columns``: sortable with hover help at the desk, large type in projection mode.
 
     ``greyed`` marks whole rows, ``grey_cells`` and ``warn_cells`` single
-    cells (column name -> one flag per row); only such a table goes through a
-    pandas Styler, which costs about a quarter of a second per thousand rows
-    on every rerun. Any other is handed to the browser as it is, with a
-    format per column. ``on_select`` (desk only) makes one row selectable; it
+    cells (column name -> one flag per row); at the desk only such a table
+    goes through a pandas Styler, which costs about a quarter of a second per
+    thousand rows on every rerun. Any other is handed to the browser as it
+    is, with a format per column. ``on_select`` (desk only) makes one row selectable; it
     is called with ``select_args`` and the selected row's position in ``frame``.
     """
     styled = greyed is not None or bool(grey_cells) or bool(warn_cells)
     if projection:
         # An HTML table that the projection CSS sets in large type; nothing to sort or hover on the wall.
-        if styled:
-            st.table(_styler(frame, columns, projection, greyed, grey_cells, warn_cells))
-        else:
-            st.table(pl.DataFrame({c.label: [format_value(v, c) for v in frame[c.name].to_list()]
-                                   for c in columns}))
+        # Through the Styler (the wall's tables are short): numbers keep their right alignment.
+        st.table(_styler(frame, columns, projection, greyed, grey_cells, warn_cells))
         return
     if styled:
         data = _styler(frame, columns, projection, greyed, grey_cells, warn_cells)
@@ -154,10 +156,10 @@ def show(
         selection = {"on_select": picked, "selection_mode": "single-row"}
     # Rows of 35 px and a header: no inner scroll bar for a short table, at most max_height for a long one.
     height = min(35 * (frame.height + 1) + 3, max_height)
-    # Unstyled, a missing value is written "—" by the browser; styled, the Styler has written every cell
-    # ("不排名" for a missing rank), and a placeholder would cover what it wrote.
+    # The browser writes a missing value as the placeholder, styled or not (the Styler's text is used
+    # for the other cells only).
     st.dataframe(data, hide_index=True, width="stretch", height=height, column_config=config, key=key,
-                 placeholder=None if styled else DASH, **selection)
+                 placeholder=DASH, **selection)
 
 
 def _plain(frame: pl.DataFrame, column: Column) -> pl.Expr:

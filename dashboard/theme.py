@@ -102,7 +102,7 @@ footer { display: none !important; }
 [data-testid="stButtonGroup"] button { background: #13223a !important; color: #f4f7fb !important;
   border-color: #5b7399 !important; font-size: 1.2rem !important; }
 [data-testid="stButtonGroup"] button p { color: inherit !important; font-size: 1.2rem !important; }
-[data-testid="stButtonGroup"] button[kind*="Active"] { background: #2f6fb0 !important; }
+[data-testid="stButtonGroup"] button[aria-checked="true"] { background: #2f6fb0 !important; border-color: #9cc6ff !important; }
 /* The way out stays visible but small. */
 [data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
 </style>

@@ -219,12 +219,13 @@ def backlog_section(flt, projection: bool) -> None:
             Column("joined", metric_label("backlog_joined"), "count", metric_help("backlog_joined")),
             *(Column(f"band_{k}", label, "count", metric_help("backlog_age_band"))
               for k, label in enumerate(band_labels)),
-        ], projection=projection, key="outcomes.backlog")
+        ], projection=projection, key="outcomes.backlog", max_height=800)
         st.caption(t("outcomes.backlog.caption"))
     with right:
         st.markdown(f"**{t('outcomes.trend.title')}**")
         trend = data_access.backlog_trend(flt)
-        months = [format_month_tick(m, first=(i == 0)) for i, m in enumerate(trend["month"])]
+        # The year under the first tick, unless January (the next tick) carries it anyway.
+        months = [format_month_tick(m, first=(i == 0 and m.month != 12)) for i, m in enumerate(trend["month"])]
         figure = count_lines(
             months, [(metric_label("backlog"), trend["backlog"].to_list()),
                      (metric_label("overdue_open"), trend["overdue_open"].to_list())],

@@ -94,9 +94,10 @@ def count_lines(
             marker={"symbol": symbol, "size": 10 if projection else 8},
             text=[None] * (len(counts) - 1) + [f"{counts[-1]:,}" if counts and counts[-1] is not None else None],
             textposition="top center", textfont={"color": colour}, cliponaxis=False,
-            hovertemplate="%{x}: %{y:,}<extra>" + name.replace("<", "&lt;") + "</extra>",
+            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
         ))
-    fig.update_xaxes(type="category")
+    # Month ticks upright (the year only under the first and under January): read at a glance.
+    fig.update_xaxes(type="category", tickangle=0)
     fig.update_yaxes(title_text=axis_title, rangemode="tozero", range=[0, max(top, 1) * 1.25], tickformat=",d")
     fig.update_layout(
         height=400 if projection else 340,

@@ -437,3 +437,15 @@ def test_a_download_writes_an_audit_entry(db_url):
         assert audit.search(engine, action="download").row(0, named=True)["outcome"] == "failure"
     finally:
         engine.dispose()
+
+
+def test_the_owner_leader_filter_of_this_page(open_outcomes):
+    # 李县长 (2) owns P4, P5 and B3: overdue P5 and B3, due soon P4; B3 joined the backlog.
+    at = open_outcomes(state={"outcomes.leaders": (2,)})
+    assert list(at.multiselect(key="w.outcomes.leaders").value) == [2]
+    assert [row[0] for row in shown(at.dataframe[1])] == ["B3", "P5"]
+    assert [row[0] for row in shown(at.dataframe[2])] == ["P4"]
+    assert metrics(at)[6:11] == [("积案", "1"), ("超期未结", "2"), ("上期末积案", "0"), ("本期化解积案", "0"),
+                                 ("本期新增积案", "1")]
+    at.multiselect(key="w.outcomes.leaders").set_value([]).run()
+    assert len(shown(at.dataframe[1])) == 6
