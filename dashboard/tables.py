@@ -139,7 +139,9 @@ def show(
         return
     if styled:
         data = _styler(frame, columns, projection, greyed, grey_cells, warn_cells)
-        config = {c.name: st.column_config.Column(c.label, help=c.help) for c in columns}
+        # A rank may read "not ranked": room for the words, not just for a number.
+        config = {c.name: st.column_config.Column(c.label, help=c.help, width=96 if c.kind == "rank" else None)
+                  for c in columns}
     else:
         data = frame.select([_plain(frame, c) for c in columns]).to_arrow()
         config = {c.name: _plain_config(c) for c in columns}

@@ -31,7 +31,6 @@ RANK_BY_KEY = "outcomes.rank_by"
 CASE_KEY = "outcomes.case"
 LEADERS_KEY = "outcomes.leaders"
 LEAGUE_BY = ("unit", "leader", "township")
-LIST_LIMIT = 1000  # queries.outcomes.deadline_cases' default: the first thousand, most urgent first
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -300,7 +299,7 @@ def league_section(flt, projection: bool, user) -> None:
     ]
     for rate, denominator in LEAGUE_PARTS.items():
         columns += [Column(rate, t(f"league.{rate}"), "rate", metric_help(rate)),
-                    Column(denominator, t("league.denominator", rate=t(f"league.{rate}")), "count",
+                    Column(denominator, t("outcomes.league.denominator", rate=t(f"league.{rate}")), "count",
                            t("outcomes.league.denominator.help"))]
     columns.append(Column("overdue_open", t("league.overdue_open"), "count", metric_help("overdue_open")))
     small = {rate: [d is None or d < threshold for d in frame[den].to_list()] for rate, den in LEAGUE_PARTS.items()}

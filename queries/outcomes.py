@@ -195,6 +195,8 @@ class _ColumnsNotForIndex:
         return not_for_index(c[name])
 
     def __getattr__(self, name: str) -> ColumnElement:
+        if name.startswith("_"):  # copy, pickle and friends probe for these
+            raise AttributeError(name)
         return not_for_index(c[name])
 
 
@@ -824,7 +826,7 @@ def case_detail(
     date, but the case is concluded), "overdue" (no date, the deadline before
     ``at``, default the period's end), "pending" (no date, not yet due), None
     (no deadline for that step). No personal data:
-    the reveal path (dashboard.personal_data) shows the petitioner.
+    the reveal path (dashboard/reveal_ui.py, services/personal_data.py) shows the petitioner.
     """
     at = at or flt.end
     received = c.received_on

@@ -485,6 +485,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "outcomes.league.by": {"zh": "排名对象", "en": "Rank"},
     "outcomes.league.rank_by": {"zh": "排名依据", "en": "Ranked by"},
     "outcomes.league.download": {"zh": "下载 Excel（将记入审计日志）", "en": "Download as Excel (logged)"},
+    "outcomes.league.denominator": {"zh": "{rate}（分母）", "en": "{rate} (n)"},
     "outcomes.league.denominator.help": {
         "zh": "左侧比率的分母（件）；少于门槛件数的比率显示为灰色、不参加排名。",
         "en": "The denominator of the rate on its left; a rate with fewer cases than the threshold is "
@@ -505,8 +506,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "league.received": {"zh": "信访量", "en": "Received"},
     "league.on_time_rate": {"zh": "按期办结率", "en": "On-time rate"},
     "league.resolution_rate": {"zh": "化解率", "en": "Resolution rate"},
-    "league.satisfaction_rate_office": {"zh": "信访部门满意率", "en": "Satisfaction (petition office)"},
-    "league.satisfaction_rate_unit": {"zh": "责任单位满意率", "en": "Satisfaction (responsible unit)"},
+    "league.satisfaction_rate_office": {"zh": "信访部门满意率", "en": "Satisfaction: office"},
+    "league.satisfaction_rate_unit": {"zh": "责任单位满意率", "en": "Satisfaction: unit"},
     "league.numerator": {"zh": "{rate}（分子）", "en": "{rate} (numerator)"},
     "league.denominator": {"zh": "{rate}（分母）", "en": "{rate} (denominator)"},
     "league.overdue_open": {"zh": "超期未结", "en": "Overdue open"},
