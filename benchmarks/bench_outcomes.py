@@ -79,8 +79,7 @@ def main() -> int:
     leader_month = CaseFilter.for_month(month.start.year, month.start.month, leader_ids=(1,))
     calls = {
         "pipeline (raw SQL; SQLite percentiles in Polars)": lambda: outcomes.pipeline(engine, month),
-        "deadline_cases overdue": lambda: outcomes.deadline_cases(engine, month, rules, "overdue"),
-        "deadline_cases due_soon": lambda: outcomes.deadline_cases(engine, month, rules, "due_soon"),
+        "deadline_lists (both lists and their counts)": lambda: outcomes.deadline_lists(engine, month, rules),
         "deadline_rates (engine)": lambda: outcomes.deadline_rates(engine, month, rules),
         "backlog_by leader (summary + raw flows)": lambda: outcomes.backlog_by(engine, month, rules, "leader"),
         "backlog_age_bands by leader (raw)": lambda: outcomes.backlog_age_bands(engine, month, rules),

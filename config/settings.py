@@ -55,6 +55,10 @@ class Settings:
     lockout_window_minutes: int = 5
     lockout_minutes: int = 15
     trusted_user_header: str | None = None
+    # League tables (排名) of the outcomes page: a rate whose denominator is
+    # under this many cases is shown greyed and not ranked (a unit with one
+    # case due is not "100% on time, first of twenty").
+    league_min_denominator: int = 10
 
 
 def _coerce(value: str, default):

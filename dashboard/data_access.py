@@ -21,10 +21,22 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from config.clock import local_today
 from config.settings import DeadlineRules, load_settings, resolve_database_url
 from data import db
 from data.db import DatabaseUnavailable
-from queries import areas, hot_words, hotspots, metrics, receptions, reference, report, rising, trends
+from queries import (
+    areas,
+    hot_words,
+    hotspots,
+    metrics,
+    outcomes,
+    receptions,
+    reference,
+    report,
+    rising,
+    trends,
+)
 from queries import review as review_queries
 from queries.filters import CaseFilter, Scope
 
@@ -48,6 +60,11 @@ def database_url() -> str:
 
 def deadline_rules() -> DeadlineRules:
     return load_settings().deadlines
+
+
+def league_min_denominator() -> int:
+    """Below this denominator a league table's rate is greyed and not ranked (``league_min_denominator``)."""
+    return load_settings().league_min_denominator
 
 
 @st.cache_resource(show_spinner=False)
@@ -458,3 +475,143 @@ def hot_word_cases(flt: CaseFilter, word: str, limit: int = hot_words.CASE_LIST_
     """The cases of ``flt.end``'s month behind ``word``: case id, number and date only."""
     s = data_state()
     return _hot_word_cases(s.url, s.version, _latest_month(flt), word, limit)
+
+
+# --- outcomes page (issue 10): every figure of queries/outcomes.py ------------------
+# The pipeline's stuck cases and the deadline lists are "now": judged at
+# today, or at the period's end for a period that is over (see as_of). That
+# date is part of each key, so a list cached yesterday is not shown today.
+
+# 积案 age bands (days open at the period's end): 91-180, 181-365, over a year.
+BACKLOG_BAND_EDGES = (180, 365)
+
+
+def as_of(flt: CaseFilter) -> date:
+    """The date the outcomes page's "now" figures are judged at: today, or the period's end if earlier."""
+    return min(local_today(), flt.end)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _pipeline(url: str, version: int, flt: CaseFilter, at: date) -> pl.DataFrame:
+    # No rules in the key: the steps and where a case is stuck depend on no deadline.
+    return _guarded(url, lambda: outcomes.pipeline(_engine(url), flt, at=at))
+
+
+def pipeline(flt: CaseFilter) -> pl.DataFrame:
+    """Steps received -> concluded: taken in the period, days between steps, stuck at :func:`as_of`."""
+    s = data_state()
+    return _pipeline(s.url, s.version, flt, as_of(flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _deadline_rates(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> dict:
+    return _guarded(url, lambda: outcomes.deadline_rates(_engine(url), flt, rules))
+
+
+def deadline_rates(flt: CaseFilter) -> dict:
+    """Both on-time rates with numerators and denominators, and 超期未结 at the period's end."""
+    s = data_state()
+    return _deadline_rates(s.url, s.version, flt, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _deadline_lists(
+    url: str, version: int, flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int
+) -> dict:
+    return _guarded(url, lambda: outcomes.deadline_lists(_engine(url), flt, rules, at=at, within_days=within_days))
+
+
+def deadline_cases(flt: CaseFilter, which: str, within_days: int = 7) -> pl.DataFrame:
+    """Cases overdue, or due within ``within_days``, at :func:`as_of` under both rule sets (no personal data)."""
+    s = data_state()
+    return _deadline_lists(s.url, s.version, flt, deadline_rules(), as_of(flt), within_days)[which]
+
+
+def deadline_counts(flt: CaseFilter, within_days: int = 7) -> dict[tuple[str, str], int]:
+    """(which, rule set) -> how many cases the deadline lists hold in all (they show the first 1,000)."""
+    s = data_state()
+    return _deadline_lists(s.url, s.version, flt, deadline_rules(), as_of(flt), within_days)["counts"]
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _backlog_by(url: str, version: int, flt: CaseFilter, rules: DeadlineRules, by: str) -> pl.DataFrame:
+    return _guarded(url, lambda: outcomes.backlog_by(_engine(url), flt, rules, by))
+
+
+def backlog_by(flt: CaseFilter, by: str = "leader") -> pl.DataFrame:
+    """积案 and 超期未结 per owner leader (or ``by``) with the backlog's flows in the period."""
+    s = data_state()
+    return _backlog_by(s.url, s.version, flt, deadline_rules(), by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _backlog_age_bands(
+    url: str, version: int, flt: CaseFilter, rules: DeadlineRules, band_edges: tuple[int, ...], by: str | None
+) -> pl.DataFrame:
+    return _guarded(url, lambda: outcomes.backlog_age_bands(_engine(url), flt, rules, band_edges, by))
+
+
+def backlog_age_bands(flt: CaseFilter, by: str | None = "leader") -> pl.DataFrame:
+    """积案 at the period's end by age band (:data:`BACKLOG_BAND_EDGES`), per owner leader (or ``by``)."""
+    s = data_state()
+    return _backlog_age_bands(s.url, s.version, flt, deadline_rules(), BACKLOG_BAND_EDGES, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _backlog_trend(url: str, version: int, flt: CaseFilter, rules: DeadlineRules, months: int) -> pl.DataFrame:
+    return _guarded(url, lambda: outcomes.backlog_trend(_engine(url), flt, rules, months))
+
+
+def backlog_trend(flt: CaseFilter, months: int = 12) -> pl.DataFrame:
+    """积案 and 超期未结 at the end of each of the last ``months`` months."""
+    s = data_state()
+    return _backlog_trend(s.url, s.version, flt, deadline_rules(), months)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _outcome_rates(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> dict:
+    return _guarded(url, lambda: outcomes.outcome_rates(_engine(url), flt, rules))
+
+
+def outcome_rates(flt: CaseFilter) -> dict:
+    """化解率 (all, first-time, 初信, 初访), both 满意率 and 参评率, with their numerators and denominators."""
+    s = data_state()
+    return _outcome_rates(s.url, s.version, flt, deadline_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _resolution_levels(url: str, version: int, flt: CaseFilter) -> pl.DataFrame:
+    return _guarded(url, lambda: outcomes.resolution_levels(_engine(url), flt))
+
+
+def resolution_levels(flt: CaseFilter) -> pl.DataFrame:
+    """Where the resolved cases of the 化解率 cohort were resolved: village, township, county, not recorded."""
+    s = data_state()
+    return _resolution_levels(s.url, s.version, flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _league_table(
+    url: str, version: int, flt: CaseFilter, rules: DeadlineRules, by: str, min_denominator: int, rank_by: str
+) -> pl.DataFrame:
+    return _guarded(url, lambda: outcomes.league_table(_engine(url), flt, rules, by, min_denominator=min_denominator,
+                                                       rank_by=rank_by))
+
+
+def league_table(flt: CaseFilter, by: str, rank_by: str = "on_time_rate") -> pl.DataFrame:
+    """Units (or owner leaders, townships) side by side, ranked among rows with enough cases."""
+    s = data_state()
+    return _league_table(s.url, s.version, flt, deadline_rules(), by, league_min_denominator(), rank_by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _case_detail(
+    url: str, version: int, flt: CaseFilter, case_number: str, rules: DeadlineRules, at: date
+) -> dict | None:
+    return _guarded(url, lambda: outcomes.case_detail(_engine(url), flt, case_number, rules, at=at))
+
+
+def case_detail(flt: CaseFilter, case_number: str) -> dict | None:
+    """One case's steps against both rule sets (no personal data); None if not found or outside the scope."""
+    s = data_state()
+    return _case_detail(s.url, s.version, flt, case_number, deadline_rules(), as_of(flt))

@@ -48,6 +48,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", ":material/dashboard:", default=True),
     PageSpec("map", ":material/map:"),
+    # Figures for every role; its case lists, a case's detail and downloads check their own permission.
+    PageSpec("outcomes", ":material/task_alt:"),
     PageSpec("receptions", ":material/event_available:"),
     PageSpec("trends", ":material/trending_up:", view_key="trends.section",
              bench_views=("rates", "rising", "hot_words")),

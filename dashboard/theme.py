@@ -116,6 +116,17 @@ footer { display: none !important; }
   border-color: #5b7399 !important;
 }
 [data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"] p { font-size: 1.35rem !important; }
+/* Tables on the wall (st.table): large type, light on dark; a greyed row keeps its own muted colours. */
+[data-testid="stTable"] table { font-size: 1.45rem; width: 100%; }
+[data-testid="stTable"] th, [data-testid="stTable"] td {
+  color: #f4f7fb; border-color: #3a4f70 !important; padding: 0.4rem 0.9rem;
+}
+[data-testid="stTable"] th { color: #c9d6e8; font-weight: 600; background: #13223a; }
+/* Segmented controls (the league's grouping): light on dark, the chosen one in the accent colour. */
+[data-testid="stButtonGroup"] button { background: #13223a !important; color: #f4f7fb !important;
+  border-color: #5b7399 !important; font-size: 1.2rem !important; }
+[data-testid="stButtonGroup"] button p { color: inherit !important; font-size: 1.2rem !important; }
+[data-testid="stButtonGroup"] button[aria-checked="true"] { background: #2f6fb0 !important; border-color: #9cc6ff !important; }
 /* The way out stays visible but small. */
 [data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
 </style>

@@ -271,7 +271,15 @@ class Case(Base):
 
     __table_args__ = (
         Index("ix_cases_received_on", "received_on"),
-        Index("ix_cases_concluded_on", "concluded_on"),
+        # "Open at D" is two ranges of this index (never concluded; concluded after D), and it holds what
+        # the outcomes page asks of an open case: its steps, deadlines and township (migration 0009; it
+        # replaced an index on concluded_on alone).
+        Index("ix_cases_open_steps", "concluded_on", "received_on", "township_id", "is_first_time", "accepted_on",
+              "first_meeting_on", "feedback_on", "extension_granted"),
+        # The pipeline's steps taken in a period, with the previous step's date and the township.
+        Index("ix_cases_accepted_on", "accepted_on", "received_on", "township_id"),
+        Index("ix_cases_first_meeting_on", "first_meeting_on", "is_first_time", "accepted_on", "township_id"),
+        Index("ix_cases_feedback_on", "feedback_on", "is_first_time", "first_meeting_on", "township_id"),
         Index("ix_cases_township_received", "township_id", "received_on"),
         Index("ix_cases_park_received", "park_id", "received_on"),
         # Each leader's record (migration 0007): partial, covering what the record reads.

@@ -14,30 +14,10 @@ import io
 
 import polars as pl
 
+from text.i18n import DASH, translate
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# UI strings, zh-CN first (to move to text/i18n with the refactor).
-STRINGS = {
-    "zh": {
-        "sheet": "排名", "rank": "排名", "name": {"unit": "责任单位", "leader": "包案领导", "township": "乡镇（街道）",
-                                                   "category": "问题类别"},
-        "received": "信访量", "on_time_rate": "按期办结率", "resolution_rate": "化解率",
-        "satisfaction_rate_office": "信访部门满意率", "satisfaction_rate_unit": "责任单位满意率",
-        "numerator": "（分子）", "denominator": "（分母）", "overdue_open": "超期未结",
-        "not_ranked": "不排名", "no_rate": "—",
-        "note": "分母少于 {n} 件的不排名；“—”表示分母为零。",
-    },
-    "en": {
-        "sheet": "League", "rank": "Rank", "name": {"unit": "Responsible unit", "leader": "Owner leader",
-                                                     "township": "Township", "category": "Category"},
-        "received": "Received", "on_time_rate": "On-time rate", "resolution_rate": "Resolution rate",
-        "satisfaction_rate_office": "Satisfaction (petition office)",
-        "satisfaction_rate_unit": "Satisfaction (responsible unit)",
-        "numerator": " (numerator)", "denominator": " (denominator)", "overdue_open": "Overdue open",
-        "not_ranked": "not ranked", "no_rate": "—",
-        "note": "Rows with a denominator under {n} are not ranked; \"—\" means a zero denominator.",
-    },
-}
 RATE_COLUMNS = (
     ("on_time_rate", "on_time", "due_in_period"),
     ("resolution_rate", "resolved", "resolution_base"),
@@ -60,22 +40,25 @@ def league_workbook(frame: pl.DataFrame, by: str, *, lang: str = "zh", min_denom
     """
     import xlsxwriter  # only when a download is asked for
 
-    s = STRINGS[lang]
+
+    def s(key: str, **fmt) -> str:
+        return translate(f"league.{key}", lang, **fmt)
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
-    sheet = book.add_worksheet(s["sheet"])
+    sheet = book.add_worksheet(s("sheet"))
     bold = book.add_format({"bold": True, "text_wrap": True})
     percent = book.add_format({"num_format": "0.0%"})
-    headers = [s["rank"], s["name"][by], s["received"]]
+    headers = [s("rank"), s(f"name.{by}"), s("received")]
     for rate, _, _ in RATE_COLUMNS:
-        headers += [s[rate], s[rate] + s["numerator"], s[rate] + s["denominator"]]
-    headers.append(s["overdue_open"])
+        headers += [s(rate), s("numerator", rate=s(rate)), s("denominator", rate=s(rate))]
+    headers.append(s("overdue_open"))
     for j, header in enumerate(headers):
         sheet.write_string(0, j, neutralise(header), bold)
     for i, row in enumerate(frame.iter_rows(named=True), start=1):
         if row.get("rank") is None:
-            sheet.write_string(i, 0, s["not_ranked"])
+            sheet.write_string(i, 0, s("not_ranked"))
         else:
             sheet.write_number(i, 0, int(row["rank"]))
         sheet.write_string(i, 1, neutralise(row["name"]))
@@ -83,14 +66,14 @@ def league_workbook(frame: pl.DataFrame, by: str, *, lang: str = "zh", min_denom
         j = 3
         for rate, numerator, denominator in RATE_COLUMNS:
             if row[rate] is None:
-                sheet.write_string(i, j, s["no_rate"])
+                sheet.write_string(i, j, DASH)
             else:
                 sheet.write_number(i, j, float(row[rate]), percent)
             sheet.write_number(i, j + 1, int(row[numerator]))
             sheet.write_number(i, j + 2, int(row[denominator]))
             j += 3
         sheet.write_number(i, j, int(row["overdue_open"]))
-    sheet.write_string(frame.height + 2, 0, neutralise(s["note"].format(n=min_denominator)))
+    sheet.write_string(frame.height + 2, 0, neutralise(s("note", n=min_denominator)))
     sheet.freeze_panes(1, 2)
     sheet.set_column(1, 1, 20)
     book.close()

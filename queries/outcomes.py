@@ -17,6 +17,7 @@ personal data: the petitioners table is never read or joined.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -36,9 +37,12 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from data.models import RESOLUTION_LEVEL_VALUES, Category, Leader, Park, Township, Unit
 from queries import metrics
@@ -134,6 +138,81 @@ def stuck_conditions(at: ColumnElement) -> dict[str, ColumnElement]:
 def backlog_at(at: ColumnElement, rules: DeadlineRules) -> ColumnElement:
     """积案 at ``at``: the engine's backlog state (open, received more than backlog_days before)."""
     return and_(metrics.open_at(at), metrics.state_measures(at, rules)["backlog"])
+
+
+class not_for_index(FunctionElement):  # noqa: N801 - reads like the SQL it stands for
+    """The column's value, but not a term SQLite picks an index for (its unary ``+``); plain elsewhere."""
+
+    inherit_cache = True
+    name = "not_for_index"
+
+    def __init__(self, column: ColumnElement):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(not_for_index)
+def _not_for_index(element, compiler, **kw):
+    return compiler.process(next(iter(element.clauses)), **kw)
+
+
+@compiles(not_for_index, "sqlite")
+def _not_for_index_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(next(iter(element.clauses)), **kw)
+
+
+def open_branches(at: date, *, received_before: date | None = None) -> tuple[ColumnElement, ColumnElement]:
+    """"Open at ``at``" (:func:`metrics.open_at`) as two disjoint conditions, each a range of one index.
+
+    The same definition, split: never concluded, or concluded after ``at``;
+    each received by ``at`` (and before ``received_before``, for 积案). Each
+    is a range of ``ix_cases_open_steps`` (migration 0007), which also holds
+    the step dates, the township and the extension flag, so a query that
+    selects a branch at a time (UNION ALL) reads the open cases from the index
+    alone. Written as ``open_at`` it made SQLite walk the whole table by
+    receipt date: 1-1.5 s per query at 1,000,000 cases.
+    """
+    def received(on: ColumnElement) -> list[ColumnElement]:
+        return [on <= at, *([on < received_before] if received_before is not None else [])]
+
+    # Concluded after D: without statistics SQLite may read this from the receipt-date index instead
+    # (every case received by D: 2-3 s at 1,000,000 cases); the receipt date is kept out of its choice.
+    return (and_(c.concluded_on.is_(None), *received(c.received_on)),
+            and_(c.concluded_on > at, *received(not_for_index(c.received_on))))
+
+
+class _ColumnsNotForIndex:
+    """``cases``' columns for :func:`queries.scope.dimension_clauses`, each kept out of SQLite's index choice.
+
+    Without statistics SQLite prefers any equality it can look up (a township
+    filter, a township officer's scope) to a range of a date index: for the
+    steps of one month it then read all of a township's cases from the table,
+    2-3 s at 1,000,000 cases, where the date indexes hold the township too and
+    answer in tens of milliseconds. The filter is the same; only the plan changes.
+    """
+
+    def __getitem__(self, name: str) -> ColumnElement:
+        return not_for_index(c[name])
+
+    def __getattr__(self, name: str) -> ColumnElement:
+        if name.startswith("_"):  # copy, pickle and friends probe for these
+            raise AttributeError(name)
+        return not_for_index(c[name])
+
+
+def _dimensions(flt: CaseFilter) -> list[ColumnElement]:
+    """The filter and scope (:func:`dimension_clauses`) for queries that read a date index of ours."""
+    return dimension_clauses(flt, _ColumnsNotForIndex())
+
+
+def open_case_ids(at: date, *, received_before: date | None = None):
+    """The ids of the cases open at ``at`` (see :func:`open_branches`), a subquery read from the index."""
+    return select(c.id).where(or_(*open_branches(at, received_before=received_before)))
+
+
+def backlog_case_ids(at: date, rules: DeadlineRules):
+    """The ids of the 积案 at ``at`` (:func:`backlog_at`), read from the index like :func:`open_case_ids`."""
+    return open_case_ids(at, received_before=at - timedelta(days=rules.backlog_days))
 
 
 def backlog_flows(start: ColumnElement, end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
@@ -293,7 +372,7 @@ def _pipeline_in_sql(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dic
     at_lit = literal(at, Date)
     stuck_row = conn.execute(
         select(*(_count(condition).label(step) for step, condition in stuck_conditions(at_lit).items()))
-        .where(metrics.open_at(at_lit), *dimension_clauses(flt))
+        .where(c.id.in_(open_case_ids(at)), *dimension_clauses(flt))
     ).one()
     found = pl.DataFrame(
         [(step, int(n), int(k), None if m is None else float(m), None if p is None else float(p))
@@ -304,33 +383,66 @@ def _pipeline_in_sql(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dic
 
 
 def _pipeline_fetched(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
-    at_lit = literal(at, Date)
-    taken = {step: _taken_in(step, flt) for step in STEPS}
-    # One scan: a case with any step in the period, or open at ``at``.
-    statement = (
-        select(
-            *(case((condition, 1), else_=0).label(f"in_{step}") for step, condition in taken.items()),
-            *(_step_days(step).label(f"days_{step}") for step in STEPS[1:]),
-            _stuck_step(at_lit).label("stuck"),
-        )
-        .where(or_(*taken.values(), metrics.open_at(at_lit)), *dimension_clauses(flt))
+    # Each step taken in the period is a range of that step's date index; the days are
+    # counted per value (a histogram of a few hundred rows, not one row per case), and the
+    # percentiles are read off the cumulative counts: exact, as PostgreSQL's percentile_cont.
+    parts = [
+        select(literal(step, String).label("step"), _step_days(step).label("days"))
+        .where(_taken_in(step, flt), *_dimensions(flt))
+        for step in STEPS
+    ]
+    taken = union_all(*parts).subquery("taken")
+    histogram = pl.DataFrame(
+        [tuple(r) for r in conn.execute(
+            select(taken.c.step, taken.c.days, func.count()).group_by(taken.c.step, taken.c.days)
+        ).all()],
+        schema={"step": pl.String, "days": pl.Int64, "n": pl.Int64}, orient="row",
     )
-    names = [f"in_{s}" for s in STEPS] + [f"days_{s}" for s in STEPS[1:]] + ["stuck"]
-    schema = {n: pl.Int64 for n in names[:-1]} | {"stuck": pl.String}
-    rows = pl.DataFrame([tuple(r) for r in conn.execute(statement).all()], schema=schema, orient="row")
+    at_lit = literal(at, Date)
+    stuck = union_all(*(
+        select(_stuck_step(at_lit).label("step")).where(branch, *_dimensions(flt))
+        for branch in open_branches(at)
+    )).subquery("stuck")
+    stuck_rows = conn.execute(select(stuck.c.step, func.count()).group_by(stuck.c.step)).all()
     parts = []
     for step in STEPS:
-        mine = rows.filter(pl.col(f"in_{step}") == 1)
-        days = mine[f"days_{step}"] if step != "received" else pl.Series([], dtype=pl.Int64)
-        days = days.drop_nulls().cast(pl.Float64)
-        parts.append((step, mine.height, days.len(), days.quantile(0.5, "linear"), days.quantile(0.9, "linear")))
-    stuck = rows.filter(pl.col("stuck").is_not_null())["stuck"].value_counts()
-    stuck_counts = {step: 0 for step in STEPS[1:]} | dict(stuck.iter_rows())
+        mine = histogram.filter(pl.col("step") == step)
+        days = mine.filter(pl.col("days").is_not_null()).sort("days")
+        values, counts = days["days"].to_list(), days["n"].to_list()
+        parts.append((step, int(mine["n"].sum()), int(sum(counts)),
+                      quantile_of_counts(values, counts, 0.5), quantile_of_counts(values, counts, 0.9)))
+    stuck_counts = {step: 0 for step in STEPS[1:]} | {step: int(n) for step, n in stuck_rows if step is not None}
     return pl.DataFrame(parts, schema=_FOUND_SCHEMA, orient="row"), stuck_counts
+
+
+def quantile_of_counts(values: Sequence[int], counts: Sequence[int], q: float) -> float | None:
+    """The ``q`` quantile of ``values`` each repeated ``counts`` times (sorted ascending), or None if none.
+
+    Linear interpolation between the ranks around q·(n-1), counted from 0:
+    PostgreSQL's ``percentile_cont`` and Polars' "linear".
+    """
+    n = sum(counts)
+    if n == 0:
+        return None
+    position = q * (n - 1)
+    below = math.floor(position)
+
+    def at_rank(rank: int) -> int:
+        seen = 0
+        for value, count in zip(values, counts, strict=True):
+            seen += count
+            if rank < seen:
+                return value
+        return values[-1]
+
+    low = at_rank(below)
+    high = at_rank(min(below + 1, n - 1))
+    return float(low + (position - below) * (high - low))
 
 
 # --- 2. deadlines ------------------------------------------------------------------------------------
 
+DEADLINE_WINDOWS = ("overdue", "due_soon")
 DEADLINE_SCHEMA = {
     "case_number": pl.String, "township": pl.String, "unit": pl.String, "owner_leader": pl.String,
     "rule_set": pl.String, "step": pl.String, "received_on": pl.Date, "due_on": pl.Date,
@@ -371,49 +483,119 @@ def deadline_cases(
       feedback (+ 7) and conclusion (+ 21) not reached by ``at``.
 
     Most overdue, or soonest due, first; at most ``limit`` rows. No personal data.
+    See :func:`deadline_lists` for both lists and their counts at once.
     """
-    if which not in ("overdue", "due_soon"):
-        raise ValueError(f"which must be 'overdue' or 'due_soon', not {which!r}")
+    if which not in DEADLINE_WINDOWS:
+        raise ValueError(f"which must be one of {DEADLINE_WINDOWS}, not {which!r}")
+    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=limit)[which]
+
+
+def deadline_counts(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, at: date | None = None, within_days: int = 7
+) -> dict[tuple[str, str], int]:
+    """How many rows :func:`deadline_cases` has in all, before its limit: (which, rule set) -> cases."""
+    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=1)["counts"]
+
+
+def deadline_lists(
+    engine: Engine,
+    flt: CaseFilter,
+    rules: DeadlineRules,
+    *,
+    at: date | None = None,
+    within_days: int = 7,
+    limit: int = 1000,
+) -> dict:
+    """Both deadline lists of :func:`deadline_cases` and their full counts, from one statement.
+
+    {"overdue": frame, "due_soon": frame, "counts": {(which, rule set): n}}:
+    each frame at most ``limit`` rows, most urgent first; every pair of
+    :data:`DEADLINE_WINDOWS` and :data:`RULE_SETS` counted (0 when none),
+    ("overdue", "statutory") being the engine's 超期未结 at ``at``.
+
+    Rows are chosen from the index alone (case id, dates, rule set: see
+    :func:`_deadline_rows`), ranked per list, and only those shown are then
+    looked up for their number and names: at 1,000,000 cases some 16,000 are
+    overdue at a month's end.
+    """
     at = at or flt.end
+    rows = _deadline_rows(flt, rules, at, within_days).cte("deadlines").prefix_with("MATERIALIZED")
+    # The first ``limit`` of each list, chosen from the index columns alone and only then looked up
+    # for their number and names: at 1,000,000 cases some 16,000 are overdue at a month's end.
+    shown = union_all(*(
+        select(top).select_from(top)
+        for which in DEADLINE_WINDOWS
+        for top in [select(rows).where(rows.c.which == which).order_by(rows.c.due_on, rows.c.case_id)
+                    .limit(limit).subquery(f"top_{which}")]
+    )).subquery("shown")
+    listed_rows = (
+        select(shown.c.which, shown.c.rule_set, null().label("total"), c.case_number,
+               township_t.c.name.label("township"), unit_t.c.name.label("unit"),
+               leader_t.c.name.label("owner_leader"), shown.c.step, shown.c.received_on, shown.c.due_on)
+        .select_from(
+            shown.join(cases, c.id == shown.c.case_id)
+            .outerjoin(township_t, c.township_id == township_t.c.id)
+            .outerjoin(unit_t, c.unit_id == unit_t.c.id)
+            .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+        )
+    )
+    # The counts ride along in the same statement (total set, the case's columns empty), so that the
+    # deadlines are worked out once for both.
+    count_rows = select(rows.c.which, rows.c.rule_set, func.count().label("total"),
+                        *(null() for _ in range(7))).group_by(rows.c.which, rows.c.rule_set)
+    with engine.connect() as conn:
+        found = conn.execute(union_all(listed_rows, count_rows)).all()
+    counts = {(w, r): 0 for w in DEADLINE_WINDOWS for r in RULE_SETS}
+    listed: dict[str, list[tuple]] = {w: [] for w in DEADLINE_WINDOWS}
+    for which, rule_set, total, number, township, unit, leader, step, received_on, due_on in found:
+        if total is not None:
+            counts[(which, rule_set)] = int(total)
+        else:
+            listed[which].append((number, township, unit, leader, rule_set, step, as_date(received_on),
+                                  as_date(due_on)))
+    out: dict = {"counts": counts}
+    for which, values in listed.items():
+        frame = pl.DataFrame(values, schema=DEADLINE_SCHEMA, orient="row").sort(
+            "due_on", "case_number", "rule_set")
+        days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
+        out[which] = frame.with_columns(
+            days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
+        )
+    return out
+
+
+def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int):
+    """One row per (open case, rule set) overdue or due soon at ``at``: which, case_id, rule_set, step, dates.
+
+    The open cases are read once (:func:`open_branches`, from ``ix_cases_open_steps``
+    without touching the table unless the filter names a park, category,
+    channel, unit or leader) with both rule sets' deadlines worked out, and
+    kept (MATERIALIZED): SQLite would otherwise work each deadline out again
+    wherever it is named (sort, window, filter).
+    """
     at_lit = literal(at, Date)
     soon_lit = literal(at + timedelta(days=within_days), Date)
-
-    def in_window(due: ColumnElement) -> ColumnElement:
-        return due < at_lit if which == "overdue" else and_(due >= at_lit, due <= soon_lit)
-
-    statutory_due = metrics.statutory_due_on(rules)
     step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
-    branches = [
-        ("statutory", literal("concluded", String), statutory_due, None),
-        ("3_7_21", step_3_7_21, due_3_7_21, c.is_first_time),
-    ]
-    joined = (
-        cases.outerjoin(township_t, c.township_id == township_t.c.id)
-        .outerjoin(unit_t, c.unit_id == unit_t.c.id)
-        .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+    open_cases = union_all(*(
+        select(c.id.label("case_id"), c.received_on, c.is_first_time,
+               metrics.statutory_due_on(rules).label("statutory_due"),
+               step_3_7_21.label("step_3_7_21"), due_3_7_21.label("due_3_7_21"))
+        .where(open_branch, *_dimensions(flt))
+        for open_branch in open_branches(at)
+    )).cte("open_cases").prefix_with("MATERIALIZED")
+    o = open_cases.c
+    by_rule_set = (
+        ("statutory", literal("concluded", String), o.statutory_due, None),
+        ("3_7_21", o.step_3_7_21, o.due_3_7_21, o.is_first_time),
     )
-    parts = [
-        select(
-            c.case_number, township_t.c.name.label("township"), unit_t.c.name.label("unit"),
-            leader_t.c.name.label("owner_leader"), literal(rule_set, String).label("rule_set"),
-            step.label("step"), c.received_on, due.label("due_on"),
-        )
-        .select_from(joined)
-        .where(metrics.open_at(at_lit), in_window(due), *(x for x in [condition] if x is not None),
-               *dimension_clauses(flt))
-        for rule_set, step, due, condition in branches
-    ]
-    u = union_all(*parts).subquery("deadlines")
-    statement = select(u).order_by(u.c.due_on, u.c.case_number, u.c.rule_set).limit(limit)
-    with engine.connect() as conn:
-        rows = conn.execute(statement).all()
-    frame = pl.DataFrame(
-        [(*r[:6], as_date(r[6]), as_date(r[7])) for r in rows], schema=DEADLINE_SCHEMA, orient="row"
-    )
-    days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
-    return frame.with_columns(
-        days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
-    )
+    # Overdue (before ``at``) or due soon (``at`` to ``at`` + within_days): due by the window's end.
+    return union_all(*(
+        select(case((due < at_lit, "overdue"), else_="due_soon").label("which"), o.case_id,
+               literal(rule_set, String).label("rule_set"), step.label("step"), o.received_on,
+               due.label("due_on"))
+        .where(due <= soon_lit, *(x for x in [condition] if x is not None))
+        for rule_set, step, due, condition in by_rule_set
+    ))
 
 
 # --- 3. backlog -----------------------------------------------------------------------------------------
@@ -438,8 +620,9 @@ def backlog_by(
     flows = backlog_flows(literal(flt.start, Date), literal(flt.end, Date), rules)
     statement = (
         select(c[column].label("id"), *(_count(condition).label(name) for name, condition in flows.items()))
-        .where(or_(flows["backlog_previous"], backlog_at(literal(flt.end, Date), rules)),
-               *dimension_clauses(flt))
+        .where(c.id.in_(union(backlog_case_ids(flt.start - timedelta(days=1), rules),
+                              backlog_case_ids(flt.end, rules))),
+               *_dimensions(flt))
         .group_by(c[column])
     )
     with engine.connect() as conn:
@@ -487,7 +670,7 @@ def backlog_age_bands(
         keys.insert(0, c[column].label("id"))
     statement = (
         select(*keys, func.count().label("backlog"))
-        .where(backlog_at(end, rules), *dimension_clauses(flt))
+        .where(c.id.in_(backlog_case_ids(flt.end, rules)), backlog_at(end, rules), *_dimensions(flt))
         .group_by(*keys)
     )
     with engine.connect() as conn:
@@ -643,7 +826,7 @@ def case_detail(
     date, but the case is concluded), "overdue" (no date, the deadline before
     ``at``, default the period's end), "pending" (no date, not yet due), None
     (no deadline for that step). No personal data:
-    the reveal path (dashboard.personal_data) shows the petitioner.
+    the reveal path (dashboard/reveal_ui.py, services/personal_data.py) shows the petitioner.
     """
     at = at or flt.end
     received = c.received_on

@@ -245,7 +245,7 @@ def reception_outcomes(engine: Engine, flt: CaseFilter, rules: DeadlineRules | N
     ``owned_backlog`` and ``owned_overdue`` are the leader's 包案 积案 and
     超期未结 at the month's end, from ``by_leader`` or :func:`states_by`).
     Leaders with nothing to show are left out. The cases are found through
-    the index on ``cases.reception_session_id`` (migration 0007), not by
+    the index on ``cases.reception_session_id`` (migration 0007, a partial index), not by
     scanning the cases.
     """
     rules = rules or DeadlineRules()

@@ -509,6 +509,258 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "下载会记入审计日志。",
         "en": "Downloads are recorded in the audit log.",
     },
+    # --- case outcomes page (办理成效, issue 10) -------------------------------
+    "page.outcomes": {"zh": "办理成效", "en": "Case outcomes"},
+    "outcomes.heading": {"zh": "办理成效", "en": "Case outcomes"},
+    "outcomes.leader_filter": {"zh": "包案领导", "en": "Owner leader"},
+    "outcomes.leader_filter.help": {
+        "zh": "只看这些县领导包案的信访件（本页筛选，其他页面不受影响）。",
+        "en": "Only the cases owned by these county leaders (this page only).",
+    },
+    "outcomes.fraction": {"zh": "{n} / {d} 件", "en": "{n} of {d}"},
+    "outcomes.at": {"zh": "截至 {date}", "en": "at {date}"},
+    "outcomes.until": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "outcomes.yes": {"zh": "是", "en": "Yes"},
+    "outcomes.no": {"zh": "否", "en": "No"},
+    # steps of a case
+    "outcomes.step.received": {"zh": "收到", "en": "Received"},
+    "outcomes.step.accepted": {"zh": "受理", "en": "Accepted"},
+    "outcomes.step.first_meeting": {"zh": "见面", "en": "First meeting"},
+    "outcomes.step.feedback": {"zh": "反馈", "en": "Feedback"},
+    "outcomes.step.concluded": {"zh": "办结", "en": "Concluded"},
+    # 1. pipeline
+    "outcomes.pipeline.title": {"zh": "办理流程", "en": "Pipeline"},
+    "outcomes.pipeline.caption": {
+        "zh": "见面、反馈两步只计初信初访件（兴国 3-7-21）；间隔天数为距本件上一步的天数；滞留件截至 {date}。",
+        "en": "First meeting and feedback are steps of first-time cases only (the 3-7-21 rule); days are "
+        "counted from the case's previous step; stuck as of {date}.",
+    },
+    "metric.step_taken.label": {"zh": "本期办理", "en": "Taken in the period"},
+    "metric.step_taken.help": {
+        "zh": "该步骤日期落在期间内的信访件数（见面、反馈只计初信初访件）。",
+        "en": "Cases whose date for this step falls in the period (first meeting and feedback: first-time "
+        "cases only).",
+    },
+    "metric.step_days_median.label": {"zh": "间隔天数（中位数）", "en": "Days from previous step (median)"},
+    "metric.step_days_median.help": {
+        "zh": "期间内完成该步骤的信访件中，距本件上一步日期的天数的中位数（两个日期都有的才计）。",
+        "en": "Among the cases that took this step in the period, the median number of days since the "
+        "case's previous step (where both dates exist).",
+    },
+    "metric.step_days_p90.label": {"zh": "间隔天数（90%分位）", "en": "Days from previous step (90th pct.)"},
+    "metric.step_days_p90.help": {
+        "zh": "同上天数的第90百分位数（按排位线性插值）：九成信访件不超过此天数。",
+        "en": "The 90th percentile of the same days (linear between ranks): nine cases in ten took no longer.",
+    },
+    "metric.stuck.label": {"zh": "当前滞留", "en": "Stuck now"},
+    "metric.stuck.help": {
+        "zh": "统计日仍未办结、且此步骤是其尚未完成的第一步的信访件数；每件未结件恰在一步滞留。",
+        "en": "Cases open at the reference date for which this is the first step not yet reached; every "
+        "open case is stuck at exactly one step.",
+    },
+    # 2. deadlines
+    "outcomes.deadlines.title": {"zh": "办理时限", "en": "Deadlines"},
+    "outcomes.deadlines.as_of": {
+        "zh": "清单截至 {date}（所选期间已结束的按期末，否则按今天）。点列名可排序。",
+        "en": "Lists as of {date} (the period's end once it is over, else today). Click a heading to sort.",
+    },
+    "outcomes.rules.statutory": {"zh": "法定时限（信访工作条例）", "en": "Statutory (Regulation on Petitions)"},
+    "outcomes.rules.statutory.caption": {
+        "zh": "收到后{acceptance}日内决定受理，受理后{conclusion}日内办结，延期一次不超过{extension}日。",
+        "en": "Decide on acceptance within {acceptance} days of receipt, conclude within {conclusion} days of "
+        "acceptance, one extension of at most {extension} days.",
+    },
+    "outcomes.rules.3_7_21": {"zh": "初信初访 3-7-21", "en": "First petitions: 3-7-21"},
+    "outcomes.rules.3_7_21.caption": {
+        "zh": "收到后{meeting}日内见面、{feedback}日内反馈、{first_conclusion}日内办结。",
+        "en": "Meet the petitioner within {meeting} days of receipt, feed back within {feedback}, conclude "
+        "within {first_conclusion}.",
+    },
+    "outcomes.rule_set.statutory": {"zh": "法定", "en": "Statutory"},
+    "outcomes.rule_set.3_7_21": {"zh": "3-7-21", "en": "3-7-21"},
+    "metric.overdue_now.label": {"zh": "当前超期", "en": "Overdue now"},
+    "metric.overdue_now.help": {
+        "zh": "统计日（期末或今天，取较早者）仍未办结、且法定办结期限已过的信访件数；按期末统计即超期未结。",
+        "en": "Cases open at the reference date (the period's end or today, whichever is earlier) whose "
+        "statutory due date has passed; at the period's end these are the overdue open cases.",
+    },
+    "metric.overdue_now_3_7_21.help": {
+        "zh": "统计日仍未办结的初信初访件中，下一步（见面3日、反馈7日、办结21日）期限已过的件数。",
+        "en": "First-time cases open at the reference date whose next step (meeting in 3 days, feedback in "
+        "7, conclusion in 21) is past its deadline.",
+    },
+    "metric.due_soon.label": {"zh": "7日内到期", "en": "Due within 7 days"},
+    "metric.due_soon.help": {
+        "zh": "统计日仍未办结、法定办结期限在统计日起7日内（含当天）的信访件数。",
+        "en": "Cases open at the reference date whose statutory due date falls within the next 7 days "
+        "(that day included).",
+    },
+    "metric.due_soon_3_7_21.help": {
+        "zh": "统计日仍未办结的初信初访件中，下一步的 3-7-21 期限在统计日起7日内（含当天）的件数。",
+        "en": "First-time cases open at the reference date whose next 3-7-21 deadline falls within the "
+        "next 7 days (that day included).",
+    },
+    "outcomes.list.overdue": {"zh": "超期清单（{n}）", "en": "Overdue ({n})"},
+    "outcomes.list.due_soon": {"zh": "7日内到期（{n}）", "en": "Due within 7 days ({n})"},
+    "outcomes.list.overdue.none": {"zh": "没有超期的信访件。", "en": "No case is overdue."},
+    "outcomes.list.due_soon.none": {"zh": "没有7日内到期的信访件。", "en": "No case falls due within 7 days."},
+    "outcomes.list.truncated": {
+        "zh": "共 {total} 条，列出最紧急的 {shown} 条。",
+        "en": "{total} in all; the {shown} most urgent are listed.",
+    },
+    "outcomes.list.hint": {
+        "zh": "点选一行（行首方框）可在下方查看该件详情；信访人信息已脱敏。",
+        "en": "Select a row (the box at its start) to see the case's detail below; personal data is masked.",
+    },
+    "outcomes.col.case_number": {"zh": "信访件编号", "en": "Case number"},
+    "outcomes.col.rule_set": {"zh": "时限规则", "en": "Rule set"},
+    "outcomes.col.step": {"zh": "环节", "en": "Step"},
+    "outcomes.col.step_due": {"zh": "待办环节", "en": "Step due"},
+    "outcomes.col.township": {"zh": "乡镇（街道）", "en": "Township"},
+    "outcomes.col.unit": {"zh": "责任单位", "en": "Responsible unit"},
+    "outcomes.col.owner_leader": {"zh": "包案领导", "en": "Owner leader"},
+    "outcomes.col.received_on": {"zh": "收到日期", "en": "Received"},
+    "outcomes.col.due_on": {"zh": "期限", "en": "Due"},
+    "outcomes.col.days_over": {"zh": "超期天数", "en": "Days over"},
+    "outcomes.col.days_left": {"zh": "剩余天数", "en": "Days left"},
+    # 3. backlog
+    "outcomes.backlog.title": {"zh": "积案和超期（按包案领导）", "en": "Backlog and overdue by owner leader"},
+    "outcomes.backlog.caption": {
+        "zh": "积案 = 上期末积案 − 本期化解 + 本期新增；按积案在期末已办理的天数分段。",
+        "en": "Backlog = backlog at the previous end − cleared + joined; age bands count days open at the "
+        "period's end.",
+    },
+    "outcomes.no_leader": {"zh": "（未确定包案领导）", "en": "(no owner leader)"},
+    "outcomes.band.range": {"zh": "{low}–{high}天", "en": "{low}–{high} days"},
+    "outcomes.band.over": {"zh": "超过{days}天", "en": "over {days} days"},
+    "metric.backlog_previous.label": {"zh": "上期末积案", "en": "Backlog at previous end"},
+    "metric.backlog_previous.help": {
+        "zh": "上一期末（期间开始前一天）的积案数。",
+        "en": "The backlog at the previous period's end (the day before the period starts).",
+    },
+    "metric.backlog_cleared.label": {"zh": "本期化解积案", "en": "Cleared"},
+    "metric.backlog_cleared.help": {
+        "zh": "上期末是积案、且在本期内办结的信访件数。",
+        "en": "Cases in the backlog at the previous period's end and concluded in the period.",
+    },
+    "metric.backlog_joined.label": {"zh": "本期新增积案", "en": "Joined"},
+    "metric.backlog_joined.help": {
+        "zh": "上期末不是积案、本期末成为积案的信访件数。",
+        "en": "Cases not in the backlog at the previous period's end and in it at this period's end.",
+    },
+    "metric.backlog_age_band.label": {"zh": "积案时长段", "en": "Backlog age band"},
+    "metric.backlog_age_band.help": {
+        "zh": "期末积案中，自收到之日起已满该天数段（期末日减收到日）的件数。",
+        "en": "Backlog cases at the period's end whose days since receipt (end minus received) fall in this band.",
+    },
+    "outcomes.trend.title": {"zh": "近12个月（月末）", "en": "Last 12 months (at each month's end)"},
+    "outcomes.trend.axis": {"zh": "件数", "en": "Cases"},
+    # 4. outcomes
+    "outcomes.results.title": {"zh": "化解成效", "en": "Resolution and satisfaction"},
+    "outcomes.satisfaction_office": {"zh": "信访部门满意率", "en": "Satisfaction (petition office)"},
+    "outcomes.levels.title": {"zh": "化解层级", "en": "Where cases were resolved"},
+    "outcomes.col.level": {"zh": "层级", "en": "Level"},
+    "outcomes.col.resolved": {"zh": "化解件数", "en": "Resolved"},
+    "outcomes.col.share": {"zh": "占比", "en": "Share"},
+    "outcomes.level.village": {"zh": "村（社区）", "en": "Village"},
+    "outcomes.level.township": {"zh": "乡镇（街道）", "en": "Township"},
+    "outcomes.level.county": {"zh": "县", "en": "County"},
+    "outcomes.level.none": {"zh": "未记录", "en": "Not recorded"},
+    "metric.resolution_level.label": {"zh": "化解层级", "en": "Resolution level"},
+    "metric.resolution_level.help": {
+        "zh": "化解率分子（期间内收到、期末前办结且已化解的件）按化解所在层级（村、乡镇、县）分列；各层级相加等于分子。",
+        "en": "The resolution rate's resolved cases (received in the period, concluded by its end, resolved) "
+        "by the level where they were resolved; the levels add up to them.",
+    },
+    # 5. league
+    "outcomes.league.title": {"zh": "排名", "en": "League table"},
+    "outcomes.league.by": {"zh": "排名对象", "en": "Rank"},
+    "outcomes.league.rank_by": {"zh": "排名依据", "en": "Ranked by"},
+    "outcomes.league.download": {"zh": "下载 Excel（将记入审计日志）", "en": "Download as Excel (logged)"},
+    "outcomes.league.denominator": {"zh": "{rate}（分母）", "en": "{rate} (n)"},
+    "outcomes.league.denominator.help": {
+        "zh": "左侧比率的分母（件）；少于门槛件数的比率显示为灰色、不参加排名。",
+        "en": "The denominator of the rate on its left; a rate with fewer cases than the threshold is "
+        "greyed and not ranked.",
+    },
+    "metric.league_rank.label": {"zh": "排名", "en": "Rank"},
+    "metric.league_rank.help": {
+        "zh": "按所选比率由高到低排名，并列者名次相同；分母不足门槛的不排名。",
+        "en": "By the chosen rate, highest first, ties sharing a rank; rows whose denominator is under the "
+        "threshold are not ranked.",
+    },
+    "league.sheet": {"zh": "排名", "en": "League"},
+    "league.rank": {"zh": "排名", "en": "Rank"},
+    "league.name.unit": {"zh": "责任单位", "en": "Responsible unit"},
+    "league.name.leader": {"zh": "包案领导", "en": "Owner leader"},
+    "league.name.township": {"zh": "乡镇（街道）", "en": "Township"},
+    "league.name.category": {"zh": "问题类别", "en": "Category"},
+    "league.received": {"zh": "信访量", "en": "Received"},
+    "league.on_time_rate": {"zh": "按期办结率", "en": "On-time rate"},
+    "league.resolution_rate": {"zh": "化解率", "en": "Resolution rate"},
+    "league.satisfaction_rate_office": {"zh": "信访部门满意率", "en": "Satisfaction: office"},
+    "league.satisfaction_rate_unit": {"zh": "责任单位满意率", "en": "Satisfaction: unit"},
+    "league.numerator": {"zh": "{rate}（分子）", "en": "{rate} (numerator)"},
+    "league.denominator": {"zh": "{rate}（分母）", "en": "{rate} (denominator)"},
+    "league.overdue_open": {"zh": "超期未结", "en": "Overdue open"},
+    "league.not_ranked": {"zh": "不排名", "en": "not ranked"},
+    "league.note": {
+        "zh": "分母少于 {n} 件的比率不排名（灰色）；“—”表示分母为零。",
+        "en": "Rates with a denominator under {n} are not ranked (grey); \"—\" means a zero denominator.",
+    },
+    # 6. one case
+    "outcomes.case.title": {"zh": "案件详情", "en": "Case detail"},
+    "outcomes.case.pick": {"zh": "信访件编号", "en": "Case number"},
+    "outcomes.case.placeholder": {"zh": "从清单点选，或输入编号", "en": "Pick from a list, or type a number"},
+    "outcomes.case.hint": {
+        "zh": "在上面的清单中点选一行，或在此输入信访件编号。",
+        "en": "Select a row in a list above, or type a case number here.",
+    },
+    "outcomes.case.not_found": {
+        "zh": "没有找到该信访件，或它不在您的查看范围内。",
+        "en": "No such case, or it is not within what you may see.",
+    },
+    "outcomes.case.caption": {
+        "zh": "期限：法定（受理为收到后15日，办结为法定办结期限）和 3-7-21（初信初访，自收到日起）。",
+        "en": "Deadlines: statutory (acceptance 15 days after receipt, conclusion the statutory due date) "
+        "and 3-7-21 (first-time cases, counted from receipt).",
+    },
+    "outcomes.case.field": {"zh": "项目", "en": "Field"},
+    "outcomes.case.value": {"zh": "内容", "en": "Value"},
+    "outcomes.case.case_number": {"zh": "信访件编号", "en": "Case number"},
+    "outcomes.case.received_on": {"zh": "收到日期", "en": "Received"},
+    "outcomes.case.channel": {"zh": "信访形式", "en": "Channel"},
+    "outcomes.case.first_time": {"zh": "初信初访", "en": "First-time"},
+    "outcomes.case.township": {"zh": "乡镇（街道）", "en": "Township"},
+    "outcomes.case.park": {"zh": "工业园区", "en": "Industrial park"},
+    "outcomes.case.category": {"zh": "问题类别", "en": "Category"},
+    "outcomes.case.unit": {"zh": "责任单位", "en": "Responsible unit"},
+    "outcomes.case.owner_leader": {"zh": "包案领导", "en": "Owner leader"},
+    "outcomes.case.extension": {"zh": "已延期", "en": "Extended"},
+    "outcomes.case.outcome": {"zh": "化解情况", "en": "Outcome"},
+    "outcomes.case.level": {"zh": "化解层级", "en": "Resolved at"},
+    "outcomes.case.satisfaction_office": {"zh": "对信访部门评价", "en": "Rating of the petition office"},
+    "outcomes.case.satisfaction_unit": {"zh": "对责任单位评价", "en": "Rating of the responsible unit"},
+    "outcomes.case.days_open": {"zh": "已办理天数", "en": "Days open"},
+    "outcomes.case.closed": {"zh": "已办结", "en": "Concluded"},
+    "outcomes.col.on": {"zh": "日期", "en": "Date"},
+    "outcomes.col.days_from_previous": {"zh": "距上一步（天）", "en": "Days from previous"},
+    "outcomes.col.days_from_received": {"zh": "距收到（天）", "en": "Days from receipt"},
+    "outcomes.col.statutory_due_on": {"zh": "法定期限", "en": "Statutory deadline"},
+    "outcomes.col.statutory_status": {"zh": "法定", "en": "Statutory"},
+    "outcomes.col.due_3_7_21_on": {"zh": "3-7-21 期限", "en": "3-7-21 deadline"},
+    "outcomes.col.status_3_7_21": {"zh": "3-7-21", "en": "3-7-21"},
+    "outcomes.status.on_time": {"zh": "按期", "en": "On time"},
+    "outcomes.status.late": {"zh": "逾期完成", "en": "Late"},
+    "outcomes.status.missing": {"zh": "无记录", "en": "Not recorded"},
+    "outcomes.status.overdue": {"zh": "已超期", "en": "Overdue"},
+    "outcomes.status.pending": {"zh": "未到期", "en": "Not yet due"},
+    "outcomes.outcome.resolved": {"zh": "已化解", "en": "Resolved"},
+    "outcomes.outcome.unresolved": {"zh": "未化解", "en": "Not resolved"},
+    "outcomes.satisfaction.satisfied": {"zh": "满意", "en": "Satisfied"},
+    "outcomes.satisfaction.basically_satisfied": {"zh": "基本满意", "en": "Basically satisfied"},
+    "outcomes.satisfaction.dissatisfied": {"zh": "不满意", "en": "Dissatisfied"},
+    "reveal.heading_case": {"zh": "查看信访人信息（{case}）", "en": "Petitioner's details ({case})"},
     # --- log-in, accounts, personal data, audit (issue 5) -------------------
     "page.login": {"zh": "登录", "en": "Log in"},
     "error.insecure_configuration": {

@@ -64,3 +64,45 @@ def sparkline(months: Sequence[str], counts: Sequence[int], projection: bool) ->
     fig.update_layout(height=200 if projection else 140, margin={"l": 5, "r": 5, "t": 20, "b": 5}, showlegend=False)
     theme.style_figure(fig, projection)
     return fig
+
+
+def count_lines(
+    months: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    projection: bool,
+    *,
+    axis_title: str,
+) -> go.Figure:
+    """Two (or more) monthly counts as lines, the last month's figure written at each line's end.
+
+    The first line is drawn solid with circles in the count colour, the second
+    dashed with squares in the rate colour: told apart by colour-blind eyes and
+    on a washed-out projector alike.
+    """
+    styles = (
+        (theme.count_colour(projection), "solid", "circle"),
+        (theme.rate_colour(projection), "dash", "square"),
+    )
+    fig = go.Figure()
+    top = 0
+    for (name, counts), (colour, dash, symbol) in zip(series, styles, strict=False):
+        counts = list(counts)
+        top = max([top, *(c for c in counts if c is not None)])
+        fig.add_trace(go.Scatter(
+            x=list(months), y=counts, name=name, mode="lines+markers+text",
+            line={"color": colour, "width": 4 if projection else 3, "dash": dash},
+            marker={"symbol": symbol, "size": 10 if projection else 8},
+            text=[None] * (len(counts) - 1) + [f"{counts[-1]:,}" if counts and counts[-1] is not None else None],
+            textposition="top center", textfont={"color": colour}, cliponaxis=False,
+            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+        ))
+    # Month ticks upright (the year only under the first and under January): read at a glance.
+    fig.update_xaxes(type="category", tickangle=0)
+    fig.update_yaxes(title_text=axis_title, rangemode="tozero", range=[0, max(top, 1) * 1.25], tickformat=",d")
+    fig.update_layout(
+        height=400 if projection else 340,
+        margin={"l": 10, "r": 20, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
+    theme.style_figure(fig, projection)
+    return fig

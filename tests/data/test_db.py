@@ -43,3 +43,14 @@ def test_a_county_database_of_an_earlier_schema_upgrades_with_its_links_kept(tmp
             assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1  # switched back on
     finally:
         engine.dispose()
+
+
+def test_the_migrations_build_the_indexes_the_models_declare(engine):
+    """Queries are written for these indexes (queries/outcomes.py reads open cases from one): same set."""
+    from data.models import Case
+
+    # (PostgreSQL also reports the unique constraint on the case number as an index.)
+    built = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("cases") if not ix.get("unique")}
+    declared = {ix.name: [c.name for c in ix.columns] for ix in Case.__table__.indexes}
+    assert built == declared
+    assert built["ix_cases_open_steps"][:2] == ["concluded_on", "received_on"]

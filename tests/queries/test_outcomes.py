@@ -126,6 +126,21 @@ def test_due_soon_cases(county):
     assert "P3" in wider["case_number"].to_list() and wider.height == 4
 
 
+def test_both_lists_and_their_counts_at_once(county):
+    lists = outcomes.deadline_lists(county, MARCH, RULES, limit=2)
+    # Overdue: B2 B5 B1 B3 P5 (statutory), F2 (meeting); due soon: P4 (statutory), F4 P2 (feedback).
+    assert lists["counts"] == {("overdue", "statutory"): 5, ("overdue", "3_7_21"): 1,
+                               ("due_soon", "statutory"): 1, ("due_soon", "3_7_21"): 2}
+    # Cut at two rows each, the counts stay whole: F2, third and last of its list, is still counted.
+    assert lists["overdue"]["case_number"].to_list() == ["B2", "B5"]
+    assert lists["due_soon"]["case_number"].to_list() == ["F4", "P4"]
+    assert outcomes.deadline_counts(county, MARCH, RULES) == lists["counts"]
+    whole = outcomes.deadline_lists(county, MARCH, RULES)
+    assert_frame_equal(whole["overdue"], outcomes.deadline_cases(county, MARCH, RULES, "overdue"))
+    officer = CaseFilter.for_month(2026, 3, scope=Scope(township_id=2, see_accusations=False))
+    assert outcomes.deadline_counts(county, officer, RULES)[("overdue", "statutory")] == 2  # B3 P5
+
+
 def test_deadline_cases_hold_no_personal_data_and_respect_scope(county):
     frame = outcomes.deadline_cases(county, MARCH, RULES, "overdue", at=AT)
     assert not {"name", "id_number", "phone", "address", "petitioner"} & set(frame.columns)

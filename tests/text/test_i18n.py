@@ -54,9 +54,6 @@ def test_every_key_the_code_uses_exists():
         used |= set(KEY_CALL.findall(text))
         used |= {f"metric.{m}.label" for m in METRIC_CALL.findall(text)}
         used |= {f"metric.{m}.help" for m in METRIC_CALL.findall(text)}
-    # Every page's title, from the page registry (a page is registered there, not in app.py).
-
-    used |= {page.title_key for page in (*PAGES, LOGIN_PAGE)}
     # The scan must have found the pages' keys, or the regular expression is broken.
     assert {"app.title", "overview.heading"} <= used
     # Page titles are composed by the registry (page.<name>), not written out.
@@ -125,3 +122,32 @@ def test_keys_built_from_names_exist():
         assert f"filters.period_mode.{mode}" in TRANSLATIONS
     for name in tiles:
         assert f"metric.{name}.label" in TRANSLATIONS and f"metric.{name}.help" in TRANSLATIONS
+
+
+def test_keys_of_the_outcomes_page_built_from_names_exist():
+    """pages/outcomes.py and queries/league_export.py compose keys from the values they show."""
+    from data.models import OUTCOME_VALUES, RESOLUTION_LEVEL_VALUES, SATISFACTION_VALUES
+    from queries.league_export import RATE_COLUMNS
+    from queries.outcomes import GROUPINGS, LEAGUE_RATES, RULE_SETS, STEPS
+
+    keys = [f"outcomes.step.{s}" for s in STEPS]
+    keys += [f"outcomes.rule_set.{r}" for r in RULE_SETS]
+    keys += [f"outcomes.rules.{r}" for r in RULE_SETS] + [f"outcomes.rules.{r}.caption" for r in RULE_SETS]
+    keys += [f"outcomes.level.{v}" for v in (*RESOLUTION_LEVEL_VALUES, "none")]
+    keys += [f"outcomes.outcome.{v}" for v in OUTCOME_VALUES]
+    keys += [f"outcomes.satisfaction.{v}" for v in SATISFACTION_VALUES]
+    keys += [f"outcomes.status.{v}" for v in ("on_time", "late", "missing", "overdue", "pending")]
+    keys += [f"outcomes.list.{w}" for w in ("overdue", "due_soon")]
+    keys += [f"outcomes.list.{w}.none" for w in ("overdue", "due_soon")]
+    keys += [f"outcomes.col.{c}" for c in ("days_over", "days_left")]
+    keys += [f"league.name.{by}" for by in GROUPINGS] + [f"league.{rate}" for rate in LEAGUE_RATES]
+    keys += [f"league.{rate}" for rate, _, _ in RATE_COLUMNS]
+    keys += [f"league.{k}" for k in ("sheet", "rank", "received", "numerator", "denominator", "overdue_open",
+                                     "not_ranked", "note")]
+    # Every figure carries its definition: the new measures' labels and one-sentence help.
+    for name in ("step_taken", "step_days_median", "step_days_p90", "stuck", "overdue_now", "due_soon",
+                 "backlog_previous", "backlog_cleared", "backlog_joined"):
+        keys += [f"metric.{name}.label", f"metric.{name}.help"]
+    keys += ["metric.overdue_now_3_7_21.help", "metric.due_soon_3_7_21.help", "metric.backlog_age_band.help",
+             "metric.resolution_level.help", "metric.league_rank.help"]
+    assert [k for k in keys if k not in TRANSLATIONS] == []
