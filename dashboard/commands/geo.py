@@ -7,7 +7,7 @@ import json
 from dashboard import audit
 from dashboard.cli import CommandError, add_db_argument
 from data.db import make_engine, migrate
-from geo.boundaries import BoundaryError, file_sha256, import_boundaries, read_boundaries
+from geo.boundaries import BoundaryError, file_sha256, import_boundaries, read_boundary_file
 from geo.crs import CRSProblem
 
 
@@ -29,7 +29,8 @@ def register(subparsers) -> None:
 
 def run_import(args) -> int:
     try:
-        boundaries = read_boundaries(
+        # In a child process with memory and time limits (issue 15): one line, whatever the file does.
+        boundaries = read_boundary_file(
             args.file, layer=args.layer, name_field=args.name_field, code_field=args.code_field,
             encoding=args.encoding, crs=args.crs, source_layer=args.source_layer,
         )

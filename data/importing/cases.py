@@ -52,8 +52,9 @@ from data.importing.columns import (
     ResolvedColumns,
     resolve_columns,
 )
+from data.importing.limits import DEFAULT_LIMITS, UploadLimits
 from data.importing.places import PlaceMatcher
-from data.importing.readers import RawTable, UnreadableFile, read_table
+from data.importing.readers import RawTable, UnreadableFile, read_case_file
 from data.importing.reasons import FIELDS_KEY, reason_text
 from data.masking import mask_address, mask_id_number, mask_name, mask_phone
 from data.models import Case, Category, ImportBatch, Leader, Park, Petitioner, QuarantinedRow, Township, Unit
@@ -164,10 +165,14 @@ class Preview:
 
 
 def load(source: str | Path | bytes, filename: str | None = None, *, mapping: ColumnMapping | None = None,
-         encoding: str | None = None) -> tuple[RawTable, ResolvedColumns]:
-    """Read a file and match its headers; raises :class:`UnreadableFile` if no import can start."""
+         encoding: str | None = None, limits: UploadLimits = DEFAULT_LIMITS) -> tuple[RawTable, ResolvedColumns]:
+    """Read a file and match its headers; raises :class:`UnreadableFile` if no import can start.
+
+    The file is parsed in a child process within ``limits`` (issue 15): a
+    reader that crashes or runs away costs one line, not the server.
+    """
     mapping = mapping or ColumnMapping.default()
-    table = read_table(source, filename, mapping=mapping, encoding=encoding)
+    table = read_case_file(source, filename, mapping=mapping, encoding=encoding, limits=limits)
     columns = resolve_columns(table.headers, mapping)
     if columns.missing_required:
         names = "、".join(DEFAULT_HEADERS[k] for k in columns.missing_required)
@@ -178,9 +183,10 @@ def load(source: str | Path | bytes, filename: str | None = None, *, mapping: Co
     return table, columns
 
 
-def preview(source, filename=None, *, mapping=None, encoding=None, rows: int = 20) -> Preview:
+def preview(source, filename=None, *, mapping=None, encoding=None, rows: int = 20,
+            limits: UploadLimits = DEFAULT_LIMITS) -> Preview:
     """What the import would read: the column matching and the first rows (personal data masked)."""
-    table, columns = load(source, filename, mapping=mapping, encoding=encoding)
+    table, columns = load(source, filename, mapping=mapping, encoding=encoding, limits=limits)
     sample = table.frame.head(rows)
     maskers = {"petitioner_name": mask_name, "id_number": mask_id_number, "phone": mask_phone,
                "address": mask_address}
@@ -202,6 +208,7 @@ def import_cases(
     progress: Progress | None = None,
     today: date | None = None,
     username: str | None = None,
+    limits: UploadLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import a case export. Raises :class:`UnreadableFile` when the file cannot be read at all."""
     mapping = mapping or ColumnMapping.default()
@@ -210,10 +217,14 @@ def import_cases(
     else:
         digest = None
         filename = filename or Path(source).name
-    table, columns = load(source, filename, mapping=mapping, encoding=encoding)
+    table, columns = load(source, filename, mapping=mapping, encoding=encoding, limits=limits)
     if digest is None:
         try:
-            digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+            hasher = hashlib.sha256()
+            with open(source, "rb") as fh:  # in blocks: the file may be hundreds of MB
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    hasher.update(block)
+            digest = hasher.hexdigest()
         except OSError:
             digest = None
     return import_table(engine, table, columns, mapping=mapping, filename=filename or "upload",
@@ -528,7 +539,9 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
     present_case.add("channel")
     present_person = {PETITIONER_FIELDS[k] for k in PETITIONER_FIELDS if k in by_field}
     now = datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    rows = stored.to_dicts()
+
+    def names(column: str) -> list[str]:
+        return stored[column].drop_nulls().unique().to_list()
 
     with engine.begin() as conn:
         batch_id = conn.execute(
@@ -538,145 +551,127 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
         summary.batch_id = batch_id
 
         categories, summary.created_categories = _get_or_create(
-            conn, Category, [r["category"] for r in rows], _category_extra(conn))
-        units, summary.created_units = _get_or_create(conn, Unit, [r["unit"] for r in rows], lambda n: {})
+            conn, Category, names("category"), _category_extra(conn))
+        units, summary.created_units = _get_or_create(conn, Unit, names("unit"), lambda n: {})
         leaders, summary.created_leaders = _get_or_create(
-            conn, Leader, [r["owner_leader"] for r in rows], lambda n: {"title": "", "rank": 99})
+            conn, Leader, names("owner_leader"), lambda n: {"title": "", "rank": 99})
         accusation = {r.id for r in conn.execute(select(Category.id).where(Category.is_accusation.is_(True)))}
 
-        existing: dict[str, dict] = {}
-        numbers = [r["case_number"] for r in rows]
         case_cols = [getattr(Case, c) for c in CASE_FIELDS]
         person_cols = [Petitioner.case_id.label("p_case_id"), Petitioner.name.label("p_name"),
                        Petitioner.id_number.label("p_id_number"), Petitioner.phone.label("p_phone"),
                        Petitioner.address.label("p_address"),
                        Petitioner.id_number_invalid.label("p_id_number_invalid"),
                        Petitioner.phone_invalid.label("p_phone_invalid")]
-        for start in range(0, len(numbers), CHUNK):
-            chunk = numbers[start:start + CHUNK]
+        update_statement = None
+        person_statement = None
+        done = 0
+        # Chunk by chunk, so that only CHUNK rows are ever Python dicts: a million rows
+        # as dicts take gigabytes (issue 15). Case numbers are unique in ``stored``
+        # (repeats were collapsed or quarantined), so chunks never meet.
+        for part in stored.iter_slices(CHUNK):
+            rows = part.to_dicts()
+            existing: dict[str, dict] = {}
             result = conn.execute(
                 select(Case.id, Case.case_number, Case.accuses_official, *case_cols, *person_cols)
                 .outerjoin(Petitioner, Petitioner.case_id == Case.id)
-                .where(Case.case_number.in_(chunk))
+                .where(Case.case_number.in_([r["case_number"] for r in rows]))
             ).mappings()
             for r in result:
                 existing[r["case_number"]] = dict(r)
 
-        inserts: list[dict] = []
-        new_people: dict[str, dict] = {}
-        updates: list[dict] = []
-        person_updates: list[dict] = []
-        person_inserts: list[dict] = []
-        for r in rows:
-            values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
-            values["category_id"] = categories.get(r["category"])
-            values["unit_id"] = units.get(r["unit"])
-            values["owner_leader_id"] = leaders.get(r["owner_leader"])
-            values["township_id"] = r["township_id"]
-            values["park_id"] = r["park_id"]
-            person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
-            id_bad = r["id_bad"] and "id_number" in by_field
-            phone_bad = r["phone_bad"] and "phone" in by_field
-            if id_bad or phone_bad:
-                summary.flagged += 1
-            old = existing.get(r["case_number"])
-            if old is None:
-                row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
-                if row["headcount"] is None:
-                    row["headcount"] = 1
-                row.update(case_number=r["case_number"], is_demo=False, import_batch_id=None,
-                           accuses_official=row["category_id"] in accusation, updated_at=now)
-                inserts.append(row)
-                if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
-                    new_people[r["case_number"]] = {
-                        "name": None, "id_number": None, "phone": None, "address": None,
-                        **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
-                existing[r["case_number"]] = {"id": None}  # a later row of the same number is a duplicate
-                continue
-            if old.get("id") is None:
-                continue
-            changes = {}
-            for c in present_case:
-                new = values[c]
-                if new is None:
-                    continue  # an empty cell never erases a stored value
-                if new != old[c]:
-                    changes[c] = new
-            if values["category_id"] in accusation and not old["accuses_official"]:
-                changes["accuses_official"] = True
-            person_changes = {}
-            for k in present_person:
-                new = person.get(k)
-                if new and new != old[f"p_{k}"]:
-                    person_changes[k] = new
-            if "id_number" in person_changes:
-                person_changes["id_number_invalid"] = id_bad
-            if "phone" in person_changes:
-                person_changes["phone_invalid"] = phone_bad
-            if changes:
-                full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
-                full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
-                updates.append({"_id": old["id"], **full})
-            if person_changes:
-                if old["p_case_id"] is None:
-                    person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
-                                           "address": None, "id_number_invalid": False, "phone_invalid": False,
-                                           **person_changes})
+            inserts: list[dict] = []
+            new_people: dict[str, dict] = {}
+            updates: list[dict] = []
+            person_updates: list[dict] = []
+            person_inserts: list[dict] = []
+            for r in rows:
+                values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
+                values["category_id"] = categories.get(r["category"])
+                values["unit_id"] = units.get(r["unit"])
+                values["owner_leader_id"] = leaders.get(r["owner_leader"])
+                values["township_id"] = r["township_id"]
+                values["park_id"] = r["park_id"]
+                person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
+                id_bad = r["id_bad"] and "id_number" in by_field
+                phone_bad = r["phone_bad"] and "phone" in by_field
+                if id_bad or phone_bad:
+                    summary.flagged += 1
+                old = existing.get(r["case_number"])
+                if old is None:
+                    row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
+                    if row["headcount"] is None:
+                        row["headcount"] = 1
+                    row.update(case_number=r["case_number"], is_demo=False, import_batch_id=batch_id,
+                               accuses_official=row["category_id"] in accusation, updated_at=now)
+                    inserts.append(row)
+                    if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
+                        new_people[r["case_number"]] = {
+                            "name": None, "id_number": None, "phone": None, "address": None,
+                            **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
+                    continue
+                changes = {}
+                for c in present_case:
+                    new = values[c]
+                    if new is None:
+                        continue  # an empty cell never erases a stored value
+                    if new != old[c]:
+                        changes[c] = new
+                if values["category_id"] in accusation and not old["accuses_official"]:
+                    changes["accuses_official"] = True
+                person_changes = {}
+                for k in present_person:
+                    new = person.get(k)
+                    if new and new != old[f"p_{k}"]:
+                        person_changes[k] = new
+                if "id_number" in person_changes:
+                    person_changes["id_number_invalid"] = id_bad
+                if "phone" in person_changes:
+                    person_changes["phone_invalid"] = phone_bad
+                if changes:
+                    full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
+                    full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
+                    updates.append({"_id": old["id"], **full})
+                if person_changes:
+                    if old["p_case_id"] is None:
+                        person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
+                                               "address": None, "id_number_invalid": False, "phone_invalid": False,
+                                               **person_changes})
+                    else:
+                        merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
+                                  ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
+                        person_updates.append({"_case_id": old["id"], **merged})
+                if changes or person_changes:
+                    summary.updated += 1
                 else:
-                    merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
-                              ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
-                    person_updates.append({"_case_id": old["id"], **merged})
-            if changes or person_changes:
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
-        summary.imported = len(inserts)
+                    summary.unchanged += 1
+            summary.imported += len(inserts)
 
-        work = len(inserts) + len(updates) + len(person_updates) + len(person_inserts) + len(new_people)
-        done = 0
-
-        def step(k: int) -> None:
-            nonlocal done
-            done += k
-            report(min(total, int(total * done / max(work, 1))), total, "write")
-
-        for row in inserts:
-            row["import_batch_id"] = batch_id
-        for start in range(0, len(inserts), CHUNK):
-            chunk = inserts[start:start + CHUNK]
-            _execute_chunk(conn, Case, chunk)
-            step(len(chunk))
-        if new_people:
-            ids = {}
-            for r in conn.execute(select(Case.id, Case.case_number).where(Case.import_batch_id == batch_id)):
-                ids[r.case_number] = r.id
-            people = [{"case_id": ids[number], **p} for number, p in new_people.items()]
-            for start in range(0, len(people), CHUNK):
-                chunk = people[start:start + CHUNK]
-                _execute_chunk(conn, Petitioner, chunk)
-                step(len(chunk))
-        if updates:
-            keys = [k for k in updates[0] if k != "_id"]
-            statement = (
-                update(Case)
-                .where(Case.id == bindparam("_id"))
-                .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
-            )
-            for start in range(0, len(updates), CHUNK):
-                chunk = updates[start:start + CHUNK]
-                _execute_chunk(conn, statement, chunk)
-                step(len(chunk))
-        if person_updates:
-            keys = [k for k in person_updates[0] if k != "_case_id"]
-            statement = update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
-                {k: bindparam(k) for k in keys})
-            for start in range(0, len(person_updates), CHUNK):
-                _execute_chunk(conn, statement, person_updates[start:start + CHUNK])
-                step(len(person_updates[start:start + CHUNK]))
-        if person_inserts:
-            for start in range(0, len(person_inserts), CHUNK):
-                _execute_chunk(conn, Petitioner, person_inserts[start:start + CHUNK])
-                step(len(person_inserts[start:start + CHUNK]))
+            if inserts:
+                _execute_chunk(conn, Case, inserts)
+            if new_people:
+                ids = {r.case_number: r.id for r in conn.execute(
+                    select(Case.case_number, Case.id).where(Case.case_number.in_(list(new_people))))}
+                _execute_chunk(conn, Petitioner, [{"case_id": ids[number], **p} for number, p in new_people.items()])
+            if updates:
+                keys = [k for k in updates[0] if k != "_id"]
+                update_statement = update_statement if update_statement is not None else (
+                    update(Case)
+                    .where(Case.id == bindparam("_id"))
+                    .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
+                )
+                _execute_chunk(conn, update_statement, updates)
+            if person_updates:
+                keys = [k for k in person_updates[0] if k != "_case_id"]
+                person_statement = person_statement if person_statement is not None else (
+                    update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
+                        {k: bindparam(k) for k in keys})
+                )
+                _execute_chunk(conn, person_statement, person_updates)
+            if person_inserts:
+                _execute_chunk(conn, Petitioner, person_inserts)
+            done += len(rows)
+            report(min(total, done), total, "write")
 
         if summary.quarantine:
             q_rows = [

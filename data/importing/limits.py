@@ -36,9 +36,12 @@ class UploadLimits:
     max_features: int = 5_000
     max_vertices_per_polygon: int = 200_000
     max_vertices_total: int = 2_000_000
-    # Above this many vertices an invalid polygon is not repaired (make_valid is super-linear
-    # on self-intersecting rings: 74 s at 500 random vertices).
-    max_repair_vertices: int = 20_000
+    # An invalid polygon whose rings cross themselves at more points than this is not repaired:
+    # make_valid is super-linear in the crossings (a 500-vertex random ring crosses itself
+    # ~6,500 times and took 74 s; 2,000 vertices, ~28,000 crossings, did not end in 900 s),
+    # while a survey file's faults are a few bow-ties and spikes in otherwise clean rings of
+    # any size. Counting the crossings takes a tenth of a second.
+    max_repair_crossings: int = 200
     # The child process that parses an untrusted file (data/importing/isolation.py).
     child_memory_bytes: int = 1536 * 1024 * 1024  # address space; the child's own code takes ~300 MB of it
     child_seconds: float = 600.0

@@ -369,3 +369,59 @@ def _file_too_large(size: int, limits: UploadLimits) -> UnreadableFile:
         f" / the file is {megabytes(size)}, beyond the limit ({megabytes(limits.max_file_bytes)}): "
         "split it into several files"
     )
+
+
+# --- in a child process (issue 15) ------------------------------------------
+
+REFUSALS = ("data.importing.readers:UnreadableFile",)
+
+
+def read_case_file(
+    source: str | Path | bytes,
+    filename: str | None = None,
+    *,
+    mapping: ColumnMapping | None = None,
+    encoding: str | None = None,
+    limits: UploadLimits = DEFAULT_LIMITS,
+) -> RawTable:
+    """:func:`read_table` run in a child process with the memory and time limits of ``limits``.
+
+    What the upload page and ``cases import`` both use: a crash, a runaway
+    allocation or a hang of the reader becomes an :class:`UnreadableFile` with
+    one line naming the file, and the calling process carries on.
+    """
+    from data.importing.isolation import run_isolated
+
+    mapping = mapping or ColumnMapping.default()
+    if isinstance(source, bytes):
+        shown = filename or "upload"
+        if len(source) > limits.max_file_bytes:
+            raise _file_too_large(len(source), limits)
+    else:
+        path = Path(source)
+        shown = filename or path.name
+        if not path.exists():
+            raise UnreadableFile(f"no such file: {path}")
+        if path.is_dir():
+            raise UnreadableFile(f"{path} is a folder, not a file")
+        if path.stat().st_size > limits.max_file_bytes:
+            raise _file_too_large(path.stat().st_size, limits)
+    kwargs = {"filename": shown, "mapping": mapping, "encoding": encoding, "limits": limits}
+    with run_isolated("data.importing.readers:child_read_table", source, shown, kwargs, limits=limits,
+                      refusals=REFUSALS, error=UnreadableFile) as (meta, work):
+        frame = pl.read_ipc(work / "table.arrow")
+    row_numbers = frame["__row__"].to_list()
+    frame = frame.drop("__row__")
+    return RawTable(frame=frame, headers=list(frame.columns), row_numbers=row_numbers,
+                    header_row=meta["header_row"], file_format=meta["file_format"], encoding=meta["encoding"],
+                    sheet=meta["sheet"])
+
+
+def child_read_table(input_path: Path, work: Path, *, filename, mapping, encoding, limits) -> dict:
+    """In the child: read, then hand the table over as Arrow IPC (never pickled)."""
+    table = read_table(input_path, filename, mapping=mapping, encoding=encoding, limits=limits)
+    frame = table.frame.with_columns(pl.Series("__row__", table.row_numbers, dtype=pl.Int64))
+    del table.frame
+    frame.write_ipc(work / "table.arrow")
+    return {"header_row": table.header_row, "file_format": table.file_format, "encoding": table.encoding,
+            "sheet": table.sheet}
