@@ -185,3 +185,103 @@ def write_large_export(path: Path, n_rows: int, seed: int = 0) -> Path:
                 sheet.write_string(r, j, value)
     book.close()
     return path
+
+
+# --- hostile files (issue 15): each tiny or quick to build, each once took the server down ---------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="导出" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def hand_made_xlsx(rows: dict[int, dict[str, str]], dimension: str | None = None) -> bytes:
+    """A workbook written byte by byte: ``{row: {column letters: text}}`` as inline strings.
+
+    Only the cells given exist, so a cell at XFD1048576 costs a few bytes: the
+    file stays tiny whatever range it claims.
+    """
+    cells = []
+    for r in sorted(rows):
+        inner = "".join(f'<c r="{col}{r}" t="inlineStr"><is><t>{text}</t></is></c>' for col, text in rows[r].items())
+        cells.append(f'<row r="{r}">{inner}</row>')
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + (f'<dimension ref="{dimension}"/>' if dimension else "")
+        + f'<sheetData>{"".join(cells)}</sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def sparse_workbook(last_cell: str = "XFD1048576", dimension: str | None = "A1:XFD1048576") -> bytes:
+    """Headers, one case and one cell at the sheet's last address: ~1 kB that asked calamine for 512 GiB."""
+    header = {"A": "信访件编号", "B": "登记日期", "C": "信访形式", "D": "问题属地"}
+    data = {"A": "XF1", "B": "2024-03-05", "C": "来信", "D": "城关镇"}
+    letters = last_cell.rstrip("0123456789")
+    return hand_made_xlsx({1: header, 2: data, int(last_cell[len(letters):]): {letters: "x"}}, dimension)
+
+
+def csv_with_long_field(chars: int = 140_000) -> bytes:
+    """A CSV whose one summary cell is over the csv module's 131,072-character cap."""
+    return ("信访件编号,登记日期,信访形式,内容摘要\nXF1,2024-03-05,来信," + "长" * chars + "\n").encode("utf-8")
+
+
+def wide_csv(columns: int = 100_000) -> bytes:
+    """A header of the known columns followed by 100,000 more: 2 GB once, as lists of cells."""
+    header = ["信访件编号", "登记日期", "信访形式"] + [f"x{j}" for j in range(columns - 3)]
+    return (",".join(header) + "\nXF1,2024-03-05,来信\n").encode("utf-8")
+
+
+def zip_with_long_name(path: Path, chars: int = 6_000) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a" * (chars - 4) + ".shp", b"x")
+    return path
+
+
+def zip_of_many_entries(path: Path, entries: int = 200_000) -> Path:
+    """200,000 empty files: every one was extracted before the archive was refused."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for i in range(entries):
+            zf.writestr(f"{i}.txt", b"")
+    return path
+
+
+def scribble_layer(vertices: int = 2_000, seed: int = 0) -> gpd.GeoDataFrame:
+    """One township whose ring visits random points: it crosses itself ~28,000 times at 2,000 vertices."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ring = rng.random((vertices, 2)) * 0.1 + (119.5, 26.5)
+    return gpd.GeoDataFrame({"XZQDM": ["350981100"], "XZQMC": ["城关镇"]}, geometry=[Polygon(ring)], crs=4490)

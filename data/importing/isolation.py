@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import pickle
 import re
@@ -38,6 +39,7 @@ from pathlib import Path
 
 from data.importing.limits import DEFAULT_LIMITS, UploadLimits, megabytes, number
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 # Variables a reader may need (locale, GDAL and PROJ data); nothing else of the server's is passed on.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "HOME")
@@ -76,7 +78,7 @@ def _child_env(work: Path) -> dict[str, str]:
         # glibc keeps a 64 MB arena per thread and Polars' jemalloc keeps freed pages for seconds:
         # both count against the address-space limit and the RSS, for nothing.
         MALLOC_ARENA_MAX="2",
-        _RJEM_MALLOC_CONF="dirty_decay_ms:0,muzzy_decay_ms:0",
+        _RJEM_MALLOC_CONF="retain:false,dirty_decay_ms:0,muzzy_decay_ms:0",
     )
     return env
 
@@ -137,11 +139,20 @@ def run_isolated(
                     _kill(proc)
         answer = _answer(work / RESULT)
         if answer is None:
+            # For the operator, not the user: the child's last words (a Rust panic, a traceback).
+            tail = stderr_path.read_bytes()[-2000:].decode("utf-8", errors="replace").strip().splitlines()
+            log.warning("reader child for %s died with %s: %s", shown, code, " | ".join(tail[-3:]))
             raise error(_death_line(shown, code, limits))
         if not answer.get("ok"):
             message = answer.get("message")
             if message:
                 raise error(_scrub(message, work, input_path, shown))
+            if answer.get("kind") == "MemoryError":
+                limit = megabytes(limits.child_memory_bytes)
+                raise error(
+                    f"读取 {shown} 超出内存上限 {limit}：文件过大，请分成几个文件"
+                    f" / reading {shown} went over the memory limit of {limit}: the file is too large; split it"
+                )
             raise error(
                 f"读取 {shown} 时出错（{answer.get('kind', 'error')}）：文件可能已损坏"
                 f" / reading {shown} failed ({answer.get('kind', 'error')}): the file may be damaged"
@@ -215,9 +226,7 @@ def child_main(work: Path) -> int:
         function = getattr(importlib.import_module(module), name)
         meta = function(Path(job["input"]), work, **job["kwargs"])
     except MemoryError:
-        _write_answer(work, {"ok": False, "kind": "MemoryError",
-                             "message": "文件过大，超出读取程序的内存上限：请分成几个文件"
-                                        " / the file is too large for the reader's memory limit: split it"})
+        _write_answer(work, {"ok": False, "kind": "MemoryError"})
         return 0
     except Exception as exc:  # the parent turns every failure into one line
         if _is_refusal(exc, job["refusals"]):

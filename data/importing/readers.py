@@ -422,6 +422,6 @@ def child_read_table(input_path: Path, work: Path, *, filename, mapping, encodin
     table = read_table(input_path, filename, mapping=mapping, encoding=encoding, limits=limits)
     frame = table.frame.with_columns(pl.Series("__row__", table.row_numbers, dtype=pl.Int64))
     del table.frame
-    frame.write_ipc(work / "table.arrow")
+    frame.write_ipc(work / "table.arrow", compression="zstd")  # the parent reads it compact, not mapped
     return {"header_row": table.header_row, "file_format": table.file_format, "encoding": table.encoding,
             "sheet": table.sheet}

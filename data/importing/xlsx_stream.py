@@ -374,7 +374,7 @@ def _cells(block: str, prefix: str, book: Workbook) -> pl.DataFrame:
         is_date = frame["s"].is_in(list(book.date_styles)) if book.date_styles else pl.Series([False] * frame.height)
         put(numeric & is_date, _dates(frame["v"], book.date1904))
         put(numeric & ~is_date.fill_null(False), _numbers(frame["v"]))
-    return pl.DataFrame({"row": frame["row"], "col": frame["col"], "value": value}).filter(
+    return pl.DataFrame({"row": frame["row"], "col": frame["col"], "value": value.cast(pl.Utf8)}).filter(
         pl.col("value").is_not_null() & (pl.col("value") != "")
     )
 
@@ -395,7 +395,8 @@ def read_sheet(book: Workbook, path: str, *, head: int | None = None) -> tuple[p
     Raises :class:`SheetTooLarge` as soon as a cell lies beyond the limits.
     """
     prefix = _prefix(book.zf, path, "worksheet")
-    end = f"</{prefix}c>".encode()
+    # Blocks end after a row, so that no row is split between two blocks.
+    end = f"</{prefix}row>".encode()
     chunks: list[pl.DataFrame] = []
     rows = 0
     with book.zf.open(path) as fh:
@@ -417,10 +418,12 @@ def read_sheet(book: Workbook, path: str, *, head: int | None = None) -> tuple[p
                               for n in names])
         for chunk in chunks
     ]
-    # A row split across two blocks (its cells on both sides of a cut) is joined back into one.
-    frame = pl.concat(aligned, how="vertical")
+    # Not rechunked: one more copy of a million rows is what the memory limit cannot spare.
+    frame = pl.concat(aligned, how="vertical", rechunk=False)
     if frame["row"].n_unique() != frame.height:
+        # The same row written twice (no exporter does; a crafted file might): its cells joined.
         frame = frame.group_by("row", maintain_order=True).agg(pl.col(names).drop_nulls().first())
-    frame = frame.sort("row") if not frame["row"].is_sorted() else frame
+    if not frame["row"].is_sorted():
+        frame = frame.sort("row")
     row_numbers = frame["row"].to_list()
-    return frame.drop("row").cast(pl.Utf8), row_numbers
+    return frame.drop("row"), row_numbers
