@@ -94,8 +94,12 @@ def cases_section(user) -> None:
         def progress(done: int, total: int, stage: str) -> None:
             bar.progress(min(1.0, done / total) if total else 1.0, text=t("import.cases.progress", done=done, total=total))
 
-        summary = import_cases(data_access.engine(), data, upload.name, mapping=mapping, progress=progress,
-                               username=user.username)
+        try:
+            summary = import_cases(data_access.engine(), data, upload.name, mapping=mapping, progress=progress,
+                                   username=user.username)
+        except UnreadableFile as exc:  # read again in a child process: it can still refuse or fail
+            st.error(t("import.cases.unreadable", reason=str(exc)))
+            return
         bar.progress(1.0, text=t("import.cases.done"))
         audit.record(data_access.engine(), username=user.username, action="import", object=f"cases:{upload.name}",
                      client_addr=gate.client_addr())
