@@ -367,8 +367,10 @@ def import_table(
     summary = ImportSummary(filename=filename, headers=list(table.headers), columns=columns)
 
     blank = _blank_rows(table.frame)
-    frame = table.frame.filter(~blank)
-    row_numbers = pl.Series("row", table.row_numbers).filter(~blank)
+    # Filtering copies every cell: at a million rows that is hundreds of MB for nothing when no row is blank.
+    frame = table.frame.filter(~blank) if blank.any() else table.frame
+    row_numbers = pl.Series("row", table.row_numbers)
+    row_numbers = row_numbers.filter(~blank) if blank.any() else row_numbers
     n = frame.height
     summary.rows = n
     report(0, n, "check")
@@ -453,10 +455,12 @@ def import_table(
 
     # Duplicates of a case number within the file.
     mapped_headers = list(by_field.values())
-    signature = frame.select(
-        pl.concat_str([pl.col(h).str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
-                       for h in mapped_headers], separator="\x1f").hash()
-    ).to_series()
+    # The row's contents, normalised, as one hash, folded in column by column: joining every
+    # cell of a million rows into one string first took as much memory as the file (issue 15).
+    signature = pl.Series("sig", [0] * n, dtype=pl.UInt64)
+    for h in mapped_headers:
+        cell = frame[h].str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
+        signature = pl.DataFrame({"a": signature, "b": cell}).select(pl.struct("a", "b").hash()).to_series()
     groups = pl.DataFrame({"cn": case_number, "sig": signature, "idx": pl.arange(0, n, eager=True),
                            "row": row_numbers})
     stats = groups.filter(pl.col("cn").is_not_null()).group_by("cn").agg(
@@ -496,8 +500,9 @@ def import_table(
             summary.quarantine.append(QuarantineEntry(int(row_numbers[i]), header, key, params, cells))
     summary.quarantined = len(summary.quarantine)
 
-    # Rows to store, as Python values.
-    stored = pl.DataFrame({
+    # Rows to store, built slice by slice when they are written: the whole file as
+    # cleaned columns next to the file itself took ~1 kB a row (issue 15).
+    stored = _StoredRows(frame, by_field, stored_mask.arg_true(), {
         "row": row_numbers,
         "case_number": case_number,
         **{k: parsed[k] for k in DATE_FIELDS if k in parsed},
@@ -505,25 +510,10 @@ def import_table(
                                   "satisfaction_office", "satisfaction_unit", "headcount")},
         "township_id": parsed["township"],
         "park_id": parsed["park"],
-        "category": V.compact(src("category")),
-        "unit": V.compact(src("unit")),
-        "owner_leader": V.compact(src("owner_leader")),
-        "summary": src("summary").replace("", None),
-        "petitioner_name": V.compact(src("petitioner_name")),
-        "id_number": V.normalise_id_number(src("id_number")),
-        "phone": V.normalise_phone(src("phone")),
-        "address": V.clean(src("address")),
-    }).filter(stored_mask)
-    # Summary text is stored verbatim; only a cell of nothing but spaces counts as empty.
-    stored = stored.with_columns(
-        summary=pl.when(pl.col("summary").str.strip_chars().str.len_chars() > 0).then(pl.col("summary")),
-        id_bad=~V.id_numbers_valid(stored["id_number"]),
-        phone_bad=~V.phones_valid(stored["phone"]),
-    )
-    several_leaders = stored["owner_leader"].str.contains(r"[、,，/;；]").fill_null(False)
-    if several_leaders.any():
-        summary.notes.append(f"{int(several_leaders.sum())} rows name several 包案领导: the first is stored")
-        stored = stored.with_columns(owner_leader=pl.col("owner_leader").str.replace(r"[、,，/;；].*$", ""))
+    })
+    several_leaders = int(stored.names_column("owner_leader").str.contains(LEADER_SEPARATORS).fill_null(False).sum())
+    if several_leaders:
+        summary.notes.append(f"{several_leaders} rows name several 包案领导: the first is stored")
     report(0, n, "write")
     _store(engine, stored, summary, by_field=by_field, filename=filename, file_sha256=file_sha256,
            username=username, report=report, total=n)
@@ -532,7 +522,56 @@ def import_table(
     return summary
 
 
-def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_field, filename, file_sha256,
+LEADER_SEPARATORS = r"[、,，/;；]"
+
+
+class _StoredRows:
+    """The rows to store: parsed columns kept whole, text columns cleaned one slice at a time."""
+
+    def __init__(self, frame: pl.DataFrame, by_field: dict[str, str], index: pl.Series, parsed: dict[str, pl.Series]):
+        self.frame = frame
+        self.by_field = by_field
+        self.index = index
+        self.parsed = parsed
+
+    def _src(self, key: str, index: pl.Series) -> pl.Series:
+        if key in self.by_field:
+            return self.frame[self.by_field[key]].gather(index)
+        return pl.Series(key, [None] * len(index), dtype=pl.Utf8)
+
+    def names_column(self, key: str) -> pl.Series:
+        """A name column (category, unit, owner_leader) of every stored row, compacted."""
+        return V.compact(self._src(key, self.index))
+
+    def names(self, key: str) -> list[str]:
+        column = self.names_column(key)
+        if key == "owner_leader":
+            column = column.str.replace(LEADER_SEPARATORS + ".*$", "")
+        return column.drop_nulls().unique().to_list()
+
+    def iter_slices(self, size: int):
+        for start in range(0, len(self.index), size):
+            index = self.index.slice(start, size)
+            part = pl.DataFrame({
+                **{k: v.gather(index) for k, v in self.parsed.items()},
+                "category": V.compact(self._src("category", index)),
+                "unit": V.compact(self._src("unit", index)),
+                "owner_leader": V.compact(self._src("owner_leader", index)).str.replace(LEADER_SEPARATORS + ".*$", ""),
+                "summary": self._src("summary", index).replace("", None),
+                "petitioner_name": V.compact(self._src("petitioner_name", index)),
+                "id_number": V.normalise_id_number(self._src("id_number", index)),
+                "phone": V.normalise_phone(self._src("phone", index)),
+                "address": V.clean(self._src("address", index)),
+            })
+            # Summary text is stored verbatim; only a cell of nothing but spaces counts as empty.
+            yield part.with_columns(
+                summary=pl.when(pl.col("summary").str.strip_chars().str.len_chars() > 0).then(pl.col("summary")),
+                id_bad=~V.id_numbers_valid(part["id_number"]),
+                phone_bad=~V.phones_valid(part["phone"]),
+            )
+
+
+def _store(engine: Engine, stored: _StoredRows, summary: ImportSummary, *, by_field, filename, file_sha256,
            username, report, total) -> None:
     present_case = {c for c in CASE_FIELDS if SOURCE_FIELD.get(c, c) in by_field}
     present_case.add("received_on")
@@ -540,9 +579,7 @@ def _store(engine: Engine, stored: pl.DataFrame, summary: ImportSummary, *, by_f
     present_person = {PETITIONER_FIELDS[k] for k in PETITIONER_FIELDS if k in by_field}
     now = datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
 
-    def names(column: str) -> list[str]:
-        return stored[column].drop_nulls().unique().to_list()
-
+    names = stored.names
     with engine.begin() as conn:
         batch_id = conn.execute(
             insert(ImportBatch).values(kind="cases", filename=filename[:256], file_sha256=file_sha256,
