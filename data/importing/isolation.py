@@ -201,7 +201,9 @@ def _apply_limits(memory_bytes: int, seconds: float) -> None:
 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort must not write the parsed data to disk
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    cpu = int(seconds) + 5
+    # CPU seconds run faster than the wall clock on several cores (Polars uses them all):
+    # a backstop for the parent's wall-clock limit, never stricter than it.
+    cpu = int(seconds * max(1, os.cpu_count() or 1)) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
