@@ -291,10 +291,10 @@ def _today(today: date | None) -> date:
 def _blank_rows(frame: pl.DataFrame) -> pl.Series:
     if frame.width == 0:
         return pl.Series([True] * frame.height)
-    filled = frame.select(
-        pl.any_horizontal([pl.col(c).cast(pl.Utf8).str.strip_chars().str.len_chars().fill_null(0) > 0
-                           for c in frame.columns])
-    ).to_series()
+    # Column by column: all of them as text at once is a second copy of the file (issue 15).
+    filled = pl.Series([False] * frame.height)
+    for c in frame.columns:
+        filled = filled | (frame[c].cast(pl.Utf8).str.strip_chars().str.len_chars().fill_null(0) > 0)
     return ~filled
 
 

@@ -432,8 +432,9 @@ def child_read_table(input_path: Path, work: Path, *, filename, mapping, encodin
         # A column of few distinct values (channel, township, dates, yes/no …) crosses as
         # Categorical: 4 bytes a cell instead of a 16-byte string view plus its text, which
         # is a third of a million-row table in the server process.
-        repetitive = [c for c in frame.columns if c != "__row__" and frame[c].n_unique() <= frame.height // 4]
-        frame = frame.with_columns(pl.col(repetitive).cast(pl.Categorical))
+        for c in frame.columns:
+            if c != "__row__" and frame[c].n_unique() <= frame.height // 4:
+                frame = frame.with_columns(frame[c].cast(pl.Categorical))  # one at a time: one copy at most
     frame.write_ipc(work / "table.arrow", compression="zstd")  # the parent reads it compact, not mapped
     return {"header_row": table.header_row, "file_format": table.file_format, "encoding": table.encoding,
             "sheet": table.sheet}
