@@ -462,21 +462,31 @@ def import_table(
     for h in mapped_headers:
         cell = frame[h].cast(pl.Utf8).str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
         signature = pl.DataFrame({"a": signature, "b": cell}).select(pl.struct("a", "b").hash()).to_series()
-    groups = pl.DataFrame({"cn": case_number, "sig": signature, "idx": pl.arange(0, n, eager=True),
-                           "row": row_numbers})
-    stats = groups.filter(pl.col("cn").is_not_null()).group_by("cn").agg(
-        n_sig=pl.col("sig").n_unique(), first=pl.col("idx").min(), count=pl.len(),
-        rows=pl.col("row").sort().cast(pl.Utf8).str.join("、"),
+    # Per case number: how many different contents, and whether this row is its first.
+    # Window expressions, not a join: at a million rows the join's copies were the
+    # largest allocation of the check (issue 15). The list of rows is built only
+    # for conflicting numbers.
+    keyed = pl.DataFrame({"cn": case_number, "sig": signature})
+    flags = keyed.select(
+        n_sig=pl.col("sig").n_unique().over("cn"),
+        later=pl.int_range(pl.len()).over("cn") > 0,
+        known=pl.col("cn").is_not_null(),
     )
-    groups = groups.join(stats, on="cn", how="left", maintain_order="left")
-    conflict = (groups["n_sig"] > 1).fill_null(False)
-    duplicate = ((groups["n_sig"] == 1) & (groups["idx"] != groups["first"])).fill_null(False)
+    conflict = flags["known"] & (flags["n_sig"] > 1)
+    duplicate = flags["known"] & (flags["n_sig"] == 1) & flags["later"]
+    del flags
     # A conflicting case number outranks every other problem of those rows.
-    err.key = err.key.set(conflict, "duplicate_conflict") if conflict.any() else err.key
     if conflict.any():
+        keyed = keyed.with_columns(row=row_numbers)
+        rows_by_number = keyed.filter(conflict).group_by("cn").agg(
+            rows=pl.col("row").sort().cast(pl.Utf8).str.join("、"))
+        conflict_rows = keyed.select("cn").join(rows_by_number, on="cn", how="left", maintain_order="left")["rows"]
+        err.key = err.key.set(conflict, "duplicate_conflict")
         err.field = err.field.set(conflict, "case_number")
         err.value = err.value.zip_with(~conflict, case_number)
-        err.other = err.other.zip_with(~conflict, groups["rows"])
+        err.other = err.other.zip_with(~conflict, conflict_rows)
+        del rows_by_number, conflict_rows
+    del keyed
     quarantined = err.key.is_not_null() & ~duplicate
     stored_mask = ~quarantined & ~duplicate
     summary.duplicates = int(duplicate.sum())
@@ -501,7 +511,7 @@ def import_table(
             summary.quarantine.append(QuarantineEntry(int(row_numbers[i]), header, key, params, cells))
     summary.quarantined = len(summary.quarantine)
     # Done with: ~200 bytes a row that the writing stage need not carry (issue 15).
-    del err, groups, stats, signature
+    del err, signature
 
     # Rows to store, built slice by slice when they are written: the whole file as
     # cleaned columns next to the file itself took ~1 kB a row (issue 15).
