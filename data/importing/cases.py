@@ -462,19 +462,18 @@ def import_table(
     for h in mapped_headers:
         cell = frame[h].cast(pl.Utf8).str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
         signature = pl.DataFrame({"a": signature, "b": cell}).select(pl.struct("a", "b").hash()).to_series()
-    # Per case number: how many different contents, and whether this row is its first.
-    # Window expressions, not a join: at a million rows the join's copies were the
-    # largest allocation of the check (issue 15). The list of rows is built only
-    # for conflicting numbers.
+    # A number is in conflict when it comes with two different contents, i.e. when it
+    # appears twice among the distinct (number, contents) pairs; a later row of a
+    # number not in conflict is a duplicate. Hash sets, not a group per number: at a
+    # million numbers the groups (a join, then window expressions) were the largest
+    # allocation of the whole check (issue 15). Rows are listed for conflicts only.
     keyed = pl.DataFrame({"cn": case_number, "sig": signature})
-    flags = keyed.select(
-        n_sig=pl.col("sig").n_unique().over("cn"),
-        later=pl.int_range(pl.len()).over("cn") > 0,
-        known=pl.col("cn").is_not_null(),
-    )
-    conflict = flags["known"] & (flags["n_sig"] > 1)
-    duplicate = flags["known"] & (flags["n_sig"] == 1) & flags["later"]
-    del flags
+    known = case_number.is_not_null()
+    pairs = keyed.filter(pl.struct("cn", "sig").is_first_distinct() & pl.col("cn").is_not_null())
+    conflicting = pairs.filter(pl.col("cn").is_duplicated())["cn"].unique()
+    del pairs
+    conflict = known & case_number.is_in(conflicting.implode())
+    duplicate = known & ~conflict & ~case_number.is_first_distinct()
     # A conflicting case number outranks every other problem of those rows.
     if conflict.any():
         keyed = keyed.with_columns(row=row_numbers)
