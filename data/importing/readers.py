@@ -67,14 +67,19 @@ class RawTable:
     sheet: str | None = None
 
 
-def sniff_format(data: bytes, filename: str = "", limits: UploadLimits = DEFAULT_LIMITS) -> str:
-    """xlsx, xls or csv, judged by the content (the name only breaks a tie)."""
-    head = data[:8]
+def sniff_format(data: bytes | Path, filename: str = "", limits: UploadLimits = DEFAULT_LIMITS) -> str:
+    """xlsx, xls or csv, judged by the content (the name only breaks a tie).
+
+    ``data`` is the file's bytes, or the path of a zip archive (a workbook is then
+    never read into memory whole).
+    """
+    head = data[:8] if isinstance(data, bytes) else b"PK\x03\x04"
     if head.startswith(b"PK\x03\x04"):
+        archive = io.BytesIO(data) if isinstance(data, bytes) else data
         try:
             # The central directory is checked before any name is listed or anything unpacked.
-            check_zip_directory(io.BytesIO(data), limits)
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_zip_directory(archive, limits)
+            with zipfile.ZipFile(archive) as zf:
                 names = set(zf.namelist())
         except UploadTooLarge as exc:
             raise too_large(str(exc)) from exc
@@ -173,11 +178,12 @@ def _field_too_long(row: int, found: str, limits: UploadLimits, found_en: str | 
     )
 
 
-def _xlsx_grid(data: bytes, mapping: ColumnMapping, limits: UploadLimits) -> tuple[pl.DataFrame, list[int], str]:
+def _xlsx_grid(data: bytes | Path, mapping: ColumnMapping, limits: UploadLimits,
+               ) -> tuple[pl.DataFrame, list[int], str]:
     from data.importing import xlsx_stream as X
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
             book = X.Workbook.open(zf, limits)
             book.check_dimensions()
             best: tuple[int, str, str] | None = None
@@ -308,17 +314,22 @@ def read_table(
         try:
             if path.stat().st_size > limits.max_file_bytes:
                 raise _file_too_large(path.stat().st_size, limits)
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                head = fh.read(4)
+            # A workbook is read from the file itself, block by block: its bytes are never
+            # all in memory (a million-row export is ~130 MB).
+            data = path if head == b"PK\x03\x04" else path.read_bytes()
         except FileNotFoundError as exc:
             raise UnreadableFile(f"no such file: {path}") from exc
         except IsADirectoryError as exc:
             raise UnreadableFile(f"{path} is a folder, not a file") from exc
         except PermissionError as exc:
             raise UnreadableFile(f"no permission to read {path}") from exc
-    if len(data) > limits.max_file_bytes:
-        raise _file_too_large(len(data), limits)
-    if not data.strip():
-        raise UnreadableFile("the file is empty")
+    if isinstance(data, bytes):
+        if len(data) > limits.max_file_bytes:
+            raise _file_too_large(len(data), limits)
+        if not data.strip():
+            raise UnreadableFile("the file is empty")
     file_format = sniff_format(data, filename, limits)
     used_encoding = None
     sheet_name = None
