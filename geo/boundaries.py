@@ -22,6 +22,15 @@ through pyogrio. What real survey deliveries get wrong, and what happens:
 Re-importing updates rows in place, matched by code when the file has one and
 by name otherwise. Rows are never deleted, so cases stay attached.
 Nothing here imports Streamlit.
+
+Bounds (issue 15, :class:`~data.importing.limits.UploadLimits`): a zip's
+central directory is checked before anything is extracted; the feature count
+before the features are read; vertices per feature and in all before any
+geometry work; and an invalid polygon is repaired only when its rings cross
+themselves at few points (make_valid is super-linear in the crossings). A file
+from outside is read in a child process (:func:`read_boundary_file`), so
+that a GDAL or GEOS crash, a runaway allocation or a repair that never ends
+costs one line, not the server.
 """
 
 from __future__ import annotations
@@ -37,12 +46,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import polars as pl
 import pyogrio
 import shapely
 from pyproj import CRS
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from config.clock import local_now
+from data.importing.limits import DEFAULT_LIMITS, UploadLimits, UploadTooLarge, check_zip_directory, number
 from data.models import Case, ImportBatch, Park, Township
 from geo.crs import (
     WGS84,
@@ -58,9 +70,8 @@ LAYERS = ("township", "park")
 # Display copies: 20 m is invisible at county scale and cuts survey rings
 # (a point every metre or two) by one to two orders of magnitude.
 DEFAULT_SIMPLIFY_METRES = 20.0
-# An upload is a county's boundaries: far below this. Refuse zip bombs.
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# Zip bombs, counts and sizes: data/importing/limits.py (one place for every upload limit).
+MAX_UPLOAD_BYTES = DEFAULT_LIMITS.max_file_bytes
 
 # Recognised without flags, in order of preference (compared after NFKC and case-folding).
 NAME_FIELDS = {
@@ -137,11 +148,15 @@ def township_kind(name: str) -> str:
 # Reading
 
 
-def _safe_extract(archive: Path, target: Path) -> None:
+def _safe_extract(archive: Path, target: Path, limits: UploadLimits = DEFAULT_LIMITS) -> None:
+    """Unpack a zip after checking its whole directory: counts, names, sizes, paths (issue 15)."""
+    try:
+        check_zip_directory(archive, limits)
+    except UploadTooLarge as exc:
+        raise BoundaryError(str(exc)) from exc
     with zipfile.ZipFile(archive) as zf:
-        total = 0
+        planned = []
         for info in zf.infolist():
-            total += info.file_size
             name = info.filename
             # Zip files made on Chinese Windows store GBK names flagged as cp437.
             if not info.flag_bits & 0x800:
@@ -151,11 +166,10 @@ def _safe_extract(archive: Path, target: Path) -> None:
                     pass
             parts = Path(name).parts
             if Path(name).is_absolute() or ".." in parts:
-                raise BoundaryError(f"the zip file holds an unsafe path: {name!r}")
-            if total > MAX_UNZIPPED_BYTES:
-                raise BoundaryError("the zip file unpacks to more than 500 MB: not a boundary file")
-            if info.is_dir():
-                continue
+                raise BoundaryError(f"the zip file holds an unsafe path: {name[:100]!r}")
+            if not info.is_dir():
+                planned.append((info, name))
+        for info, name in planned:
             dest = target / name
             dest.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, open(dest, "wb") as out:
@@ -303,8 +317,13 @@ def read_boundaries(
     crs: str | None = None,
     source_layer: str | None = None,
     simplify_metres: float = DEFAULT_SIMPLIFY_METRES,
+    limits: UploadLimits = DEFAULT_LIMITS,
 ) -> BoundarySet:
     """Read, reproject, repair and simplify a boundary file. Raises :class:`BoundaryError`.
+
+    This parses in the calling process: for a file from outside call
+    :func:`read_boundary_file` or :func:`read_boundary_upload`, which run it
+    in a child process with memory and time limits.
 
     ``source`` is a ``.geojson``/``.json``, ``.shp`` (sidecars beside it),
     ``.gpkg`` or ``.zip`` holding one of those. ``crs`` is used only when the
@@ -316,11 +335,16 @@ def read_boundaries(
     path = Path(source)
     if not path.exists():
         raise BoundaryError(f"no such file: {path}")
+    if path.is_file() and path.stat().st_size > limits.max_file_bytes:
+        raise BoundaryError(
+            f"文件超出上限（最多 {limits.max_file_bytes // 2**20} MB）：请分成几个文件"
+            f" / the file is larger than {limits.max_file_bytes // 2**20} MB: split it"
+        )
     with tempfile.TemporaryDirectory(prefix="boundaries-") as tmp:
         work = Path(tmp)
         if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path) and path.suffix.lower() != ".gpkg":
             try:
-                _safe_extract(path, work)
+                _safe_extract(path, work, limits)
             except zipfile.BadZipFile as exc:
                 raise BoundaryError("the file is not a readable zip file") from exc
             dataset = _find_dataset(work)
@@ -336,11 +360,84 @@ def read_boundaries(
             crs=crs,
             source_layer=source_layer,
             simplify_metres=simplify_metres,
+            limits=limits,
         )
 
 
+def self_crossings(geom, stop: int) -> int:
+    """How many pairs of non-adjacent ring segments meet, counted until ``stop`` is passed.
+
+    0 for a valid polygon, 1 for a bow-tie, thousands for a scribble. Segments
+    are matched through an STR-tree in slices, so memory stays small whatever
+    the count; counting stops as soon as it is over ``stop``.
+    """
+    count = 0
+    for poly in shapely.get_parts(geom):
+        if poly.geom_type != "Polygon":
+            continue
+        starts, ends, ring_ids, positions, lengths = [], [], [], [], []
+        for k, ring in enumerate([poly.exterior, *poly.interiors]):
+            coords = shapely.get_coordinates(ring)
+            n = len(coords) - 1
+            if n < 3:
+                continue
+            starts.append(coords[:-1])
+            ends.append(coords[1:])
+            ring_ids.append(np.full(n, k))
+            positions.append(np.arange(n))
+            lengths.append(np.full(n, n))
+        if not starts:
+            continue
+        rid, pos, length = np.concatenate(ring_ids), np.concatenate(positions), np.concatenate(lengths)
+        segments = shapely.linestrings(np.stack([np.concatenate(starts), np.concatenate(ends)], axis=1))
+        tree = shapely.STRtree(segments)
+        for first in range(0, len(segments), 64):
+            left, right = tree.query(segments[first:first + 64], predicate="intersects")
+            left = left + first
+            keep = right > left
+            left, right = left[keep], right[keep]
+            gap = np.abs(pos[left] - pos[right])
+            adjacent = (rid[left] == rid[right]) & ((gap == 1) | (gap == length[left] - 1))
+            count += int((~adjacent).sum())
+            if count > stop:
+                return count
+    return count
+
+
+def _check_vertices(names: list[str], geoms, limits: UploadLimits) -> None:
+    counts = shapely.get_num_coordinates(geoms)
+    if len(counts) and int(counts.max()) > limits.max_vertices_per_polygon:
+        i = int(counts.argmax())
+        raise BoundaryError(
+            f"要素“{names[i]}”有 {number(int(counts[i]))} 个顶点，超出上限（最多 "
+            f"{number(limits.max_vertices_per_polygon)} 个）：请先在 GIS 软件中简化（如 1 米容差）后再导入"
+            f" / feature {names[i]} has {number(int(counts[i]))} vertices, beyond the limit "
+            f"({number(limits.max_vertices_per_polygon)}): simplify it in a GIS first (e.g. 1 m tolerance)"
+        )
+    total = int(counts.sum())
+    if total > limits.max_vertices_total:
+        raise BoundaryError(
+            f"文件共有 {number(total)} 个顶点，超出上限（最多 {number(limits.max_vertices_total)} 个）："
+            "请先简化或分成几个文件"
+            f" / the file has {number(total)} vertices, beyond the limit ({number(limits.max_vertices_total)}): "
+            "simplify it or split it"
+        )
+
+
+def _repair(name: str, geom, limits: UploadLimits):
+    crossings = self_crossings(geom, limits.max_repair_crossings)
+    if crossings > limits.max_repair_crossings:
+        raise BoundaryError(
+            f"要素“{name}”的边界自相交超过 {number(limits.max_repair_crossings)} 处，无法自动修复："
+            "请在 GIS 软件中修复后再导入"
+            f" / the boundary of {name} crosses itself at more than {number(limits.max_repair_crossings)} "
+            "points and cannot be repaired automatically: fix it in a GIS first"
+        )
+    return _polygonal(shapely.make_valid(geom))
+
+
 def _read_dataset(dataset: Path, work: Path, *, layer, name_field, code_field, encoding, crs, source_layer,
-                  simplify_metres) -> BoundarySet:
+                  simplify_metres, limits: UploadLimits = DEFAULT_LIMITS) -> BoundarySet:
     notes: list[str] = []
     suffix = dataset.suffix.lower()
     read_kwargs: dict = {}
@@ -375,6 +472,17 @@ def _read_dataset(dataset: Path, work: Path, *, layer, name_field, code_field, e
         raise BoundaryError(f"not a boundary file: {dataset.name} (use GeoJSON, a zipped shapefile or a GeoPackage)")
 
     try:
+        features = pyogrio.read_info(dataset, layer=read_kwargs.get("layer")).get("features", 0)
+    except Exception:
+        features = 0  # unknown before reading (a driver that cannot count): counted after
+    if features > limits.max_features:
+        raise BoundaryError(
+            f"文件有 {number(features)} 个要素，超出上限（最多 {number(limits.max_features)} 个）："
+            "请只导出本县的乡镇或园区"
+            f" / the file holds {number(features)} features, beyond the limit ({number(limits.max_features)}): "
+            "export only this county's townships or parks"
+        )
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             gdf = gpd.read_file(dataset, engine="pyogrio", **read_kwargs)
@@ -385,6 +493,13 @@ def _read_dataset(dataset: Path, work: Path, *, layer, name_field, code_field, e
         raise BoundaryError(f"the file cannot be read as boundaries: {first}") from exc
     if gdf.empty:
         raise BoundaryError("the file holds no features")
+    if len(gdf) > limits.max_features:
+        raise BoundaryError(
+            f"文件有 {number(len(gdf))} 个要素，超出上限（最多 {number(limits.max_features)} 个）："
+            "请只导出本县的乡镇或园区"
+            f" / the file holds {number(len(gdf))} features, beyond the limit ({number(limits.max_features)}): "
+            "export only this county's townships or parks"
+        )
 
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     name_col = _pick_field(columns, name_field, NAME_FIELDS[layer], "name")
@@ -397,6 +512,8 @@ def _read_dataset(dataset: Path, work: Path, *, layer, name_field, code_field, e
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if gdf.empty:
         raise BoundaryError("the file holds no geometry")
+    # Before any geometry work: reprojection and repair cost time in the vertices.
+    _check_vertices([normalise_name(v) or "?" for v in gdf[name_col]], gdf.geometry.values, limits)
     bounds = tuple(float(v) for v in gdf.total_bounds)
     source = gdf.crs
     if source is None:
@@ -432,7 +549,7 @@ def _read_dataset(dataset: Path, work: Path, *, layer, name_field, code_field, e
             dropped += 1
             continue
         if not shapely.is_valid(geom):
-            geom = _polygonal(shapely.make_valid(geom))
+            geom = _repair(name, geom, limits)
             repaired += 1
         else:
             geom = _polygonal(geom)
@@ -504,24 +621,89 @@ def _add_display_and_centroids(features: gpd.GeoDataFrame, tolerance: float) -> 
     features["centroid_lat"] = points.y.round(6)
 
 
-def read_boundary_upload(data: bytes, filename: str, **kwargs) -> BoundarySet:
-    """:func:`read_boundaries` for an uploaded file, after checking what the bytes really are."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise BoundaryError("the file is larger than 200 MB")
+def _upload_suffix(data: bytes) -> str:
     head = data[:16]
     if head.startswith(b"PK\x03\x04"):
-        suffix = ".zip"
-    elif head.startswith(b"SQLite format 3\x00"):
-        suffix = ".gpkg"
-    elif data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        suffix = ".geojson"
+        return ".zip"
+    if head.startswith(b"SQLite format 3\x00"):
+        return ".gpkg"
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return ".geojson"
+    raise BoundaryError("not a GeoJSON, zipped shapefile or GeoPackage file")
+
+
+def read_boundary_upload(data: bytes, filename: str, *, limits: UploadLimits = DEFAULT_LIMITS,
+                         **kwargs) -> BoundarySet:
+    """:func:`read_boundary_file` for an uploaded file, after checking what the bytes really are."""
+    if len(data) > limits.max_file_bytes:
+        raise BoundaryError(
+            f"文件超出上限（最多 {limits.max_file_bytes // 2**20} MB）：请分成几个文件"
+            f" / the file is larger than {limits.max_file_bytes // 2**20} MB: split it"
+        )
+    return read_boundary_file(data, filename, limits=limits, suffix=_upload_suffix(data), **kwargs)
+
+
+BOUNDARY_REFUSALS = ("geo.boundaries:BoundaryError", "geo.crs:CRSProblem")
+
+
+def read_boundary_file(source: str | Path | bytes, filename: str | None = None, *,
+                       limits: UploadLimits = DEFAULT_LIMITS, suffix: str | None = None,
+                       **kwargs) -> BoundarySet:
+    """:func:`read_boundaries` run in a child process within ``limits`` (what the page and ``geo import`` call).
+
+    A crash, a runaway allocation or a repair that does not end becomes a
+    :class:`BoundaryError` of one line naming the file; the caller carries on.
+    ``kwargs`` are those of :func:`read_boundaries`.
+    """
+    from data.importing.isolation import run_isolated
+
+    if isinstance(source, bytes):
+        shown = filename or "upload"
     else:
-        raise BoundaryError("not a GeoJSON, zipped shapefile or GeoPackage file")
-    with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-        stem = Path(filename).stem or "upload"
-        target = Path(tmp) / f"{stem}{suffix}"
-        target.write_bytes(data)
-        return read_boundaries(target, **kwargs)
+        path = Path(source)
+        shown = filename or path.name
+        if not path.exists():
+            raise BoundaryError(f"no such file: {path}")
+        if path.suffix.lower() == ".shp":
+            # A shapefile's sidecars sit beside it: the child reads it in place.
+            suffix = None
+    kwargs = {**kwargs, "limits": limits, "suffix": suffix}
+    with run_isolated("geo.boundaries:child_read_boundaries", source, shown, kwargs, limits=limits,
+                      refusals=BOUNDARY_REFUSALS, error=BoundaryError, input_suffix=suffix) as (meta, work):
+        table = pl.read_ipc(work / "features.arrow")
+    features = gpd.GeoDataFrame(
+        {"name": table["name"].to_list(), "code": table["code"].to_list()},
+        geometry=shapely.from_wkb(table["geometry"].to_numpy()),
+        crs=WGS84,
+    )
+    features["display"] = shapely.from_wkb(table["display"].to_numpy())
+    features["centroid_lon"] = table["centroid_lon"].to_numpy()
+    features["centroid_lat"] = table["centroid_lat"].to_numpy()
+    return BoundarySet(layer=meta["layer"], features=features, source_crs=meta["source_crs"],
+                       encoding=meta["encoding"], name_field=meta["name_field"], code_field=meta["code_field"],
+                       notes=list(meta["notes"]))
+
+
+def child_read_boundaries(input_path: Path, work: Path, *, limits: UploadLimits, suffix: str | None,
+                          **kwargs) -> dict:
+    """In the child: read and repair, then hand the features over as WKB in Arrow IPC (never pickled)."""
+    if suffix and input_path.suffix.lower() != suffix:
+        named = input_path.with_name("upload" + suffix)
+        input_path.rename(named)
+        input_path = named
+    boundaries = read_boundaries(input_path, limits=limits, **kwargs)
+    f = boundaries.features
+    pl.DataFrame({
+        "name": list(f["name"]),
+        "code": [c or None for c in f["code"]],
+        "geometry": shapely.to_wkb(np.asarray(f.geometry.values)),
+        "display": shapely.to_wkb(np.asarray(f["display"])),
+        "centroid_lon": [float(v) for v in f["centroid_lon"]],
+        "centroid_lat": [float(v) for v in f["centroid_lat"]],
+    }, schema={"name": pl.Utf8, "code": pl.Utf8, "geometry": pl.Binary, "display": pl.Binary,
+               "centroid_lon": pl.Float64, "centroid_lat": pl.Float64}).write_ipc(work / "features.arrow")
+    return {"layer": boundaries.layer, "source_crs": boundaries.source_crs, "encoding": boundaries.encoding,
+            "name_field": boundaries.name_field, "code_field": boundaries.code_field, "notes": boundaries.notes}
 
 
 # ---------------------------------------------------------------------------

@@ -94,9 +94,13 @@ def cases_section(user) -> None:
         def progress(done: int, total: int, stage: str) -> None:
             bar.progress(min(1.0, done / total) if total else 1.0, text=t("import.cases.progress", done=done, total=total))
 
-        summary = import_cases(data_access.engine(), data, upload.name, mapping=mapping, progress=progress,
-                               username=user.username, rules=data_access.deadline_rules(),
-                               actor=Actor(user.username, gate.client_addr()))
+        try:
+            summary = import_cases(data_access.engine(), data, upload.name, mapping=mapping, progress=progress,
+                                   username=user.username, rules=data_access.deadline_rules(),
+                                   actor=Actor(user.username, gate.client_addr()))
+        except UnreadableFile as exc:  # read again in a child process: it can still refuse or fail
+            st.error(t("import.cases.unreadable", reason=str(exc)))
+            return
         bar.progress(1.0, text=t("import.cases.done"))
         lang = current_language()
         # Only masked material is kept in the session: counts, masked records, the masked workbook.

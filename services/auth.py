@@ -5,12 +5,20 @@ The rules (issue 5), every number from :class:`config.settings.Settings`:
 - Passwords are hashed with Argon2id (argon2-cffi's ``PasswordHasher``) and
   rehashed on the next successful log-in when the parameters change.
 - A password has at least 12 characters and at least three of: lower-case,
-  upper-case, digit, symbol.
+  upper-case, digit, symbol; and it must not be easy to guess: zxcvbn (its
+  lists of common passwords, words, names, keyboard runs and dates, plus a
+  few Chinese favourites) must score it 3 or more, and one word with digits
+  or symbols around it (``Password1234``) is refused whatever the score.
 - ``lockout_attempts`` failures on an account within ``lockout_window_minutes``
   lock it for ``lockout_minutes``. The lock is checked *before* the password
   (a correct password during a lock is refused) and lives in the database
   (``users.locked_until`` and ``login_attempts``), so a reload, a new browser
   session or a restart does not reset it.
+- An unknown user name gets exactly the answers a real one gets (issue 15):
+  the same messages, locked on the same failure for the same time, and the
+  same work (one Argon2 verification per attempt, against a dummy hash), so
+  neither the answer nor its timing tells which names exist. Its lock is
+  worked out from its recorded attempts, as the real account's would be.
 - More than :data:`ADDRESS_FAILURE_LIMIT` failures from one client address
   within the same window throttle that address until the window has passed.
 - Sessions live on the server (``auth_sessions``); the browser holds a random
@@ -26,7 +34,9 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,6 +79,15 @@ _POLICY_MESSAGES = {
         "zh": f"密码至少需要 {PASSWORD_MIN_LENGTH} 个字符",
         "en": f"the password needs at least {PASSWORD_MIN_LENGTH} characters",
     },
+    "too_common": {
+        "zh": "密码太常见或容易猜到（常用密码、单词、姓名、键盘顺序、日期等），请换一个更长、更随意的密码",
+        "en": "the password is too common or easy to guess (common passwords, words, names, keyboard runs, dates): "
+              "choose a longer, more random one",
+    },
+    "word_plus_digits": {
+        "zh": "密码不能是一个单词加数字或符号（例如 Password1234）",
+        "en": "the password must not be one word with digits or symbols around it (like Password1234)",
+    },
     "too_few_classes": {
         "zh": f"密码需包含小写字母、大写字母、数字、符号中的至少 {PASSWORD_MIN_CLASSES} 类",
         "en": (
@@ -91,8 +110,33 @@ class PasswordPolicyError(ValueError):
         return sep.join(_POLICY_MESSAGES[p][lang] for p in self.problems)
 
 
-def password_problems(password: str) -> list[str]:
-    """The policy rules ``password`` breaks (empty when it is acceptable)."""
+# Guessable here but missing from zxcvbn's English lists: pinyin favourites and this app's own words.
+LOCAL_WEAK_WORDS = (
+    "woaini", "aini", "wohenni", "5201314", "1314520", "caonima", "zhongguo", "beijing", "xinfang",
+    "xinfangban", "lianxiban", "dashboard", "zhengfu", "qwertyuiop", "asdfghjkl", "1qaz2wsx",
+)
+# zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
+PASSWORD_MIN_SCORE = 3
+
+
+def _is_word_plus_digits(password: str) -> bool:
+    """One dictionary word (or name) with only digits and symbols before or after it: Password1234, 2024Admin!."""
+    from zxcvbn.matching import RANKED_DICTIONARIES
+
+    match = re.fullmatch(r"[\W\d_]*([^\W\d_]+)[\W\d_]*", password)
+    if match is None:
+        return False
+    word = match.group(1).lower()
+    return word in LOCAL_WEAK_WORDS or any(word in ranked for ranked in RANKED_DICTIONARIES.values())
+
+
+def password_problems(password: str, user_inputs: tuple[str, ...] = ()) -> list[str]:
+    """The policy rules ``password`` breaks (empty when it is acceptable).
+
+    The guessability rules are checked only once length and character classes
+    pass, so that a short password is told the simplest thing first.
+    ``user_inputs`` (the user name, say) count as guessable words too.
+    """
     problems = []
     if len(password) < PASSWORD_MIN_LENGTH:
         problems.append("too_short")
@@ -106,12 +150,21 @@ def password_problems(password: str) -> list[str]:
     )
     if classes < PASSWORD_MIN_CLASSES:
         problems.append("too_few_classes")
+    if problems:
+        return problems
+    if _is_word_plus_digits(password):
+        return ["word_plus_digits"]
+    from zxcvbn import zxcvbn
+
+    # zxcvbn's cost grows with length; 12–100 characters is what a person types.
+    if zxcvbn(password[:100], user_inputs=[*LOCAL_WEAK_WORDS, *user_inputs])["score"] < PASSWORD_MIN_SCORE:
+        problems.append("too_common")
     return problems
 
 
-def check_password_policy(password: str) -> None:
+def check_password_policy(password: str, user_inputs: tuple[str, ...] = ()) -> None:
     """Raise :class:`PasswordPolicyError` (in zh and en) if ``password`` breaks the policy."""
-    problems = password_problems(password)
+    problems = password_problems(password, user_inputs)
     if problems:
         raise PasswordPolicyError(problems)
 
@@ -187,7 +240,7 @@ def create_user(
         raise UserAdminError("role township needs a township")
     if role != "township" and township_id is not None:
         raise UserAdminError("only role township has a township")
-    check_password_policy(password)
+    check_password_policy(password, (username,))
     with engine.begin() as conn:
         if conn.execute(select(User.id).where(User.username == username)).first() is not None:
             raise UserAdminError(f"user {username!r} exists already")
@@ -240,7 +293,7 @@ def reset_password(
     now: datetime | None = None,
 ) -> None:
     """Set a new password, lift any lock and end the account's sessions."""
-    check_password_policy(password)
+    check_password_policy(password, (username,))
     now = audit.as_naive_utc(now) if now is not None else audit.utcnow()
     with engine.begin() as conn:
         row = _existing_user(conn, username)
@@ -361,19 +414,21 @@ def authenticate(
         # Lock the row so that two simultaneous attempts count each other (PostgreSQL).
         row = conn.execute(select(User).where(User.username == username).with_for_update()).first()
 
-        # 2. The lock-out, before the password.
-        if row is not None and row.locked_until is not None and row.locked_until > now:
-            return finish(AuthResult(False, "locked", retry_after=row.locked_until), audit_outcome="locked")
+        # Exactly one Argon2 verification on every path from here on, real name or not,
+        # locked or not, so that the time taken tells nothing (issue 15).
         if row is None:
-            # An unknown name is locked the same way as a real one, so that the
-            # answer does not tell which names exist.
             _hasher_verify_dummy(password)
-            if _failures_since(conn, now - window, username=username) >= settings.lockout_attempts:
-                return finish(AuthResult(False, "locked", retry_after=now + window), audit_outcome="locked")
-            return finish(AuthResult(False, "bad_credentials"), audit_outcome="failure")
+            matches, new_hash = False, None
+            locked_until = _unknown_name_lock(conn, username, now, settings)
+        else:
+            matches, new_hash = verify_password(row.password_hash, password)
+            locked_until = row.locked_until
+
+        # 2. The lock-out, before the password.
+        if locked_until is not None and locked_until > now:
+            return finish(AuthResult(False, "locked", retry_after=locked_until), audit_outcome="locked")
 
         # 3. The password.
-        matches, new_hash = verify_password(row.password_hash, password)
         if matches and row.disabled:
             return finish(AuthResult(False, "disabled"), audit_outcome="disabled")
         if matches:
@@ -387,16 +442,50 @@ def authenticate(
         # Failures count from the window's start, but not from before the last
         # success or the end of the last lock (attempts refused during a lock
         # must not lock the account again the moment it opens).
-        since = max(d for d in (now - window, _last_success(conn, username), row.locked_until) if d is not None)
+        last_success = _last_success(conn, username) if row is not None else None
+        since = max(d for d in (now - window, last_success, locked_until) if d is not None)
         if _failures_since(conn, since, username=username) >= settings.lockout_attempts:
             locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            conn.execute(update(User).where(User.id == row.id).values(locked_until=locked_until))
+            if row is not None:
+                conn.execute(update(User).where(User.id == row.id).values(locked_until=locked_until))
             audit.record(
                 conn, username=username, action="lockout", object=username, outcome="locked",
                 client_addr=client_addr, at=now,
             )
             return AuthResult(False, "locked", retry_after=locked_until)
         return result
+
+
+def _unknown_name_lock(conn: Connection, username: str, now: datetime, settings: Settings) -> datetime | None:
+    """The lock an account of this name would carry now, replayed from its recorded failures.
+
+    The same rule as :func:`authenticate` applies to a real account (a lock on the
+    ``lockout_attempts``-th failure within the window, failures before the end of
+    a lock not counted), so an unknown name is locked on the same attempt, for
+    the same time. Unknown names have no row to keep ``locked_until`` in, and
+    a table of them would be a list of every name ever tried: replaying the
+    attempts kept for :data:`ATTEMPT_RETENTION` needs neither.
+    """
+    window = timedelta(minutes=settings.lockout_window_minutes)
+    lock = timedelta(minutes=settings.lockout_minutes)
+    times = conn.execute(
+        select(LoginAttempt.attempted_at)
+        .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at <= now)
+        .order_by(LoginAttempt.attempted_at, LoginAttempt.id)
+    ).scalars().all()
+    locked_until: datetime | None = None
+    counted: deque[datetime] = deque()
+    for at in times:
+        if locked_until is not None and at < locked_until:
+            continue  # refused by the lock: recorded, never counted
+        counted.append(at)
+        since = max(at - window, locked_until) if locked_until is not None else at - window
+        while counted and counted[0] <= since:
+            counted.popleft()
+        if len(counted) >= settings.lockout_attempts:
+            locked_until = at + lock
+            counted.clear()
+    return locked_until
 
 
 def _hasher_verify_dummy(password: str) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from config.settings import DeadlineRules
 from data.importing.cases import ImportSummary, Progress, import_table, load
 from data.importing.columns import ColumnMapping
+from data.importing.limits import DEFAULT_LIMITS, UploadLimits
 from geo.boundaries import BoundaryImportResult, BoundarySet, store_boundaries
 from services.writes import CASES, OTHER, Actor, write
 
@@ -35,6 +36,7 @@ def import_cases(
     rules: DeadlineRules | None = None,
     actor: Actor | None = None,
     audit_object: str | None = None,
+    limits: UploadLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import a case export in one transaction. Raises ``UnreadableFile`` when the file cannot be read at all.
 
@@ -50,7 +52,7 @@ def import_cases(
     actor = actor or (Actor(username) if username else Actor.command_line())
     with write(engine, actor=actor, action=IMPORT_ACTION, target=audit_object or f"cases:{filename}",
                rules=rules or DeadlineRules(), kind=CASES) as change:
-        table, columns = load(source, filename, mapping=mapping, encoding=encoding)
+        table, columns = load(source, filename, mapping=mapping, encoding=encoding, limits=limits)
         summary = import_table(change.conn, table, columns, mapping=mapping, filename=filename,
                                file_sha256=_sha256(source), progress=progress, today=today, username=username)
         if not summary.changed:
@@ -87,6 +89,10 @@ def _sha256(source: str | Path | bytes) -> str | None:
     if isinstance(source, bytes):
         return hashlib.sha256(source).hexdigest()
     try:
-        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        hasher = hashlib.sha256()
+        with open(source, "rb") as fh:  # in blocks: the file may be hundreds of MB
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                hasher.update(block)
+        return hasher.hexdigest()
     except OSError:
         return None

@@ -7,7 +7,7 @@ import json
 from config.settings import load_settings, resolve_database_url
 from dashboard.cli import CommandError, add_db_argument
 from data.db import make_engine, migrate
-from geo.boundaries import BoundaryError, file_sha256, read_boundaries
+from geo.boundaries import BoundaryError, file_sha256, read_boundary_file
 from geo.crs import CRSProblem
 from services.imports import import_boundaries
 
@@ -30,7 +30,8 @@ def register(subparsers) -> None:
 
 def run_import(args) -> int:
     try:
-        boundaries = read_boundaries(
+        # In a child process with memory and time limits (issue 15): one line, whatever the file does.
+        boundaries = read_boundary_file(
             args.file, layer=args.layer, name_field=args.name_field, code_field=args.code_field,
             encoding=args.encoding, crs=args.crs, source_layer=args.source_layer,
         )

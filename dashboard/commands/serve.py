@@ -62,7 +62,7 @@ def run(args) -> int:
         engine.dispose()
     if empty:
         print("the database holds no cases yet: run `python -m dashboard demo` to build demo data", file=sys.stderr)
-    env = {**os.environ, "DASHBOARD_DB_URL": url}
+    env = {**os.environ, "DASHBOARD_DB_URL": url}  # with _RJEM_MALLOC_CONF from __main__.py
     print(f"serving the dashboard at http://{args.host}:{args.port}", file=sys.stderr)
     try:
         return subprocess.call(streamlit_command(args.host, args.port), cwd=PROJECT_ROOT, env=env)

@@ -51,8 +51,9 @@ from data.importing.columns import (
     ResolvedColumns,
     resolve_columns,
 )
+from data.importing.limits import DEFAULT_LIMITS, UploadLimits
 from data.importing.places import PlaceMatcher
-from data.importing.readers import RawTable, UnreadableFile, read_table
+from data.importing.readers import RawTable, UnreadableFile, read_case_file
 from data.importing.reasons import FIELDS_KEY, reason_text
 from data.masking import mask_address, mask_id_number, mask_name, mask_phone
 from data.models import Case, Category, ImportBatch, Leader, Park, Petitioner, QuarantinedRow, Township, Unit
@@ -168,10 +169,14 @@ class Preview:
 
 
 def load(source: str | Path | bytes, filename: str | None = None, *, mapping: ColumnMapping | None = None,
-         encoding: str | None = None) -> tuple[RawTable, ResolvedColumns]:
-    """Read a file and match its headers; raises :class:`UnreadableFile` if no import can start."""
+         encoding: str | None = None, limits: UploadLimits = DEFAULT_LIMITS) -> tuple[RawTable, ResolvedColumns]:
+    """Read a file and match its headers; raises :class:`UnreadableFile` if no import can start.
+
+    The file is parsed in a child process within ``limits`` (issue 15): a
+    reader that crashes or runs away costs one line, not the server.
+    """
     mapping = mapping or ColumnMapping.default()
-    table = read_table(source, filename, mapping=mapping, encoding=encoding)
+    table = read_case_file(source, filename, mapping=mapping, encoding=encoding, limits=limits)
     columns = resolve_columns(table.headers, mapping)
     if columns.missing_required:
         names = "、".join(DEFAULT_HEADERS[k] for k in columns.missing_required)
@@ -182,10 +187,11 @@ def load(source: str | Path | bytes, filename: str | None = None, *, mapping: Co
     return table, columns
 
 
-def preview(source, filename=None, *, mapping=None, encoding=None, rows: int = 20) -> Preview:
+def preview(source, filename=None, *, mapping=None, encoding=None, rows: int = 20,
+            limits: UploadLimits = DEFAULT_LIMITS) -> Preview:
     """What the import would read: the column matching and the first rows (personal data masked)."""
-    table, columns = load(source, filename, mapping=mapping, encoding=encoding)
-    sample = table.frame.head(rows)
+    table, columns = load(source, filename, mapping=mapping, encoding=encoding, limits=limits)
+    sample = table.frame.head(rows).cast(pl.Utf8)
     maskers = {"petitioner_name": mask_name, "id_number": mask_id_number, "phone": mask_phone,
                "address": mask_address}
     for key, header in columns.by_field.items():
@@ -256,9 +262,10 @@ def _today(today: date | None) -> date:
 def _blank_rows(frame: pl.DataFrame) -> pl.Series:
     if frame.width == 0:
         return pl.Series([True] * frame.height)
-    filled = frame.select(
-        pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in frame.columns])
-    ).to_series()
+    # Column by column: all of them as text at once is a second copy of the file (issue 15).
+    filled = pl.Series([False] * frame.height)
+    for c in frame.columns:
+        filled = filled | (frame[c].cast(pl.Utf8).str.strip_chars().str.len_chars().fill_null(0) > 0)
     return ~filled
 
 
@@ -332,15 +339,17 @@ def import_table(
     summary = ImportSummary(filename=filename, headers=list(table.headers), columns=columns)
 
     blank = _blank_rows(table.frame)
-    frame = table.frame.filter(~blank)
-    row_numbers = pl.Series("row", table.row_numbers).filter(~blank)
+    # Filtering copies every cell: at a million rows that is hundreds of MB for nothing when no row is blank.
+    frame = table.frame.filter(~blank) if blank.any() else table.frame
+    row_numbers = pl.Series("row", table.row_numbers)
+    row_numbers = row_numbers.filter(~blank) if blank.any() else row_numbers
     n = frame.height
     summary.rows = n
     report(0, n, "check")
 
     def src(key: str) -> pl.Series:
         if key in by_field:
-            return frame[by_field[key]]
+            return frame[by_field[key]].cast(pl.Utf8)  # a repetitive column may come as Categorical
         return pl.Series(key, [None] * n, dtype=pl.Utf8)
 
     def shown(key: str) -> pl.Series:
@@ -417,25 +426,36 @@ def import_table(
 
     # Duplicates of a case number within the file.
     mapped_headers = list(by_field.values())
-    signature = frame.select(
-        pl.concat_str([pl.col(h).str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
-                       for h in mapped_headers], separator="\x1f").hash()
-    ).to_series()
-    groups = pl.DataFrame({"cn": case_number, "sig": signature, "idx": pl.arange(0, n, eager=True),
-                           "row": row_numbers})
-    stats = groups.filter(pl.col("cn").is_not_null()).group_by("cn").agg(
-        n_sig=pl.col("sig").n_unique(), first=pl.col("idx").min(), count=pl.len(),
-        rows=pl.col("row").sort().cast(pl.Utf8).str.join("、"),
-    )
-    groups = groups.join(stats, on="cn", how="left", maintain_order="left")
-    conflict = (groups["n_sig"] > 1).fill_null(False)
-    duplicate = ((groups["n_sig"] == 1) & (groups["idx"] != groups["first"])).fill_null(False)
+    # The row's contents, normalised, as one hash, folded in column by column: joining every
+    # cell of a million rows into one string first took as much memory as the file (issue 15).
+    signature = pl.Series("sig", [0] * n, dtype=pl.UInt64)
+    for h in mapped_headers:
+        cell = frame[h].cast(pl.Utf8).str.normalize("NFKC").str.replace_all(r"\s+", "").fill_null("")
+        signature = pl.DataFrame({"a": signature, "b": cell}).select(pl.struct("a", "b").hash()).to_series()
+    # A number is in conflict when it comes with two different contents, i.e. when it
+    # appears twice among the distinct (number, contents) pairs; a later row of a
+    # number not in conflict is a duplicate. Hash sets, not a group per number: at a
+    # million numbers the groups (a join, then window expressions) were the largest
+    # allocation of the whole check (issue 15). Rows are listed for conflicts only.
+    keyed = pl.DataFrame({"cn": case_number, "sig": signature})
+    known = case_number.is_not_null()
+    pairs = keyed.filter(pl.struct("cn", "sig").is_first_distinct() & pl.col("cn").is_not_null())
+    conflicting = pairs.filter(pl.col("cn").is_duplicated())["cn"].unique()
+    del pairs
+    conflict = known & case_number.is_in(conflicting.implode())
+    duplicate = known & ~conflict & ~case_number.is_first_distinct()
     # A conflicting case number outranks every other problem of those rows.
-    err.key = err.key.set(conflict, "duplicate_conflict") if conflict.any() else err.key
     if conflict.any():
+        keyed = keyed.with_columns(row=row_numbers)
+        rows_by_number = keyed.filter(conflict).group_by("cn").agg(
+            rows=pl.col("row").sort().cast(pl.Utf8).str.join("、"))
+        conflict_rows = keyed.select("cn").join(rows_by_number, on="cn", how="left", maintain_order="left")["rows"]
+        err.key = err.key.set(conflict, "duplicate_conflict")
         err.field = err.field.set(conflict, "case_number")
         err.value = err.value.zip_with(~conflict, case_number)
-        err.other = err.other.zip_with(~conflict, groups["rows"])
+        err.other = err.other.zip_with(~conflict, conflict_rows)
+        del rows_by_number, conflict_rows
+    del keyed
     quarantined = err.key.is_not_null() & ~duplicate
     stored_mask = ~quarantined & ~duplicate
     summary.duplicates = int(duplicate.sum())
@@ -459,9 +479,12 @@ def import_table(
             cells[FIELDS_KEY] = field_of
             summary.quarantine.append(QuarantineEntry(int(row_numbers[i]), header, key, params, cells))
     summary.quarantined = len(summary.quarantine)
+    # Done with: ~200 bytes a row that the writing stage need not carry (issue 15).
+    del err, signature
 
-    # Rows to store, as Python values.
-    stored = pl.DataFrame({
+    # Rows to store, built slice by slice when they are written: the whole file as
+    # cleaned columns next to the file itself took ~1 kB a row (issue 15).
+    stored = _StoredRows(frame, by_field, stored_mask.arg_true(), {
         "row": row_numbers,
         "case_number": case_number,
         **{k: parsed[k] for k in DATE_FIELDS if k in parsed},
@@ -469,25 +492,10 @@ def import_table(
                                   "satisfaction_office", "satisfaction_unit", "headcount")},
         "township_id": parsed["township"],
         "park_id": parsed["park"],
-        "category": V.compact(src("category")),
-        "unit": V.compact(src("unit")),
-        "owner_leader": V.compact(src("owner_leader")),
-        "summary": src("summary").replace("", None),
-        "petitioner_name": V.compact(src("petitioner_name")),
-        "id_number": V.normalise_id_number(src("id_number")),
-        "phone": V.normalise_phone(src("phone")),
-        "address": V.clean(src("address")),
-    }).filter(stored_mask)
-    # Summary text is stored verbatim; only a cell of nothing but spaces counts as empty.
-    stored = stored.with_columns(
-        summary=pl.when(pl.col("summary").str.strip_chars().str.len_chars() > 0).then(pl.col("summary")),
-        id_bad=~V.id_numbers_valid(stored["id_number"]),
-        phone_bad=~V.phones_valid(stored["phone"]),
-    )
-    several_leaders = stored["owner_leader"].str.contains(r"[、,，/;；]").fill_null(False)
-    if several_leaders.any():
-        summary.notes.append(f"{int(several_leaders.sum())} rows name several 包案领导: the first is stored")
-        stored = stored.with_columns(owner_leader=pl.col("owner_leader").str.replace(r"[、,，/;；].*$", ""))
+    })
+    several_leaders = int(stored.names_column("owner_leader").str.contains(LEADER_SEPARATORS).fill_null(False).sum())
+    if several_leaders:
+        summary.notes.append(f"{several_leaders} rows name several 包案领导: the first is stored")
     report(0, n, "write")
     _store(conn, stored, summary, by_field=by_field, filename=filename, file_sha256=file_sha256,
            username=username, report=report, total=n)
@@ -496,15 +504,64 @@ def import_table(
     return summary
 
 
-def _store(conn: Connection, stored: pl.DataFrame, summary: ImportSummary, *, by_field, filename, file_sha256,
+LEADER_SEPARATORS = r"[、,，/;；]"
+
+
+class _StoredRows:
+    """The rows to store: parsed columns kept whole, text columns cleaned one slice at a time."""
+
+    def __init__(self, frame: pl.DataFrame, by_field: dict[str, str], index: pl.Series, parsed: dict[str, pl.Series]):
+        self.frame = frame
+        self.by_field = by_field
+        self.index = index
+        self.parsed = parsed
+
+    def _src(self, key: str, index: pl.Series) -> pl.Series:
+        if key in self.by_field:
+            return self.frame[self.by_field[key]].gather(index).cast(pl.Utf8)
+        return pl.Series(key, [None] * len(index), dtype=pl.Utf8)
+
+    def names_column(self, key: str) -> pl.Series:
+        """A name column (category, unit, owner_leader) of every stored row, compacted."""
+        return V.compact(self._src(key, self.index))
+
+    def names(self, key: str) -> list[str]:
+        column = self.names_column(key)
+        if key == "owner_leader":
+            column = column.str.replace(LEADER_SEPARATORS + ".*$", "")
+        return column.drop_nulls().unique().to_list()
+
+    def iter_slices(self, size: int):
+        for start in range(0, len(self.index), size):
+            index = self.index.slice(start, size)
+            part = pl.DataFrame({
+                **{k: v.gather(index) for k, v in self.parsed.items()},
+                "category": V.compact(self._src("category", index)),
+                "unit": V.compact(self._src("unit", index)),
+                "owner_leader": V.compact(self._src("owner_leader", index)).str.replace(LEADER_SEPARATORS + ".*$", ""),
+                "summary": self._src("summary", index).replace("", None),
+                "petitioner_name": V.compact(self._src("petitioner_name", index)),
+                "id_number": V.normalise_id_number(self._src("id_number", index)),
+                "phone": V.normalise_phone(self._src("phone", index)),
+                "address": V.clean(self._src("address", index)),
+            })
+            # Summary text is stored verbatim; only a cell of nothing but spaces counts as empty.
+            yield part.with_columns(
+                summary=pl.when(pl.col("summary").str.strip_chars().str.len_chars() > 0).then(pl.col("summary")),
+                id_bad=~V.id_numbers_valid(part["id_number"]),
+                phone_bad=~V.phones_valid(part["phone"]),
+            )
+
+
+def _store(conn: Connection, stored: _StoredRows, summary: ImportSummary, *, by_field, filename, file_sha256,
            username, report, total) -> None:
     present_case = {c for c in CASE_FIELDS if SOURCE_FIELD.get(c, c) in by_field}
     present_case.add("received_on")
     present_case.add("channel")
     present_person = {PETITIONER_FIELDS[k] for k in PETITIONER_FIELDS if k in by_field}
     now = datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    rows = stored.to_dicts()
 
+    names = stored.names
     batch_id = conn.execute(
         insert(ImportBatch).values(kind="cases", filename=filename[:256], file_sha256=file_sha256,
                                    imported_at=now, username=username, rows=summary.rows)
@@ -512,145 +569,127 @@ def _store(conn: Connection, stored: pl.DataFrame, summary: ImportSummary, *, by
     summary.batch_id = batch_id
 
     categories, summary.created_categories = _get_or_create(
-        conn, Category, [r["category"] for r in rows], _category_extra(conn))
-    units, summary.created_units = _get_or_create(conn, Unit, [r["unit"] for r in rows], lambda n: {})
+        conn, Category, names("category"), _category_extra(conn))
+    units, summary.created_units = _get_or_create(conn, Unit, names("unit"), lambda n: {})
     leaders, summary.created_leaders = _get_or_create(
-        conn, Leader, [r["owner_leader"] for r in rows], lambda n: {"title": "", "rank": 99})
+        conn, Leader, names("owner_leader"), lambda n: {"title": "", "rank": 99})
     accusation = {r.id for r in conn.execute(select(Category.id).where(Category.is_accusation.is_(True)))}
 
-    existing: dict[str, dict] = {}
-    numbers = [r["case_number"] for r in rows]
     case_cols = [getattr(Case, c) for c in CASE_FIELDS]
     person_cols = [Petitioner.case_id.label("p_case_id"), Petitioner.name.label("p_name"),
                    Petitioner.id_number.label("p_id_number"), Petitioner.phone.label("p_phone"),
                    Petitioner.address.label("p_address"),
                    Petitioner.id_number_invalid.label("p_id_number_invalid"),
                    Petitioner.phone_invalid.label("p_phone_invalid")]
-    for start in range(0, len(numbers), CHUNK):
-        chunk = numbers[start:start + CHUNK]
+    update_statement = None
+    person_statement = None
+    done = 0
+    # Chunk by chunk, so that only CHUNK rows are ever Python dicts: a million rows
+    # as dicts take gigabytes (issue 15). Case numbers are unique in ``stored``
+    # (repeats were collapsed or quarantined), so chunks never meet.
+    for part in stored.iter_slices(CHUNK):
+        rows = part.to_dicts()
+        existing: dict[str, dict] = {}
         result = conn.execute(
             select(Case.id, Case.case_number, Case.accuses_official, *case_cols, *person_cols)
             .outerjoin(Petitioner, Petitioner.case_id == Case.id)
-            .where(Case.case_number.in_(chunk))
+            .where(Case.case_number.in_([r["case_number"] for r in rows]))
         ).mappings()
         for r in result:
             existing[r["case_number"]] = dict(r)
 
-    inserts: list[dict] = []
-    new_people: dict[str, dict] = {}
-    updates: list[dict] = []
-    person_updates: list[dict] = []
-    person_inserts: list[dict] = []
-    for r in rows:
-        values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
-        values["category_id"] = categories.get(r["category"])
-        values["unit_id"] = units.get(r["unit"])
-        values["owner_leader_id"] = leaders.get(r["owner_leader"])
-        values["township_id"] = r["township_id"]
-        values["park_id"] = r["park_id"]
-        person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
-        id_bad = r["id_bad"] and "id_number" in by_field
-        phone_bad = r["phone_bad"] and "phone" in by_field
-        if id_bad or phone_bad:
-            summary.flagged += 1
-        old = existing.get(r["case_number"])
-        if old is None:
-            row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
-            if row["headcount"] is None:
-                row["headcount"] = 1
-            row.update(case_number=r["case_number"], is_demo=False, import_batch_id=None,
-                       accuses_official=row["category_id"] in accusation, updated_at=now)
-            inserts.append(row)
-            if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
-                new_people[r["case_number"]] = {
-                    "name": None, "id_number": None, "phone": None, "address": None,
-                    **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
-            existing[r["case_number"]] = {"id": None}  # a later row of the same number is a duplicate
-            continue
-        if old.get("id") is None:
-            continue
-        changes = {}
-        for c in present_case:
-            new = values[c]
-            if new is None:
-                continue  # an empty cell never erases a stored value
-            if new != old[c]:
-                changes[c] = new
-        if values["category_id"] in accusation and not old["accuses_official"]:
-            changes["accuses_official"] = True
-        person_changes = {}
-        for k in present_person:
-            new = person.get(k)
-            if new and new != old[f"p_{k}"]:
-                person_changes[k] = new
-        if "id_number" in person_changes:
-            person_changes["id_number_invalid"] = id_bad
-        if "phone" in person_changes:
-            person_changes["phone_invalid"] = phone_bad
-        if changes:
-            full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
-            full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
-            updates.append({"_id": old["id"], **full})
-        if person_changes:
-            if old["p_case_id"] is None:
-                person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
-                                       "address": None, "id_number_invalid": False, "phone_invalid": False,
-                                       **person_changes})
+        inserts: list[dict] = []
+        new_people: dict[str, dict] = {}
+        updates: list[dict] = []
+        person_updates: list[dict] = []
+        person_inserts: list[dict] = []
+        for r in rows:
+            values = {c: r.get(SOURCE_FIELD.get(c, c)) for c in CASE_FIELDS}
+            values["category_id"] = categories.get(r["category"])
+            values["unit_id"] = units.get(r["unit"])
+            values["owner_leader_id"] = leaders.get(r["owner_leader"])
+            values["township_id"] = r["township_id"]
+            values["park_id"] = r["park_id"]
+            person = {PETITIONER_FIELDS[k]: r[k] for k in PETITIONER_FIELDS if k in by_field}
+            id_bad = r["id_bad"] and "id_number" in by_field
+            phone_bad = r["phone_bad"] and "phone" in by_field
+            if id_bad or phone_bad:
+                summary.flagged += 1
+            old = existing.get(r["case_number"])
+            if old is None:
+                row = {c: (values[c] if c in present_case else CASE_FIELDS[c]) for c in CASE_FIELDS}
+                if row["headcount"] is None:
+                    row["headcount"] = 1
+                row.update(case_number=r["case_number"], is_demo=False, import_batch_id=batch_id,
+                           accuses_official=row["category_id"] in accusation, updated_at=now)
+                inserts.append(row)
+                if any(person.get(k) for k in ("name", "id_number", "phone", "address")):
+                    new_people[r["case_number"]] = {
+                        "name": None, "id_number": None, "phone": None, "address": None,
+                        **person, "id_number_invalid": id_bad, "phone_invalid": phone_bad}
+                continue
+            changes = {}
+            for c in present_case:
+                new = values[c]
+                if new is None:
+                    continue  # an empty cell never erases a stored value
+                if new != old[c]:
+                    changes[c] = new
+            if values["category_id"] in accusation and not old["accuses_official"]:
+                changes["accuses_official"] = True
+            person_changes = {}
+            for k in present_person:
+                new = person.get(k)
+                if new and new != old[f"p_{k}"]:
+                    person_changes[k] = new
+            if "id_number" in person_changes:
+                person_changes["id_number_invalid"] = id_bad
+            if "phone" in person_changes:
+                person_changes["phone_invalid"] = phone_bad
+            if changes:
+                full = {c: (changes[c] if c in changes else old[c]) for c in present_case}
+                full["accuses_official"] = changes.get("accuses_official", old["accuses_official"])
+                updates.append({"_id": old["id"], **full})
+            if person_changes:
+                if old["p_case_id"] is None:
+                    person_inserts.append({"case_id": old["id"], "name": None, "id_number": None, "phone": None,
+                                           "address": None, "id_number_invalid": False, "phone_invalid": False,
+                                           **person_changes})
+                else:
+                    merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
+                              ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
+                    person_updates.append({"_case_id": old["id"], **merged})
+            if changes or person_changes:
+                summary.updated += 1
             else:
-                merged = {k: person_changes.get(k, old[f"p_{k}"]) for k in
-                          ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
-                person_updates.append({"_case_id": old["id"], **merged})
-        if changes or person_changes:
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-    summary.imported = len(inserts)
+                summary.unchanged += 1
+        summary.imported += len(inserts)
 
-    work = len(inserts) + len(updates) + len(person_updates) + len(person_inserts) + len(new_people)
-    done = 0
-
-    def step(k: int) -> None:
-        nonlocal done
-        done += k
-        report(min(total, int(total * done / max(work, 1))), total, "write")
-
-    for row in inserts:
-        row["import_batch_id"] = batch_id
-    for start in range(0, len(inserts), CHUNK):
-        chunk = inserts[start:start + CHUNK]
-        _execute_chunk(conn, Case, chunk)
-        step(len(chunk))
-    if new_people:
-        ids = {}
-        for r in conn.execute(select(Case.id, Case.case_number).where(Case.import_batch_id == batch_id)):
-            ids[r.case_number] = r.id
-        people = [{"case_id": ids[number], **p} for number, p in new_people.items()]
-        for start in range(0, len(people), CHUNK):
-            chunk = people[start:start + CHUNK]
-            _execute_chunk(conn, Petitioner, chunk)
-            step(len(chunk))
-    if updates:
-        keys = [k for k in updates[0] if k != "_id"]
-        statement = (
-            update(Case)
-            .where(Case.id == bindparam("_id"))
-            .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
-        )
-        for start in range(0, len(updates), CHUNK):
-            chunk = updates[start:start + CHUNK]
-            _execute_chunk(conn, statement, chunk)
-            step(len(chunk))
-    if person_updates:
-        keys = [k for k in person_updates[0] if k != "_case_id"]
-        statement = update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
-            {k: bindparam(k) for k in keys})
-        for start in range(0, len(person_updates), CHUNK):
-            _execute_chunk(conn, statement, person_updates[start:start + CHUNK])
-            step(len(person_updates[start:start + CHUNK]))
-    if person_inserts:
-        for start in range(0, len(person_inserts), CHUNK):
-            _execute_chunk(conn, Petitioner, person_inserts[start:start + CHUNK])
-            step(len(person_inserts[start:start + CHUNK]))
+        if inserts:
+            _execute_chunk(conn, Case, inserts)
+        if new_people:
+            ids = {r.case_number: r.id for r in conn.execute(
+                select(Case.case_number, Case.id).where(Case.case_number.in_(list(new_people))))}
+            _execute_chunk(conn, Petitioner, [{"case_id": ids[number], **p} for number, p in new_people.items()])
+        if updates:
+            keys = [k for k in updates[0] if k != "_id"]
+            update_statement = update_statement if update_statement is not None else (
+                update(Case)
+                .where(Case.id == bindparam("_id"))
+                .values({k: bindparam(k) for k in keys} | {"updated_at": now, "import_batch_id": batch_id})
+            )
+            _execute_chunk(conn, update_statement, updates)
+        if person_updates:
+            keys = [k for k in person_updates[0] if k != "_case_id"]
+            person_statement = person_statement if person_statement is not None else (
+                update(Petitioner).where(Petitioner.case_id == bindparam("_case_id")).values(
+                    {k: bindparam(k) for k in keys})
+            )
+            _execute_chunk(conn, person_statement, person_updates)
+        if person_inserts:
+            _execute_chunk(conn, Petitioner, person_inserts)
+        done += len(rows)
+        report(min(total, done), total, "write")
 
     if summary.quarantine:
         q_rows = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from auth_helpers import sign_in
 from import_builders import add_places, case, grid, township_layer, write_xlsx
@@ -108,3 +110,36 @@ def test_other_roles_are_refused(db_url):
     alone.run()
     assert [e.value for e in alone.error] == ["您的账号无权查看此页面。"]
     assert len(alone.file_uploader) == 0
+
+
+def test_sparse_workbook_upload_is_one_message_and_the_server_carries_on(open_import, db_url, tmp_path):
+    # Issue 15: merely uploading this ~1 kB workbook (the preview) ended the server process.
+    from import_builders import sparse_workbook
+
+    at = open_import(db_url)
+    at.file_uploader(key="w.import.cases.file").upload("sparse.xlsx", sparse_workbook())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1
+    # The message is Markdown with the file's words escaped (text/markup.py): read it as shown.
+    message = re.sub(r"\\(.)", r"\1", at.error[0].value).replace("\u2060", "")
+    assert message.startswith("无法读取该文件：工作表声明的范围 A1:XFD1048576 超出上限（最多 200 列、1,100,000 行）")
+    assert "\n" not in message and "/tmp" not in message
+    # The same session goes on to preview an ordinary file.
+    data = write_xlsx(tmp_path / "export.xlsx", grid([case("XF1")])).read_bytes()
+    at.file_uploader(key="w.import.cases.file").upload("export.xlsx", data)
+    at.run()
+    assert not at.exception and not at.error
+    assert at.dataframe[1].value["信访件编号"].tolist() == ["XF1"]
+
+
+def test_boundary_zip_with_a_long_name_is_one_message(open_import, db_url, tmp_path):
+    from import_builders import zip_with_long_name
+
+    at = open_import(db_url)
+    at.file_uploader(key="w.import.bounds.file").upload("边界.zip", zip_with_long_name(tmp_path / "z.zip").read_bytes())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    message = re.sub(r"\\(.)", r"\1", at.error[0].value).replace("\u2060", "")  # as shown
+    assert message.startswith("无法导入边界文件：压缩包中有一个文件名长 6,000 个字符")
+    assert "/tmp" not in message

@@ -43,6 +43,14 @@ def audit_rows(engine, action=None):
         ("correcthorse77", ["too_few_classes"]),  # two classes only
         ("abc", ["too_short", "too_few_classes"]),
         ("信访工作信访工作信访工作", ["too_few_classes"]),  # CJK letters are no class
+        # Issue 15: long enough, three classes, and still guessed at once.
+        ("Password1234", ["word_plus_digits"]),
+        ("2024Admin!!!", ["word_plus_digits"]),
+        ("Woaini5201314", ["word_plus_digits"]),
+        ("Qwerty123456!", ["word_plus_digits"]),
+        ("P@ssw0rd2024!", ["too_common"]),
+        ("Jinan-River-88", []),
+        ("Sk9#mQ2!vLp4", []),
     ],
 )
 def test_password_policy(password, problems):
@@ -55,6 +63,19 @@ def test_policy_error_speaks_chinese_and_english():
     assert "12" in info.value.message("zh") and "字符" in info.value.message("zh")
     assert "at least 12 characters" in info.value.message("en")
     assert "密码" in str(info.value) and "password" in str(info.value)
+
+
+def test_password1234_is_refused_with_a_clear_message():
+    with pytest.raises(auth.PasswordPolicyError) as info:
+        auth.check_password_policy("Password1234")
+    assert info.value.message("zh") == "密码不能是一个单词加数字或符号（例如 Password1234）"
+    assert "one word with digits or symbols" in info.value.message("en")
+
+
+def test_the_user_name_is_a_guessable_word(engine):
+    assert auth.password_problems("Zhangsanfeng-2024") == []
+    with pytest.raises(auth.PasswordPolicyError, match="容易猜到"):
+        auth.create_user(engine, "zhangsanfeng", "Zhangsanfeng-2024", "office")
 
 
 def test_hash_is_argon2id_and_verifies():
@@ -174,9 +195,53 @@ def test_lockout_numbers_come_from_settings(engine, alice):
     assert login(engine, GOOD, T0 + timedelta(minutes=59), settings=strict).reason == "locked"
 
 
+def trace(engine, user):
+    """What a client and the log-in tables can see of seven wrong passwords, a wait, and two more."""
+    times = [T0 + timedelta(seconds=i) for i in range(7)]
+    times += [T0 + timedelta(minutes=14), T0 + timedelta(minutes=15, seconds=5)]
+    answers = [(r.ok, r.reason, r.retry_after) for r in (login(engine, BAD, at, user=user) for at in times)]
+    with engine.connect() as conn:
+        attempts = conn.execute(
+            select(LoginAttempt.attempted_at, LoginAttempt.succeeded).where(LoginAttempt.username == user)
+            .order_by(LoginAttempt.id)
+        ).all()
+    outcomes = audit.search(engine).filter(audit.search(engine)["object"] == user).sort("id")
+    return answers, [tuple(a) for a in attempts], outcomes.select("action", "outcome").rows()
+
+
 def test_unknown_user_name_locks_like_a_real_one(engine, alice):
-    reasons = [login(engine, BAD, T0 + timedelta(seconds=i), user="ghost").reason for i in range(6)]
-    assert reasons == ["bad_credentials"] * 5 + ["locked"]
+    # Issue 15: a real account was locked on the 5th failure for 15 minutes, an
+    # unknown name on the 6th for 5 minutes, which told which names exist.
+    real, unknown = trace(engine, "alice"), trace(engine, "ghost")
+    assert real == unknown
+    answers = real[0]
+    # Hand-worked: failures at 0–4 s, the 5th locks until 4 s + 15 min; 5 s, 6 s and 14 min are
+    # refused by the lock with the same end; at 15 min 5 s the lock is over and the count starts again.
+    lock_end = T0 + timedelta(minutes=15, seconds=4)
+    assert answers == [(False, "bad_credentials", None)] * 4 + [(False, "locked", lock_end)] * 4 + [
+        (False, "bad_credentials", None)]
+    assert len(real[1]) == 9  # every attempt recorded, for both names
+
+
+def test_every_attempt_verifies_one_argon2_hash_real_name_or_not(engine, alice, monkeypatch):
+    # Same work, same time: counted rather than timed, so that the test cannot flake.
+    calls = []
+    real = auth._hasher
+
+    class Counting:
+        def verify(self, digest, password):
+            calls.append(digest)
+            return real.verify(digest, password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(auth, "_hasher", Counting())
+    for user in ("alice", "ghost"):
+        for i in range(7):  # bad, then locked
+            calls.clear()
+            login(engine, BAD, T0 + timedelta(seconds=i), user=user)
+            assert len(calls) == 1, (user, i)
 
 
 def test_disabled_user_is_refused(engine, alice):

@@ -92,3 +92,28 @@ def test_command_line_imports_are_audited(tmp_path, capsys):
     assert entries["outcome"].to_list() == ["success", "failure"]
     assert entries["object"].to_list() == [f"cases:{path}", f"cases:{bad}"]
     assert all(name.startswith("cli") for name in entries["username"].to_list())
+
+
+def test_sparse_workbook_is_one_line_not_an_abort(tmp_path, capsys, monkeypatch):
+    # Issue 15: this ~1 kB file made `cases import` abort (exit 134) asking for 512 GiB.
+    from import_builders import sparse_workbook
+
+    url = database(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sparse.xlsx").write_bytes(sparse_workbook())
+    assert main(["cases", "import", "sparse.xlsx", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("error: cannot read sparse.xlsx: 工作表声明的范围 A1:XFD1048576 超出上限")
+    assert "/tmp" not in err
+
+
+def test_long_csv_field_is_one_line_with_the_limit(tmp_path, capsys, monkeypatch):
+    from import_builders import csv_with_long_field
+
+    url = database(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "long.csv").write_bytes(csv_with_long_field())
+    assert main(["cases", "import", "long.csv", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "超出上限（最多 32,767 个字符）" in err and "/tmp" not in err

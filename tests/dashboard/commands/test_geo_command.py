@@ -49,3 +49,16 @@ def test_command_line_boundary_import_is_audited(tmp_path, capsys):
     entries = audit.search(engine, action="import")
     engine.dispose()
     assert entries["object"].to_list() == [f"township:{path}"] and entries["outcome"].to_list() == ["success"]
+
+
+def test_scribbled_polygon_is_one_line(tmp_path, capsys, monkeypatch):
+    # Issue 15: make_valid on this 124 kB GeoPackage did not end in 900 s.
+    from import_builders import scribble_layer
+
+    monkeypatch.chdir(tmp_path)
+    scribble_layer().to_file(tmp_path / "scribble.gpkg")
+    url = f"sqlite:///{tmp_path / 'g.sqlite'}"
+    assert main(["geo", "import", "scribble.gpkg", "--layer", "township", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("error: cannot import scribble.gpkg: 要素“城关镇”的边界自相交超过 200 处")
