@@ -19,4 +19,9 @@ from dashboard import front_door
 
 ENTRY_SCRIPT = Path(__file__).resolve().parent / "app.py"
 
-app = st.App(ENTRY_SCRIPT, routes=front_door.routes(), middleware=[Middleware(front_door.FrontDoor)])
+app = st.App(
+    ENTRY_SCRIPT,
+    routes=front_door.routes(),
+    middleware=[Middleware(front_door.FrontDoor)],
+    lifespan=front_door.warm_start,
+)

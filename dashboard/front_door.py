@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -68,7 +69,7 @@ SECURITY_HEADERS = (
 # chunk files; a stem a later Streamlit no longer has is skipped.
 PRELOADED_CHUNKS = (
     "PlotlyChart", "Metric", "Selectbox", "Multiselect", "Radio", "Checkbox", "Button",
-    "WidgetLabel", "withFullScreenWrapper",
+    "WidgetLabel", "withFullScreenWrapper", "ComponentInstance",
 )
 
 
@@ -120,6 +121,59 @@ def _delete_cookie(response: Response, request: Request, name: str, base: str) -
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- server start -----------------------------------------------------------------------------------
+
+# Imported inside functions, so not found by reading the pages' imports.
+LAZY_IMPORTS = ("mapclassify", "shapely.ops")
+
+
+def page_imports() -> list[str]:
+    """The modules the entry script and the pages import (read from their source), numpy and pandas first."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    names: list[str] = ["numpy", "pandas"]
+    for path in [root / "dashboard" / "app.py", *sorted((root / "pages").glob("*.py"))]:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level and node.module != "__future__":
+                # `from geo import maps` imports a module; `from text.i18n import t` a name (skipped at import).
+                names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    # A Streamlit component (streamlit_folium, by convention streamlit_*) registers itself when
+    # imported, and Streamlit records that only inside a script run: imported at start, the map's
+    # iframe would find no component. Its own import is light once Folium is loaded.
+    return [name for name in dict.fromkeys([*names, *LAZY_IMPORTS]) if not name.startswith("streamlit_")]
+
+
+@asynccontextmanager
+async def warm_start(_app):
+    """Import the pages' libraries before the server takes its first visitor.
+
+    The first visit after a start used to import Plotly, Folium, mapclassify
+    (with SciPy) and geopandas itself: 1.5 s more for the map. Done here, before
+    uvicorn accepts a connection, it happens once, in one thread (no two
+    sessions importing in different orders) and no visitor waits for it.
+    """
+    import importlib
+    import sys
+    import time
+
+    started = time.perf_counter()
+    for name in page_imports():
+        parent = name.rpartition(".")[0]
+        if parent and name not in sys.modules and hasattr(sys.modules.get(parent), name.rpartition(".")[2]):
+            continue  # a name imported from a module, not a module
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            pass  # the same: a function or constant, not a module
+        except Exception:  # a page's import error shows on that page, as before
+            log.exception("could not import %s at start", name)
+    log.info("imported the pages' libraries in %.1f s", time.perf_counter() - started)
+    yield
 
 
 # --- the page HTML -------------------------------------------------------------------------

@@ -272,3 +272,11 @@ def test_a_demo_visitor_gets_a_session_cookie_with_the_first_page(app, demo_engi
 def test_no_automatic_log_in_on_a_real_database(app, engine, monkeypatch):
     monkeypatch.setenv(sessions.DEMO_LOGIN_ENV, "1")
     assert call(app, "/").cookies() == {}
+
+
+def test_the_pages_libraries_are_imported_at_start_but_no_component():
+    names = front_door.page_imports()
+    assert names[:2] == ["numpy", "pandas"]  # the entry script's order (see dashboard/app.py)
+    assert {"plotly.graph_objects", "polars", "geo.maps", "mapclassify", "dashboard.wall"} <= set(names)
+    # A component imported outside a script run is never registered: the map's iframe would stay empty.
+    assert not any(name.startswith("streamlit_") for name in names)
