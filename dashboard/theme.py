@@ -97,6 +97,11 @@ footer { display: none !important; }
 [data-testid="stAlert"] p { font-size: 1.3rem !important; color: #ffd666 !important; }
 /* The page switcher (dashboard/wall.py): the PageUp/PageDown twins of ← and → only answer keys. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-wall_keys), .st-key-wall_keys { display: none !important; }
+/* Its playlist menu: dark like the page, so the page's light label colour reads. */
+[data-testid="stPopoverBody"] { background: #13233d !important; border: 1px solid #5b7399 !important; }
+[data-testid="stPopoverBody"] [data-testid="stBaseButton-secondary"] {
+  background: #1c2f4d !important; border-color: #5b7399 !important;
+}
 /* The way out stays visible but small. */
 [data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
 </style>
