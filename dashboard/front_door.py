@@ -11,10 +11,9 @@ Routes (below the app's base path):
   and sets "no automatic log-in" for this browser, then shows the log-in form.
 - ``GET /auth/automatic?next=…`` lifts that again (the form's "enter the demo").
 - ``GET /`` and ``GET /<page>`` for every registered page serve Streamlit's
-  own ``index.html`` with the page's language and title, and hints to fetch
-  the scripts every page needs at once (see :data:`PRELOADED_CHUNKS`); on a
-  demo database they also log a visitor without a session in (a cookie with
-  the first response, so the first websocket already carries it).
+  own ``index.html`` with the page's language and title; on a demo database
+  they also log a visitor without a session in (a cookie with the first
+  response, so the first websocket already carries it).
 
 Middleware (:class:`FrontDoor`), on every HTTP response:
 
@@ -30,7 +29,6 @@ Middleware (:class:`FrontDoor`), on every HTTP response:
 from __future__ import annotations
 
 import logging
-import re
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -60,18 +58,6 @@ SECURITY_HEADERS = (
     # A link out of the app does not carry the page's URL (its filters) to another site.
     (b"referrer-policy", b"same-origin"),
 )
-
-# Streamlit loads each element's script when the first such element arrives
-# over the websocket, one after another; the overview's trend waited ~3 s for
-# the 4.7 MB Plotly chunk to be requested. Naming the chunks every page draws
-# in the HTML lets the browser fetch and compile them while the websocket
-# connects (README, "Performance"). Names are stems of Streamlit 1.67's hashed
-# chunk files; a stem a later Streamlit no longer has is skipped.
-PRELOADED_CHUNKS = (
-    "PlotlyChart", "Metric", "Selectbox", "Multiselect", "Radio", "Checkbox", "Button",
-    "WidgetLabel", "withFullScreenWrapper", "ComponentInstance",
-)
-
 
 def _streamlit_static_dir() -> Path:
     from streamlit import file_util
@@ -181,18 +167,13 @@ async def warm_start(_app):
 
 @lru_cache(maxsize=4)
 def page_html(lang: str) -> str:
-    """Streamlit's index.html in ``lang``, with the app's title and the preload hints."""
-    static = _streamlit_static_dir()
-    html = (static / "index.html").read_text(encoding="utf-8")
-    chunks = static / "static" / "js"
-    hints = []
-    for stem in PRELOADED_CHUNKS:
-        for path in sorted(chunks.glob(f"{stem}.*.js")):
-            if re.fullmatch(rf"{re.escape(stem)}\.[A-Za-z0-9_-]+\.js", path.name):
-                hints.append(f'<link rel="modulepreload" crossorigin href="./static/js/{path.name}">')
+    """Streamlit's index.html in ``lang`` (Chinese glyphs for Chinese text) with the app's title."""
+    # Hints to fetch the 4.7 MB Plotly chunk and the widgets' chunks with the
+    # HTML (<link rel="modulepreload">) were tried and measured: no gain on a
+    # busy 2-core machine, the map 0.4 s slower (README, "Performance").
+    html = (_streamlit_static_dir() / "index.html").read_text(encoding="utf-8")
     html = html.replace('<html lang="en">', f'<html lang="{"zh-CN" if lang == "zh" else lang}">', 1)
-    html = html.replace("<title>Streamlit</title>", f"<title>{translate('app.title', lang)}</title>", 1)
-    return html.replace("</head>", "\n".join(hints) + "\n</head>", 1)
+    return html.replace("<title>Streamlit</title>", f"<title>{translate('app.title', lang)}</title>", 1)
 
 
 def _automatic_login_token(request: Request) -> str | None:
