@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/browser_time.py [--cases 1000000] [--db URL] [--repeats 5]
 
-Starts the dashboard (``streamlit run``, headless, loopback) on a demo database
-(built or reused as ``python -m dashboard bench`` does), logs in with the
-demo's automatic log-in, and in Debian's headless Chromium (1920×1080) times:
+Starts the dashboard as ``python -m dashboard serve`` does (the ASGI app of
+dashboard/asgi.py, headless, loopback) on a demo database (built or reused as
+``python -m dashboard bench`` does), logs in with the demo's automatic log-in
+(its cookie comes with the first page), and in Debian's headless Chromium
+(1920×1080) times:
 
 * the overview: navigation until all six KPI tiles show a value and the
   13-month trend's lines are drawn;

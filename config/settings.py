@@ -49,7 +49,8 @@ class Settings:
     reception_day_rule: str = "next_working_day"
     production: bool = False
     secret: str | None = None
-    session_idle_minutes: int = 30
+    # A float so that a test can make it seconds (DASHBOARD_SESSION_IDLE_MINUTES=0.1).
+    session_idle_minutes: float = 30.0
     session_max_hours: int = 8
     lockout_attempts: int = 5
     lockout_window_minutes: int = 5
@@ -66,6 +67,8 @@ def _coerce(value: str, default):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

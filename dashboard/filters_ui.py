@@ -8,12 +8,15 @@ changed: a widget's own state is dropped by Streamlit on any run that does not
 draw it (projection mode hides the sidebar), the canonical keys are not.
 
 The URL holds plain JSON-safe text (``?month=2026-10&township=3,5&lang=en&
-projection=1``; a range is ``month=2026-01..2026-06``); it is parsed, never
-unpickled, and invalid parts are ignored.
+projection=1``; a range is ``month=2026-01..2026-06``; the wall screen's
+playlist is ``playlist=overview,map&every=30``); it is parsed, never
+unpickled, and invalid parts are ignored and logged, never fatal: the URL is
+read before the log-in gate, and the log-in form must always be reachable.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -38,10 +41,14 @@ RANGE_KEY = "flt.range"  # ("YYYY-MM", "YYYY-MM"), or None for the default
 ACTIVE_FILTER_KEY = "flt.active"  # the CaseFilter this run's page reads (None: no data)
 URL_WRITTEN_KEY = "ui.url_written"  # the query string this module last wrote
 INITIALISED_KEY = "ui.initialised"
+PLAYLIST_KEY = "ui.playlist"  # page names the wall screen cycles through; () when not playing
+INTERVAL_KEY = "ui.every"  # seconds each page of the playlist stays on the screen
+DEFAULT_INTERVAL = 30
+INTERVAL_RANGE = (10, 3600)
 
 # Dimension filters: URL parameter, canonical key, CaseFilter field.
 DIMENSIONS = tuple((d.name, f"flt.{d.name}", d.filter_field) for d in FILTER_DIMENSIONS if d.in_sidebar)
-URL_PARAMS = ("month", "township", "park", "category", "channel", "unit", "lang", "projection")
+URL_PARAMS = ("month", "township", "park", "category", "channel", "unit", "lang", "projection", "playlist", "every")
 
 STATE_DEFAULTS: dict[str, object] = {
     LANGUAGE_KEY: DEFAULT_LANGUAGE,
@@ -50,7 +57,11 @@ STATE_DEFAULTS: dict[str, object] = {
     MONTH_KEY: None,
     RANGE_KEY: None,
     **{key: () for _, key, _ in DIMENSIONS},
+    PLAYLIST_KEY: (),
+    INTERVAL_KEY: DEFAULT_INTERVAL,
 }
+
+log = logging.getLogger("dashboard.filters_ui")
 
 
 
@@ -66,8 +77,16 @@ def session_language() -> str | None:
 # Every page's text follows the session's language (text/ never imports Streamlit itself).
 set_language_source(session_language)
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_RANGE = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
+# ASCII digits only: "²" or "٣" pass str.isdigit() but not int().
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_RANGE = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$", re.ASCII)
+# An id of the reference tables; nine digits keep int() far from its 4,300-digit limit.
+_ID = re.compile(r"^\d{1,9}$", re.ASCII)
+_PAGE_NAME = re.compile(r"^[a-z_]{1,40}$", re.ASCII)
+_SECONDS = re.compile(r"^\d{1,5}$", re.ASCII)
+# Longer values are nobody's bookmark: ignored whole, not parsed.
+MAX_PARAM_LENGTH = 1000
+MAX_IDS = 200
 
 
 # --- pure: URL <-> state (tested without Streamlit) -----------------------------
@@ -81,18 +100,48 @@ def _valid_month(text: str) -> str | None:
 
 
 def _ids(text: str) -> tuple[int, ...]:
-    return tuple(sorted({int(part) for part in text.split(",") if part.strip().isdigit()}))
+    parts = [part.strip() for part in text.split(",")[:MAX_IDS]]
+    return tuple(sorted({int(part) for part in parts if _ID.match(part)}))
+
+
+def _playlist(text: str) -> tuple[str, ...]:
+    names = [part.strip() for part in text.split(",")[:20]]
+    if any(not _PAGE_NAME.match(name) for name in names):
+        _ignored("playlist", text)
+    return tuple(dict.fromkeys(name for name in names if _PAGE_NAME.match(name)))
+
+
+def _ignored(param: str, text: object) -> None:
+    log.info("ignored URL parameter %s=%r", param, str(text)[:40])
 
 
 def parse_query(params: Mapping[str, str]) -> dict[str, object]:
-    """The canonical state a URL asks for; parameters absent or invalid are left out."""
+    """The canonical state a URL asks for; parameters absent or invalid are left out (and logged)."""
+    good: dict[str, str] = {}
+    for param, text in params.items():
+        if isinstance(text, str) and len(text) <= MAX_PARAM_LENGTH:
+            good[param] = text
+        else:
+            _ignored(param, text)
+    try:
+        return _parse_query(good)
+    except Exception:  # a case the checks below missed: ignore the URL, never break the front door
+        log.exception("ignored the URL parameters %r", {k: v[:40] for k, v in good.items()})
+        return {}
+
+
+def _parse_query(params: Mapping[str, str]) -> dict[str, object]:
     state: dict[str, object] = {}
     lang = params.get("lang")
     if lang in LANGUAGES:
         state[LANGUAGE_KEY] = lang
+    elif lang is not None:
+        _ignored("lang", lang)
     projection = params.get("projection")
     if projection in ("0", "1"):
         state[PROJECTION_KEY] = projection == "1"
+    elif projection is not None:
+        _ignored("projection", projection)
     month = (params.get("month") or "").strip()
     if _valid_month(month):
         state[PERIOD_MODE_KEY] = "month"
@@ -101,11 +150,23 @@ def parse_query(params: Mapping[str, str]) -> dict[str, object]:
         first, last = sorted((match.group(1), match.group(2)))
         state[PERIOD_MODE_KEY] = "range"
         state[RANGE_KEY] = (first, last)
+    elif month:
+        _ignored("month", month)
     for param, key, _ in DIMENSIONS:
         text = params.get(param)
         if text is None:
             continue
         state[key] = normalise(param, text.split(",")) if param == "channel" else _ids(text)
+        if text and not state[key]:
+            _ignored(param, text)
+    if (text := params.get("playlist")) is not None:
+        state[PLAYLIST_KEY] = _playlist(text)
+    if (text := params.get("every")) is not None:
+        seconds = int(text) if _SECONDS.match(text) else 0
+        if INTERVAL_RANGE[0] <= seconds <= INTERVAL_RANGE[1]:
+            state[INTERVAL_KEY] = seconds
+        else:
+            _ignored("every", text)
     return state
 
 
@@ -133,6 +194,10 @@ def to_query(state: Mapping[str, object]) -> dict[str, str]:
         params["lang"] = str(state[LANGUAGE_KEY])
     if state.get(PROJECTION_KEY):
         params["projection"] = "1"
+    if state.get(PLAYLIST_KEY):
+        params["playlist"] = ",".join(state[PLAYLIST_KEY])
+        if state.get(INTERVAL_KEY, DEFAULT_INTERVAL) != DEFAULT_INTERVAL:
+            params["every"] = str(state[INTERVAL_KEY])
     return params
 
 
@@ -183,8 +248,12 @@ def build_filter(state: Mapping[str, object], options: list[str], default: str, 
 # --- Streamlit: state, widgets, URL ------------------------------------------------
 
 
-def _state() -> dict[str, object]:
+def current_state() -> dict[str, object]:
+    """The canonical state of this session (what :func:`to_query` mirrors in the URL)."""
     return {key: st.session_state.get(key, default) for key, default in STATE_DEFAULTS.items()}
+
+
+_state = current_state
 
 
 def _our_params() -> dict[str, str]:
@@ -246,15 +315,20 @@ def _set_projection(on: bool) -> None:
     st.session_state[PROJECTION_KEY] = on
 
 
+def render_exit_projection() -> None:
+    """Projection hides the sidebar; this small button is the way out (as is ?projection=0).
+
+    Drawn in the wall screen's switcher row (dashboard/wall.py), for every role but the wall screen's own.
+    """
+    st.button(
+        t("ui.projection.exit"), key="w.ui.exit_projection", on_click=_set_projection, args=(False,),
+        type="tertiary", icon=":material/close_fullscreen:",
+    )
+
+
 def render_display_controls() -> None:
-    """Language and projection switches (sidebar), or the exit control in projection mode."""
+    """Language and projection switches (sidebar); nothing in projection mode, which has no sidebar."""
     if projection_mode():
-        # Projection hides the sidebar; this small button is the way out (as is ?projection=0).
-        _, right = st.columns([12, 1])
-        right.button(
-            t("ui.projection.exit"), key="w.ui.exit_projection", on_click=_set_projection, args=(False,),
-            type="tertiary", icon=":material/close_fullscreen:",
-        )
         return
     with st.sidebar:
         st.radio(

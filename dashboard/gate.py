@@ -1,49 +1,57 @@
 """The log-in gate of the entry script: who is signed in, the log-in form, log-out.
 
-The rules live in :mod:`services.auth` (no Streamlit there); this module
-only connects them to a Streamlit session:
+The rules live in :mod:`services.auth` (no Streamlit there); the browser's
+cookie and the one-time grants in :mod:`dashboard.sessions`; the HTTP routes
+that set and clear the cookie in :mod:`dashboard.front_door`. This module
+connects them to a Streamlit session:
 
-- The browser session keeps a random token in ``st.session_state`` (server
-  memory, never the URL or a cookie); the server keeps its SHA-256 and checks
-  the idle and absolute expiry on every rerun. A reload of the page starts a
-  new Streamlit session, so it asks for the log-in again.
-- The entry script calls :func:`current_user` before it builds the
-  navigation; with no user, the only page it registers is the log-in page,
-  so no page, figure or name is served to a visitor who has not logged in.
+- The browser holds the session token in an HttpOnly cookie (issue 14); the
+  entry script reads it from the page load's cookies on every rerun and the
+  server checks the idle and absolute expiry as before. A reload, a second
+  tab or a bookmark therefore stays signed in until the session ends.
+- A successful log-in in the form issues a one-time grant and sends the
+  browser to ``/auth/session``, which sets the cookie and returns to the page
+  (and filters) the visitor had asked for.
+- The entry script calls :func:`current_user` before it runs any page; with no
+  user it draws the log-in form whatever page the URL names, so no page,
+  figure or name is served to a visitor who has not logged in.
 - Optional ways in, each off by default: a trusted reverse proxy's header
   (``trusted_user_header``) and, for the demo only, ``DASHBOARD_DEMO_LOGIN``.
+  A session they open without a cookie (the proxy's, one in AppTest) is kept
+  in ``st.session_state`` for this websocket only.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import secrets
+from collections.abc import Mapping
 from datetime import datetime
+from urllib.parse import urlencode
 
 import streamlit as st
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from config.settings import load_settings
-from dashboard import data_access
+from dashboard import data_access, sessions
 from dashboard.filters_ui import LANGUAGE_KEY
-from data import audit, db
+from data import audit
 from data.db import DatabaseUnavailable
-from data.models import ROLE_VALUES, Township
 from services import auth
-from text.i18n import t
+from text.i18n import DEFAULT_LANGUAGE, t
 from text.markup import markdown_text
 
-TOKEN_KEY = "auth.token"  # the session token (secret: never shown, never in the URL)
+# A session opened in this websocket without a cookie (the proxy header, AppTest's sign_in):
+# secret, kept in server memory only, never shown, never in the URL.
+TOKEN_KEY = "auth.token"
 USER_KEY = "auth.user"  # this run's signed-in auth.UserInfo, set by current_user() only
 NOTICE_KEY = "auth.notice"  # why the last session ended (idle, expired, logged_out), for the form
-# Set by log-out: no automatic log-in (proxy header, demo) until the page is
-# reloaded or the demo button is pressed, or log-out would undo itself at once.
+# Set by log-out in this websocket (the browser gets the manual-log-in cookie
+# from /auth/logout): no automatic log-in, or log-out would undo itself at once.
 NO_AUTO_LOGIN_KEY = "auth.no_auto_login"
-DEMO_LOGIN_ENV = "DASHBOARD_DEMO_LOGIN"
-# Demo accounts are named after their role; they have a random password nobody knows.
-DEMO_USER_PREFIX = "demo-"
+# The notices the log-in form may be asked for in its URL (after /auth/logout).
+NOTICE_PARAM = "notice"
+NOTICES = ("idle", "expired", "logged_out")
+DEMO_LOGIN_ENV = sessions.DEMO_LOGIN_ENV
 
 log = logging.getLogger("dashboard.gate")
 
@@ -66,6 +74,40 @@ def client_addr() -> str:
         return "local"
     # AppTest hands back a mock object: only a real address string counts.
     return ip[:64] if isinstance(ip, str) and ip else "local"
+
+
+def request_cookies() -> Mapping[str, str]:
+    """The cookies the browser sent with this page load (the websocket's handshake); empty outside a browser."""
+    try:
+        # AppTest hands back mock objects: only real strings count.
+        return {k: v for k, v in st.context.cookies.items() if isinstance(k, str) and isinstance(v, str)}
+    except Exception:
+        return {}
+
+
+def base_path() -> str:
+    """The app's root URL path ("/" unless ``server.baseUrlPath`` says otherwise)."""
+    return sessions.base_path(st.get_option("server.baseUrlPath"))
+
+
+def redirect(url: str) -> None:
+    """Send the browser to ``url`` (a path of this app) once this run's messages arrive.
+
+    Streamlit has no public call for this. ``st.login`` and ``st.logout`` send
+    the browser to their HTTP routes with this very message (``auth_redirect``,
+    on which the frontend sets ``window.location.href``); the front door's
+    routes need the same, for the same reason: only an HTTP response can set
+    an HttpOnly cookie.
+    """
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    msg = ForwardMsg()
+    msg.auth_redirect.url = url
+    ctx.enqueue(msg)
 
 
 def signed_in_user() -> auth.UserInfo | None:
@@ -96,78 +138,61 @@ def current_user() -> auth.UserInfo | None:
         raise DatabaseUnavailable(f"cannot check the session: {type(exc).__name__}") from exc
 
 
+def _check(token: str, settings) -> auth.UserInfo | None:
+    check = auth.check_session(_engine(), token, settings=settings, client_addr=client_addr())
+    if check.user is None and check.reason in ("idle", "expired"):
+        st.session_state[NOTICE_KEY] = check.reason
+    return check.user
+
+
+def _proxy_user_header() -> str | None:
+    header = load_settings().trusted_user_header
+    if not header:
+        return None
+    try:
+        return st.context.headers.get(header) or None
+    except Exception:
+        return None
+
+
+def automatic_login_allowed(cookies: Mapping[str, str] | None = None) -> bool:
+    """False after a log-out in this browser, until the visitor asks for the automatic log-in again."""
+    cookies = request_cookies() if cookies is None else cookies
+    return not st.session_state.get(NO_AUTO_LOGIN_KEY) and not cookies.get(sessions.MANUAL_COOKIE_NAME)
+
+
 def _current_user() -> auth.UserInfo | None:
     settings = load_settings()
+    cookies = request_cookies()
     user = None
     token = st.session_state.get(TOKEN_KEY)
     if token:
-        check = auth.check_session(_engine(), token, settings=settings, client_addr=client_addr())
-        user = check.user
+        user = _check(token, settings)
         if user is None:
             st.session_state.pop(TOKEN_KEY, None)
-            st.session_state[NOTICE_KEY] = check.reason
-    automatic = not st.session_state.get(NO_AUTO_LOGIN_KEY)
+    cookie_token = cookies.get(sessions.COOKIE_NAME)
+    if user is None and cookie_token:
+        user = _check(cookie_token, settings)
+    automatic = automatic_login_allowed(cookies)
     if user is None and automatic and settings.trusted_user_header:
         header = st.context.headers.get(settings.trusted_user_header)
         found = auth.user_from_trusted_header(_engine(), header, settings, client_addr=client_addr())
         user = _start(found) if found else None
-    if user is None and automatic:
-        role = demo_login_role(settings)
-        found = _demo_user(role) if role else None
+    # The demo's automatic log-in normally arrives as a cookie with the page
+    # (dashboard/front_door.py). A page load without any session cookie (AppTest,
+    # a page not served by the front door) is logged in here, for this websocket.
+    # A stale cookie is not: that tab's browser was logged out elsewhere.
+    if user is None and automatic and cookie_token is None:
+        role = sessions.demo_login_role(_engine(), settings)
+        found = sessions.demo_user(_engine(), role, client_addr()) if role else None
         user = _start(found) if found else None
     st.session_state[USER_KEY] = user
     return user
 
 
-# --- the demo's automatic log-in -------------------------------------------------
-
-
 def demo_login_role(settings=None) -> str | None:
-    """The role ``DASHBOARD_DEMO_LOGIN`` asks for, if it may be honoured here, else None.
-
-    ``1`` means ``office``; a role name means that role. It is refused in
-    production (with a log line) and honoured only on a demo database (built
-    by ``python -m dashboard demo``), so that it can never open real data.
-    """
-    value = (os.environ.get(DEMO_LOGIN_ENV) or "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
-        return None
-    settings = settings or load_settings()
-    if settings.production:
-        log.error("%s is set but production is on: refused", DEMO_LOGIN_ENV)
-        return None
-    role = "office" if value in ("1", "true", "yes", "on") else value
-    if role not in ROLE_VALUES:
-        log.error("%s=%r is not a role: refused", DEMO_LOGIN_ENV, value)
-        return None
-    if not db.is_demo(_engine()):
-        log.error("%s is set but the database is not a demo database: refused", DEMO_LOGIN_ENV)
-        return None
-    return role
-
-
-def _demo_user(role: str) -> auth.UserInfo | None:
-    engine = _engine()
-    username = f"{DEMO_USER_PREFIX}{role}"
-    user = auth.get_user(engine, username)
-    if user is None:
-        township_id = None
-        if role == "township":
-            with engine.connect() as conn:
-                township_id = conn.execute(select(Township.id).order_by(Township.id).limit(1)).scalar_one_or_none()
-        # A password nobody knows: the account exists only for the automatic log-in.
-        password = secrets.token_urlsafe(24) + "aA1!"
-        try:
-            user = auth.create_user(
-                engine, username, password, role, township_id, actor=DEMO_LOGIN_ENV, client_addr=client_addr()
-            )
-        except auth.UserAdminError as exc:  # created by another session in the meantime, or no township
-            log.warning("demo account %s: %s", username, exc)
-            user = auth.get_user(engine, username)
-    if user is None or user.disabled:
-        return None
-    audit.record(engine, username=username, action="login", object=DEMO_LOGIN_ENV, client_addr=client_addr())
-    return user
+    """The role ``DASHBOARD_DEMO_LOGIN`` asks for, if it may be honoured here (see :mod:`dashboard.sessions`)."""
+    return sessions.demo_login_role(_engine(), settings)
 
 
 # --- the log-in form and log-out -------------------------------------------------
@@ -186,29 +211,40 @@ def _failure_message(result: auth.AuthResult) -> str:
     return t("login.failed")
 
 
-def render_login_form(now: datetime | None = None) -> None:
-    """The log-in page: a form and nothing else (pages/login.py)."""
+def render_login_form(next_url: str | None = None, now: datetime | None = None) -> None:
+    """The log-in form and nothing else; after the log-in the browser goes to ``next_url`` (default: the root)."""
     # The app's layout is wide; a log-in form reads better in a narrow middle column.
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        _login_form(now)
+        _login_form(sessions.safe_next(next_url, base_path()), now)
 
 
-def _login_form(now: datetime | None) -> None:
-    st.title(t("app.title"))
+def _take_notice() -> str | None:
     notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice in ("idle", "expired"):
+    asked = st.query_params.get(NOTICE_PARAM)
+    if asked is not None:
+        del st.query_params[NOTICE_PARAM]
+        notice = notice or (asked if asked in NOTICES else None)
+    return notice
+
+
+def _login_form(next_url: str, now: datetime | None) -> None:
+    st.title(t("app.title"))
+    notice = _take_notice()
+    if notice in ("idle", "expired", "logged_out"):
         st.info(t(f"login.notice.{notice}"))
-    elif notice == "logged_out":
-        st.info(t("login.notice.logged_out"))
     # clear_on_submit: the password does not stay in the session state after the run.
     with st.form("auth.login_form", clear_on_submit=True, enter_to_submit=True):
         st.subheader(t("login.heading"))
         username = st.text_input(t("login.username"), autocomplete="username")
         password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
         submitted = st.form_submit_button(t("login.submit"), type="primary")
-    if st.session_state.get(NO_AUTO_LOGIN_KEY) and demo_login_role() is not None:
-        st.button(t("login.demo_again"), key="w.auth.demo_again", on_click=_allow_auto_login)
+    if not automatic_login_allowed():
+        # After a log-out the automatic ways in wait to be asked for (the cookie lasts until the browser closes).
+        if _proxy_user_header():
+            st.button(t("login.sso_again"), key="w.auth.sso_again", on_click=_allow_auto_login, args=(next_url,))
+        elif demo_login_role() is not None:
+            st.button(t("login.demo_again"), key="w.auth.demo_again", on_click=_allow_auto_login, args=(next_url,))
     if not submitted:
         return
     if not username or not password:
@@ -221,13 +257,21 @@ def _login_form(now: datetime | None) -> None:
     if not result.ok:
         st.error(_failure_message(result))
         return
-    _start(result.user)
-    st.rerun()
+    # The session itself is opened by /auth/session, which can set the cookie.
+    code = sessions.issue_grant(result.user, next_url, client_addr())
+    st.session_state.pop(NO_AUTO_LOGIN_KEY, None)
+    redirect(f"{base_path()}{sessions.SESSION_ROUTE}?{urlencode({'code': code})}")
+    st.info(t("login.redirecting"), icon=":material/login:")
+
+
+def current_token() -> str | None:
+    """The token of this run's session: this websocket's own, else the cookie's."""
+    return st.session_state.get(TOKEN_KEY) or request_cookies().get(sessions.COOKIE_NAME)
 
 
 def logout() -> None:
-    """End the session on the server and forget everything of it but the language (a button callback)."""
-    auth.end_session(_engine(), st.session_state.get(TOKEN_KEY), client_addr=client_addr())
+    """End the session on the server, forget everything of it but the language, clear the cookie (a callback)."""
+    auth.end_session(_engine(), current_token(), client_addr=client_addr())
     lang = st.session_state.get(LANGUAGE_KEY)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
@@ -235,10 +279,15 @@ def logout() -> None:
         st.session_state[LANGUAGE_KEY] = lang
     st.session_state[NOTICE_KEY] = "logged_out"
     st.session_state[NO_AUTO_LOGIN_KEY] = True
+    # Other tabs of this browser hold the same (now ended) session: their next
+    # click shows the log-in form. /auth/logout clears the cookie itself.
+    query = {"lang": lang} if lang and lang != DEFAULT_LANGUAGE else {}
+    redirect(f"{base_path()}{sessions.LOGOUT_ROUTE}" + (f"?{urlencode(query)}" if query else ""))
 
 
-def _allow_auto_login() -> None:
+def _allow_auto_login(next_url: str) -> None:
     st.session_state.pop(NO_AUTO_LOGIN_KEY, None)
+    redirect(f"{base_path()}{sessions.AUTOMATIC_ROUTE}?{urlencode({'next': next_url})}")
 
 
 def render_account(user: auth.UserInfo, projection: bool) -> None:

@@ -57,7 +57,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("audit", ":material/policy:", permission="view_audit"),
     PageSpec("data_import", ":material/upload_file:", permission="import", bench=False),
 )
-# The only page a visitor who has not logged in is served.
+# The URL /login (no script of its own): a visitor without a session gets the
+# log-in form on every URL (dashboard/app.py); a signed-in one is sent on to
+# the default page. Kept so that an old bookmark of /login still resolves.
 LOGIN_PAGE = PageSpec("login", ":material/login:")
 
 PAGE_BY_NAME = {page.name: page for page in PAGES}

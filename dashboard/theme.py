@@ -1,13 +1,16 @@
 """Look: the static CSS of projection mode and the Plotly layout of every chart.
 
-The CSS here is written by hand and never formatted with data: it is the only
-thing the app passes to ``unsafe_allow_html``. Selectors use Streamlit's
+The CSS here is written by hand and never formatted with data (the
+replacements of Streamlit's own English words come from the translation
+table): it is the only thing the app passes to ``st.html``. Selectors use Streamlit's
 ``data-testid`` attributes, which its own end-to-end tests rely on.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+
+from text.i18n import DEFAULT_LANGUAGE, translate
 
 # Fonts already on the machine that shows the page: no web font is fetched
 # (an intranet has no internet). Noto Sans CJK on Linux, YaHei on Windows, PingFang on macOS.
@@ -127,6 +130,13 @@ footer { display: none !important; }
   border-color: #5b7399 !important; font-size: 1.2rem !important; }
 [data-testid="stButtonGroup"] button p { color: inherit !important; font-size: 1.2rem !important; }
 [data-testid="stButtonGroup"] button[aria-checked="true"] { background: #2f6fb0 !important; border-color: #9cc6ff !important; }
+/* The page switcher (dashboard/wall.py): the PageUp/PageDown twins of ← and → only answer keys. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-wall_keys), .st-key-wall_keys { display: none !important; }
+/* Its playlist menu: dark like the page, so the page's light label colour reads. */
+[data-testid="stPopoverBody"] { background: #13233d !important; border: 1px solid #5b7399 !important; }
+[data-testid="stPopoverBody"] [data-testid="stBaseButton-secondary"] {
+  background: #1c2f4d !important; border-color: #5b7399 !important;
+}
 /* The way out stays visible but small. */
 [data-testid="stBaseButton-tertiary"] p { font-size: 1rem !important; color: #9fb3cf !important; }
 </style>
@@ -157,16 +167,49 @@ _BRIEFING_CSS = """
 """
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def streamlit_texts_css(lang: str, max_upload_mb: int) -> str:
+    """Streamlit's own English words that the app cannot pass a label for, replaced in ``lang`` by CSS.
+
+    The file uploader's "Upload" and "200MB per file • XLSX, …" (the app's own
+    label already names the file types) and the keyboard user's "Skip to main
+    content" link. The English is made invisible (``visibility: hidden`` also
+    keeps it out of the page's text) and our text is drawn in its place. In
+    English nothing is replaced. The text comes from the translation table, never from data.
+    """
+    if lang == "en":
+        return ""
+    button = _css_string(translate("streamlit.uploader.button", lang))
+    limit = _css_string(translate("streamlit.uploader.limit", lang, mb=max_upload_mb))
+    skip = _css_string(translate("streamlit.skip_to_content", lang))
+    return f"""
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-testid="stSkipToContent"] {{ font-size: 0 !important; visibility: hidden; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {button}; font-size: 0.875rem; visibility: visible; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: {limit}; font-size: 0.875rem; visibility: visible; }}
+[data-testid="stSkipToContent"]:focus {{ visibility: visible; }}
+[data-testid="stSkipToContent"]::after {{ content: {skip}; font-size: 1rem; }}
+</style>
+"""
+
+
 def apply_briefing() -> None:
     """Inject the briefing's static CSS (large type for the slide)."""
     st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
 
 
-def apply(projection: bool) -> None:
-    """Inject this run's static CSS."""
-    st.markdown(_BASE_CSS, unsafe_allow_html=True)
+def apply(projection: bool, lang: str = DEFAULT_LANGUAGE) -> None:
+    """Inject this run's static CSS (``st.html``: a style-only block takes no room on the page)."""
+    st.html(_BASE_CSS + streamlit_texts_css(lang, int(st.get_option("server.maxUploadSize"))))
     if projection:
-        st.markdown(_PROJECTION_CSS, unsafe_allow_html=True)
+        st.html(_PROJECTION_CSS)
 
 
 def plotly_config(projection: bool) -> dict:

@@ -35,7 +35,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-APP_SCRIPT = REPO_ROOT / "dashboard" / "app.py"
+# The app as `python -m dashboard serve` runs it: the ASGI app (front door + entry script).
+APP_SCRIPT = REPO_ROOT / "dashboard" / "asgi.py"
 CHROMIUM = "/usr/bin/chromium"
 # As root on these machines Chromium needs these (shared/PITFALLS.md); without
 # the background-networking ones it tries to reach Google's hosts at start.

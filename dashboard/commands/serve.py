@@ -2,7 +2,9 @@
 
 The app runs with the repository root as its working directory, so that
 ``.streamlit/config.toml`` (intranet settings: no usage statistics, no error
-details, static serving of the vendored map assets) applies.
+details, static serving of the vendored map assets) applies. Streamlit serves
+the ASGI app of dashboard/asgi.py (``st.App``): the entry script behind the
+front door's log-in cookie, security headers and guarded metrics.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from data.db import make_engine, migrate
 from data.models import Case
 from services.auth import InsecureConfiguration, require_production_secret
 
-APP_SCRIPT = PROJECT_ROOT / "dashboard" / "app.py"
+# `streamlit run` on a file holding an st.App serves that app (with uvicorn) instead of a plain script.
+ASGI_APP = PROJECT_ROOT / "dashboard" / "asgi.py"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
 
@@ -34,7 +37,7 @@ def register(subparsers) -> None:
 
 def streamlit_command(host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        sys.executable, "-m", "streamlit", "run", str(ASGI_APP),
         "--server.headless=true",
         f"--server.address={host}",
         f"--server.port={port}",

@@ -1,11 +1,16 @@
 """The sidebar's pure parts: URL <-> state, the default month, the filter built from a state."""
 
+import logging
 from datetime import date
 
+import pytest
+
 from dashboard.filters_ui import (
+    INTERVAL_KEY,
     LANGUAGE_KEY,
     MONTH_KEY,
     PERIOD_MODE_KEY,
+    PLAYLIST_KEY,
     PROJECTION_KEY,
     RANGE_KEY,
     STATE_DEFAULTS,
@@ -71,3 +76,41 @@ def test_build_filter():
     ranged = {**STATE_DEFAULTS, PERIOD_MODE_KEY: "range", RANGE_KEY: ("2026-08", "2031-01")}
     flt = build_filter(ranged, options, "2026-10", Scope())
     assert (flt.start, flt.end) == (date(2026, 8, 1), date(2026, 10, 31))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"township": "²"},  # str.isdigit() is True, int() raises
+        {"township": "9" * 5000},  # past int()'s 4,300-digit limit
+        {"township": "１２"},  # full-width digits
+        {"park": "3," * 3000},  # over the length limit: ignored whole
+        {"month": "２０２６-０３"},
+        {"month": "2026-03.." + "9" * 5000},
+        {"every": "9" * 5000},
+        {"playlist": "<script>,map"},
+    ],
+)
+def test_parse_never_raises_and_ignores_bad_values(params, caplog):
+    caplog.set_level(logging.INFO, logger="dashboard.filters_ui")
+    state = parse_query(params)
+    dimension_keys = {"flt.township", "flt.park"}
+    assert all(state.get(key, ()) == () for key in dimension_keys)
+    assert MONTH_KEY not in state and RANGE_KEY not in state
+    assert INTERVAL_KEY not in state
+    assert state.get(PLAYLIST_KEY, ("map",)) == ("map",)
+    assert "ignored URL parameter" in caplog.text
+
+
+def test_ids_keep_the_good_among_the_bad():
+    assert parse_query({"township": "3,²,007,1234567890,5"})["flt.township"] == (3, 5, 7)
+
+
+def test_parse_and_write_the_playlist():
+    state = parse_query({"playlist": "overview,map,overview", "every": "60"})
+    assert state == {PLAYLIST_KEY: ("overview", "map"), INTERVAL_KEY: 60}
+    assert to_query({**STATE_DEFAULTS, **state}) == {"playlist": "overview,map", "every": "60"}
+    # The default time is left out; no playlist, no time; out of range, ignored.
+    assert to_query({**STATE_DEFAULTS, PLAYLIST_KEY: ("map",)}) == {"playlist": "map"}
+    assert to_query({**STATE_DEFAULTS, INTERVAL_KEY: 60}) == {}
+    assert parse_query({"every": "5"}) == {} and parse_query({"every": "3601"}) == {}

@@ -1,5 +1,7 @@
 """``serve``: migrates, hints at ``demo`` on an empty database, runs streamlit from the repository root."""
 
+from pathlib import Path
+
 import pytest
 
 from config.settings import PROJECT_ROOT
@@ -28,7 +30,7 @@ def test_serve_on_an_empty_database(tmp_path, calls, capsys):
     assert call["cwd"] == PROJECT_ROOT  # so .streamlit/config.toml applies
     assert call["env"]["DASHBOARD_DB_URL"] == url
     command = call["command"]
-    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("dashboard/app.py")
+    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("dashboard/asgi.py")
     assert {"--server.headless=true", "--server.address=0.0.0.0", "--server.port=8600"} <= set(command)
     assert (tmp_path / "new.sqlite").exists()  # migrated before serving
 
@@ -62,3 +64,11 @@ def test_production_without_a_secret_refuses_to_start(tmp_path, calls, capsys, m
     err = capsys.readouterr().err
     assert code == 2 and "DASHBOARD_SECRET" in err and err.count("\n") == 1
     assert calls == []
+
+
+def test_streamlit_serves_the_asgi_app_of_the_launcher():
+    # `streamlit run` serves an st.App it finds in the file (with uvicorn) instead of running it as a script.
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(Path(serve.ASGI_APP))
+    assert found.is_asgi_app and found.app_name == "app"
