@@ -28,6 +28,7 @@ class PageSpec:
     # one, and the parts besides the first that the benchmark also times ("trends.py#rising").
     view_key: str | None = None
     bench_views: tuple[str, ...] = ()
+    owns_arrow_keys: bool = False  # the page turns something of its own with ← and → (the wall switcher leaves them)
 
     @property
     def path(self) -> Path:
@@ -53,7 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("receptions", ":material/event_available:"),
     PageSpec("trends", ":material/trending_up:", view_key="trends.section",
              bench_views=("rates", "rising", "hot_words")),
-    PageSpec("review", ":material/fact_check:", permission="view_review"),
+    PageSpec("review", ":material/fact_check:", permission="view_review", owns_arrow_keys=True),
     PageSpec("audit", ":material/policy:", permission="view_audit"),
     PageSpec("data_import", ":material/upload_file:", permission="import", bench=False),
 )

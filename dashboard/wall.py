@@ -84,7 +84,10 @@ def render_switcher(allowed: Sequence[PageSpec], current: PageSpec, st_pages: di
             steps = ((PREVIOUS_KEYS, -1, "previous", ":material/chevron_left:"),
                      (NEXT_KEYS, 1, "next", ":material/chevron_right:"))
             for (visible, _), step, name, icon in steps:
-                if st.button(t(f"wall.{name}"), key=f"w.wall.{name}", icon=icon, type="tertiary", shortcut=visible):
+                # A page that turns its own slides with ← and → (the review's briefing) keeps those keys;
+                # PageUp and PageDown still switch pages there.
+                arrow = None if current.owns_arrow_keys else visible
+                if st.button(t(f"wall.{name}"), key=f"w.wall.{name}", icon=icon, type="tertiary", shortcut=arrow):
                     target = following(chosen or allowed, current, step)
             # Hidden by CSS, wrapper and all (only their keys count): dashboard/theme.py.
             with st.container(key="wall_keys", width="content"):

@@ -800,8 +800,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     # --- the front door: log-in cookie, wall screen, Streamlit's own words (issue 14) ---
     "login.redirecting": {"zh": "登录成功，正在进入……", "en": "Logged in, opening the dashboard…"},
     "login.sso_again": {"zh": "通过统一身份认证登录", "en": "Log in through single sign-on"},
-    "wall.previous": {"zh": "上一页", "en": "Previous"},
-    "wall.next": {"zh": "下一页", "en": "Next"},
+    "wall.previous": {"zh": "上一个页面", "en": "Previous page"},
+    "wall.next": {"zh": "下一个页面", "en": "Next page"},
     "wall.play": {"zh": "轮播", "en": "Play"},
     "wall.pause": {"zh": "暂停轮播", "en": "Pause"},
     "wall.playlist": {"zh": "轮播设置", "en": "Playlist"},

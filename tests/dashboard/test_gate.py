@@ -329,8 +329,10 @@ def test_the_wall_screen_switches_pages(db_url):
     run_ok(at)
     # One button per page the role may open, the current one marked; no audit or import page.
     pages = [b for b in at.button if b.key and b.key.startswith("w.wall.page.")]
-    assert [b.key for b in pages] == ["w.wall.page.overview", "w.wall.page.map"]
-    assert [b.label for b in pages] == ["总览", "分布地图"]
+    allowed = [spec.name for spec in pages_for("projection")]
+    assert "audit" not in allowed and "data_import" not in allowed
+    assert [b.key for b in pages] == [f"w.wall.page.{name}" for name in allowed]
+    assert [b.label for b in pages][:2] == ["总览", "分布地图"]
     at.button(key="w.wall.next").click()
     run_ok(at)
     assert at.title[0].value.startswith("信访分布地图")
@@ -340,7 +342,8 @@ def test_the_wall_screen_switches_pages(db_url):
     assert at.title[0].value.startswith("信访总览")
     at.button(key="w.wall.previous").click()  # from the first page round to the last
     run_ok(at)
-    assert at.title[0].value.startswith("信访分布地图")
+    current = [b.key for b in at.button if b.key and b.key.startswith("w.wall.page.") and b.proto.type == "primary"]
+    assert current == [f"w.wall.page.{allowed[-1]}"]
 
 
 def test_the_play_button_starts_the_playlist_in_the_url(db_url):
@@ -349,7 +352,7 @@ def test_the_play_button_starts_the_playlist_in_the_url(db_url):
     run_ok(at)
     at.button(key="w.wall.play").click()
     run_ok(at)
-    assert at.query_params["playlist"] == "overview,map"
+    assert at.query_params["playlist"] == ",".join(spec.name for spec in pages_for("projection"))
     assert at.button(key="w.wall.pause")
     at.button(key="w.wall.pause").click()
     run_ok(at)

@@ -183,6 +183,8 @@ SCOPE_TESTED = {
     "queries.outcomes.pipeline",
     "queries.outcomes.deadline_rates",
     "queries.outcomes.deadline_cases",
+    "queries.outcomes.deadline_lists",
+    "queries.outcomes.deadline_counts",
     "queries.outcomes.backlog_by",
     "queries.outcomes.backlog_age_bands",
     "queries.outcomes.backlog_trend",
@@ -550,6 +552,10 @@ def test_outcomes_pipeline_and_deadlines(county, scope_name):
     cases = outcomes.deadline_cases(county, f, RULES, "overdue", at=MARCH_END)
     assert sorted(cases["case_number"].to_list()) == sorted(overdue)
     assert outcomes.deadline_rates(county, f, RULES)["overdue_open"] == len(overdue)
+    counts = outcomes.deadline_counts(county, f, RULES, at=MARCH_END)
+    assert counts[("overdue", "statutory")] == len(overdue)
+    lists = outcomes.deadline_lists(county, f, RULES, at=MARCH_END)
+    assert lists["counts"] == counts
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
