@@ -127,7 +127,11 @@ def _is_word_plus_digits(password: str) -> bool:
     if match is None:
         return False
     word = match.group(1).lower()
-    return word in LOCAL_WEAK_WORDS or any(word in ranked for ranked in RANKED_DICTIONARIES.values())
+    # zxcvbn keeps the last call's user_inputs as a ranked dictionary of its own: skip it, or the
+    # answer would depend on whose password was checked before.
+    return word in LOCAL_WEAK_WORDS or any(
+        word in ranked for name, ranked in RANKED_DICTIONARIES.items() if name != "user_inputs"
+    )
 
 
 def password_problems(password: str, user_inputs: tuple[str, ...] = ()) -> list[str]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from datetime import date
 
 from factories import case_row, insert_cases
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from data.db import make_engine, migrate
 from data.models import (
@@ -137,6 +137,10 @@ def build_review_county(engine):
             {**item, "id": 7, "month": d(2026, 11, 1), "issue": "反映村干部问题，请核查。", "unit_id": 2,
              "category_id": 2, "township_id": 1, "due_on": d(2026, 11, 30)},
         ])
+        if conn.dialect.name == "postgresql":
+            # Explicit ids leave the serial counters behind: rows added later need fresh ones.
+            for table in ("dispatch_items", "reception_sessions"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"))
     return engine
 
 
