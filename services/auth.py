@@ -37,6 +37,8 @@ import hashlib
 import re
 import secrets
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -266,6 +268,18 @@ def _existing_user(conn: Connection, username: str):
     return row
 
 
+@contextmanager
+def _account_change(
+    engine: Engine, username: str, detail: str, actor: str | None, client_addr: str | None, now: datetime | None
+) -> Iterator[tuple[Connection, object]]:
+    """One transaction that changes an existing account and audits it as user_admin ``detail``."""
+    now = audit.as_naive_utc(now) if now is not None else audit.utcnow()
+    with engine.begin() as conn:
+        row = _existing_user(conn, username)
+        yield conn, row
+        audit.record(conn, username=actor, action="user_admin", object=detail, client_addr=client_addr, at=now)
+
+
 def set_disabled(
     engine: Engine,
     username: str,
@@ -276,15 +290,11 @@ def set_disabled(
     now: datetime | None = None,
 ) -> None:
     """Disable (or re-enable) an account; disabling ends its sessions at once."""
-    now = audit.as_naive_utc(now) if now is not None else audit.utcnow()
-    with engine.begin() as conn:
-        row = _existing_user(conn, username)
+    verb = "disable" if disabled else "enable"
+    with _account_change(engine, username, f"{verb} {username}", actor, client_addr, now) as (conn, row):
         conn.execute(update(User).where(User.id == row.id).values(disabled=disabled))
         if disabled:
             end_user_sessions(conn, row.id)
-        verb = "disable" if disabled else "enable"
-        audit.record(conn, username=actor, action="user_admin", object=f"{verb} {username}",
-                     client_addr=client_addr, at=now)
 
 
 def reset_password(
@@ -298,15 +308,11 @@ def reset_password(
 ) -> None:
     """Set a new password, lift any lock and end the account's sessions."""
     check_password_policy(password, (username,))
-    now = audit.as_naive_utc(now) if now is not None else audit.utcnow()
-    with engine.begin() as conn:
-        row = _existing_user(conn, username)
+    with _account_change(engine, username, f"reset-password {username}", actor, client_addr, now) as (conn, row):
         conn.execute(
             update(User).where(User.id == row.id).values(password_hash=hash_password(password), locked_until=None)
         )
         end_user_sessions(conn, row.id)
-        audit.record(conn, username=actor, action="user_admin", object=f"reset-password {username}",
-                     client_addr=client_addr, at=now)
 
 
 def unlock_user(
@@ -318,16 +324,12 @@ def unlock_user(
     now: datetime | None = None,
 ) -> None:
     """Lift a lock-out before it ends by itself."""
-    now = audit.as_naive_utc(now) if now is not None else audit.utcnow()
-    with engine.begin() as conn:
-        row = _existing_user(conn, username)
+    with _account_change(engine, username, f"unlock {username}", actor, client_addr, now) as (conn, row):
         conn.execute(update(User).where(User.id == row.id).values(locked_until=None))
         # Forget the failures too, or the next mistake would lock it again.
         conn.execute(
             delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(False))
         )
-        audit.record(conn, username=actor, action="user_admin", object=f"unlock {username}",
-                     client_addr=client_addr, at=now)
 
 
 def list_users(engine: Engine) -> list[dict]:
