@@ -62,6 +62,19 @@ def _first_of_month(month: date) -> date:
     return month
 
 
+def _checked_fields(
+    conn: Connection, issue: str, note: str | None, unit_id: int, category_id: int | None, township_id: int | None
+) -> dict:
+    """What an item says and whom it concerns, each checked (an add and an edit take the same)."""
+    return {
+        "issue": _text(issue, "issue (交办事项)", MAX_ISSUE_CHARS, required=True),
+        "note": _text(note, "note (备注)", MAX_NOTE_CHARS, required=False),
+        "unit_id": _require(conn, Unit, unit_id, "responsible unit", required=True),
+        "category_id": _require(conn, Category, category_id, "category", required=False),
+        "township_id": _require(conn, Township, township_id, "township", required=False),
+    }
+
+
 def add_item(
     conn: Connection,
     *,
@@ -81,11 +94,7 @@ def add_item(
         raise DispatchError(f"the due date {due_on} is before the list's month {month:%Y-%m}")
     values = {
         "month": month,
-        "issue": _text(issue, "issue (交办事项)", MAX_ISSUE_CHARS, required=True),
-        "note": _text(note, "note (备注)", MAX_NOTE_CHARS, required=False),
-        "unit_id": _require(conn, Unit, unit_id, "responsible unit", required=True),
-        "category_id": _require(conn, Category, category_id, "category", required=False),
-        "township_id": _require(conn, Township, township_id, "township", required=False),
+        **_checked_fields(conn, issue, note, unit_id, category_id, township_id),
         "due_on": due_on,
         "status": "open",
         "closed_on": None,
@@ -116,11 +125,7 @@ def edit_item(
         raise DispatchError(f"the due date {due_on} is before the list's month {item['month']:%Y-%m}")
     conn.execute(
         update(DispatchItem).where(DispatchItem.id == item_id).values(
-            issue=_text(issue, "issue (交办事项)", MAX_ISSUE_CHARS, required=True),
-            note=_text(note, "note (备注)", MAX_NOTE_CHARS, required=False),
-            unit_id=_require(conn, Unit, unit_id, "responsible unit", required=True),
-            category_id=_require(conn, Category, category_id, "category", required=False),
-            township_id=_require(conn, Township, township_id, "township", required=False),
+            **_checked_fields(conn, issue, note, unit_id, category_id, township_id),
             due_on=due_on,
             updated_at=updated_at,
         )
