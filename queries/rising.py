@@ -39,9 +39,10 @@ Poisson tail like the hot spots; under :data:`SIMPLE_MIN_HISTORY` months
 nothing is tested (``method == "none"``).
 
 Speed: the counts are the metrics engine's
-:func:`~queries.metrics.received_by_month`, read from the monthly summary
-(one statement per township and park), never from the cases; a fit is a few
-milliseconds, and only series with enough cases this month are fitted.
+:func:`~queries.metrics.received_by_month_split`, read from the monthly
+summary in one statement (every category, county-wide, per township and per
+park), never from the cases; a fit is a few milliseconds, and only series
+with enough cases this month are fitted.
 """
 
 from __future__ import annotations
@@ -365,28 +366,29 @@ def _month_index(months: list[date]) -> dict[date, int]:
 
 
 def _counts(engine: Engine, flt: CaseFilter, months: list[date], source: str) -> dict[_Series, np.ndarray]:
-    """Every series' monthly ``received`` over ``months`` (the engine's figures), zeros included."""
+    """Every series' monthly ``received`` over ``months`` (the engine's figures), zeros included.
+
+    One statement (:func:`~queries.metrics.received_by_month_split`): the
+    categories, the categories in each township in view and in each park in
+    view, each a GROUP BY of the monthly summary.
+    """
     period = flt.with_period(months[0], add_months(months[-1], 0, last_day=True))
     index = _month_index(months)
-    found: dict[_Series, np.ndarray] = {}
-
-    def add(frame: pl.DataFrame, make) -> None:
-        for key, month, received in frame.iter_rows():
-            series = make(int(key))
-            found.setdefault(series, np.zeros(len(months)))[index[month]] = received
-
     townships = _townships_in_view(engine, flt)
     # With one township in view, the categories' series are that township's: named so, not repeated.
     only = townships[0] if len(townships) == 1 else None
-    add(metrics.received_by_month(engine, period, "category", source=source),
-        lambda c: _Series(f"c{c}", "category", c, only, None))
-    if only is None:
-        for t in townships:
-            add(metrics.received_by_month(engine, replace(period, township_ids=(t,)), "category", source=source),
-                lambda c, t=t: _Series(f"c{c}/t{t}", "township", c, t, None))
-    for p, t in _parks_in_view(engine, flt):
-        add(metrics.received_by_month(engine, replace(period, park_ids=(p,)), "category", source=source),
-            lambda c, p=p, t=t: _Series(f"c{c}/p{p}", "park", c, t, p))
+    parks = dict(_parks_in_view(engine, flt))
+    splits = [(None, None), ("township", townships if only is None else []), ("park", list(parks))]
+    frame = metrics.received_by_month_split(engine, period, "category", splits, source=source)
+    found: dict[_Series, np.ndarray] = {}
+    for split, c, member, month, received in frame.iter_rows():
+        if split == 0:
+            series = _Series(f"c{c}", "category", c, only, None)
+        elif split == 1:
+            series = _Series(f"c{c}/t{member}", "township", c, member, None)
+        else:
+            series = _Series(f"c{c}/p{member}", "park", c, parks[member], member)
+        found.setdefault(series, np.zeros(len(months)))[index[month]] = received
     return found
 
 

@@ -15,6 +15,8 @@ from datetime import date
 import polars as pl
 import pytest
 from scoped_county import (
+    ACCUSATION,
+    LABOUR,
     MARCH,
     OVERDUE_AT_MARCH_END,
     PARK_NAMES,
@@ -176,6 +178,8 @@ SCOPE_TESTED = {
     "queries.summary.breakdown_rows",
     "queries.metrics.received_by_month",
     "queries.summary.received_by_month_rows",
+    "queries.metrics.received_by_month_split",
+    "queries.summary.received_by_month_split_rows",
     # Proved in tests/queries/test_receptions.py (a township officer's scope, complaints about officials hidden).
     "queries.receptions.leader_records",
     "queries.receptions.visit_suggestions",
@@ -424,6 +428,25 @@ def test_received_by_month(county_source, scope_name):
     county, source = county_source
     frame = metrics.received_by_month(county, flt(scope_name), "township", source=source)
     assert {r["key"]: r["received"] for r in frame.iter_rows(named=True)} == AREA_RECEIVED[("township", scope_name)]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_received_by_month_split(county_source, scope_name):
+    county, source = county_source
+    frame = metrics.received_by_month_split(county, flt(scope_name), "category",
+                                            [(None, None), ("township", None), ("park", None)], source=source)
+    march = frame.filter(frame["month"] == MARCH.start)
+    got = {(r["split"], r["key"], r["member"]): r["received"] for r in march.iter_rows(named=True)}
+    # (split, category, township or park): the scope's townships and parks only, no complaint about an
+    # official unless allowed (T1-ACC-CAT and T2-ACC by category, T1-ACC-FLAG by flag).
+    assert got == {
+        "full": {(0, LABOUR, None): 6, (0, ACCUSATION, None): 2, (1, LABOUR, T1): 3, (1, ACCUSATION, T1): 1,
+                 (1, LABOUR, T2): 3, (1, ACCUSATION, T2): 1, (2, LABOUR, 1): 1, (2, LABOUR, 2): 1},
+        "township1": {(0, LABOUR, None): 2, (1, LABOUR, T1): 2, (2, LABOUR, 1): 1},
+        "township2": {(0, LABOUR, None): 3, (1, LABOUR, T2): 3, (2, LABOUR, 2): 1},
+        "no_accusations": {(0, LABOUR, None): 5, (1, LABOUR, T1): 2, (1, LABOUR, T2): 3, (2, LABOUR, 1): 1,
+                           (2, LABOUR, 2): 1},
+    }[scope_name]
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
