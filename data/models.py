@@ -482,6 +482,8 @@ summary_events = Table(
     *_summary_dimensions(),
     *_summary_counts(SUMMARY_EVENT_COUNTS),
     Index("ix_summary_events_month", "month_number"),
+    # The rising issues' park series (migration 0010): only the rows with a park.
+    Index("ix_summary_events_park", "park_id", "month_number"),
 )
 
 # Resolution counts by (month received, month concluded): "received in months

@@ -367,13 +367,15 @@ def received_by_month_split(
     if rows is None:
         statement = summary.split_statement(flt, column, columns, None)
         with engine.connect() as conn:
-            rows = [] if statement is None else [tuple(int(v) if v is not None else None for v in r)
-                                                 for r in conn.execute(statement).all()]
-    return pl.DataFrame(
-        [(i, key, member, summary.month_of_number(m), n) for i, key, member, m, n in rows],
-        schema={"split": pl.Int64, "key": pl.Int64, "member": pl.Int64, "month": pl.Date, "received": pl.Int64},
-        orient="row",
-    ).sort("split", "member", "key", "month", nulls_last=False)
+            rows = [] if statement is None else conn.execute(statement).all()
+    number = pl.col("month_number")
+    return (
+        pl.DataFrame(rows, schema={"split": pl.Int64, "key": pl.Int64, "member": pl.Int64,
+                                   "month_number": pl.Int64, "received": pl.Int64}, orient="row")
+        .with_columns(pl.date(number // 12, number % 12 + 1, 1).alias("month"))
+        .select("split", "key", "member", "month", "received")
+        .sort("split", "member", "key", "month", nulls_last=False)
+    )
 
 
 def area_figures(

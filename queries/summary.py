@@ -552,8 +552,7 @@ def received_by_month_split_rows(
     with engine.connect() as conn:
         if not _version_current(conn):
             return _unavailable(required, "the summary is missing, or was built for other data")
-        return [] if statement is None else [tuple(int(v) if v is not None else None for v in r)
-                                             for r in conn.execute(statement).all()]
+        return [] if statement is None else conn.execute(statement).all()
 
 
 def split_statement(flt: CaseFilter, column: str, splits, months: tuple[int, int] | None):
@@ -569,7 +568,8 @@ def split_statement(flt: CaseFilter, column: str, splits, months: tuple[int, int
             continue
         if months is not None:
             t = _table("events", min(_grain(flt, column), _grain(flt, split))).c
-            month, received = t.month_number, func.sum(t.received)
+            # An integer sum (PostgreSQL's sum of integers is numeric), so that rows need no conversion.
+            month, received = t.month_number, cast(func.sum(t.received), Integer)
             where = [t.month_number.between(*months)]
         else:
             t = c
