@@ -56,18 +56,24 @@ are tested.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, insert, select, update
 
+from data.db import InTransaction
+from data.models import DataVersion, rising_stamp, rising_view_evidence, rising_view_issues, rising_views
 from data.reception_calendar import spring_festival
 from queries import metrics, reference
-from queries.filters import CaseFilter, add_months
+from queries.filters import DIMENSIONS, CaseFilter, Scope, add_months
+from queries.summary import number_of_month
 from text.i18n import translate
 
 HISTORY_MONTHS = 36
@@ -736,12 +742,21 @@ def rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "auto") -> R
 
     The filter's dimensions and scope apply to every count: a township
     officer's categories are those of their township, and they see only
-    their township's parks.
+    their township's parks. With ``source`` "auto", a view the write path
+    stored (:func:`store_views`) is read when it is current; otherwise, and
+    with "summary" or "raw" (where the counts come from), it is computed.
     """
+    if source == "auto":
+        stored = stored_rising_issues(engine, flt)
+        if stored is not None:
+            return stored
+    return _computed(engine, flt, source)
+
+
+def _computed(engine: Engine, flt: CaseFilter, source: str) -> RisingResult:
     month = flt.end.replace(day=1)
     n_history = history_months(engine, month)
     method = method_for(n_history)
-    rule_zh, rule_en = _rule(method)
     # The axis: the history of the month itself, and of the months "rising" looks back over.
     months = [add_months(month, -k) for k in range(HISTORY_MONTHS + LOOKBACK_MONTHS, -1, -1)]
     target = len(months) - 1
@@ -749,7 +764,6 @@ def rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "auto") -> R
     period = reference.data_period(engine)
     first_data = target - (_months_between(period[0].replace(day=1), month) if period else 0)
     baselines = _Baselines(counts, months, first_data)
-    names = _names(engine)
     # Only a series with MIN_EXCESS cases this month can be MIN_EXCESS above any expected level.
     tested = sorted((s for s, y in counts.items() if y[target] >= MIN_EXCESS), key=lambda s: s.series_id)
     baselines.prepare(tested, target)
@@ -761,25 +775,28 @@ def rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "auto") -> R
     for series, baseline in found:
         observed = int(counts[series][target])
         issues.append({
-            "series_id": series.series_id, "level": series.level,
-            "category_id": series.category_id, "category": names["category"].get(series.category_id),
-            "township_id": series.township_id, "township": names["township"].get(series.township_id),
-            "park_id": series.park_id, "park": names["park"].get(series.park_id),
-            "month": month, "received": observed, "expected": baseline.expected,
-            "lower": baseline.lower, "upper": baseline.upper, "p_value": baseline.p_value,
-            "strength": -math.log10(max(baseline.p_value, 1e-300)),
-            "excess": observed - baseline.expected,
-            "rising_months": runs.get(series.series_id),
+            "series_id": series.series_id, "level": series.level, "category_id": series.category_id,
+            "township_id": series.township_id, "park_id": series.park_id, "received": observed,
+            "expected": baseline.expected, "lower": baseline.lower, "upper": baseline.upper,
+            "p_value": baseline.p_value, "strength": -math.log10(max(baseline.p_value, 1e-300)),
+            "excess": observed - baseline.expected, "rising_months": runs.get(series.series_id),
             "is_rising": series.series_id in rising, "model": baseline.model,
         })
-    frame = pl.DataFrame(issues, schema=_ISSUE_SCHEMA, orient="row") if issues else pl.DataFrame(
-        schema=_ISSUE_SCHEMA)
+    return _result(month, method, n_history, issues, _evidence(found, counts, months, target),
+                   _names(_reference_frames(engine)))
+
+
+def _result(month: date, method: str, n_history: int, issues: list[dict], evidence: pl.DataFrame,
+            names: dict[str, dict[int, str]]) -> RisingResult:
+    """The result of issue rows (ids only) and their evidence: names attached, rises first by strength."""
+    rows = [{**issue, "month": month, "category": names["category"].get(issue["category_id"]),
+             "township": names["township"].get(issue["township_id"]), "park": names["park"].get(issue["park_id"])}
+            for issue in issues]
+    frame = pl.DataFrame(rows, schema=_ISSUE_SCHEMA, orient="row") if rows else pl.DataFrame(schema=_ISSUE_SCHEMA)
     frame = frame.sort(["is_rising", "strength", "excess", "series_id"], descending=[True, True, True, False])
-    return RisingResult(
-        month=month, method=method, history_months=n_history, issues=frame,
-        evidence=_evidence(found, counts, months, target),
-        rule_zh=rule_zh, rule_en=rule_en,
-    )
+    rule_zh, rule_en = _rule(method)
+    return RisingResult(month=month, method=method, history_months=n_history, issues=frame, evidence=evidence,
+                        rule_zh=rule_zh, rule_en=rule_en)
 
 
 def _evidence(found: list[tuple[_Series, Baseline]], counts: dict[_Series, np.ndarray], months: list[date],
@@ -801,10 +818,140 @@ def _evidence(found: list[tuple[_Series, Baseline]], counts: dict[_Series, np.nd
                                               ).select(list(_EVIDENCE_SCHEMA))
 
 
-def _names(engine: Engine) -> dict[str, dict[int, str]]:
-    out = {}
-    for level, table in (("category", reference.categories), ("township", reference.townships),
-                         ("park", reference.parks)):
-        frame = table(engine)
-        out[level] = dict(zip(frame["id"].to_list(), frame["name"].to_list(), strict=True))
-    return out
+def _reference_frames(engine: Engine) -> dict[str, pl.DataFrame]:
+    return {"category": reference.categories(engine), "township": reference.townships(engine),
+            "park": reference.parks(engine)}
+
+
+def _names(frames: dict[str, pl.DataFrame]) -> dict[str, dict[int, str]]:
+    return {level: dict(zip(frame["id"].to_list(), frame["name"].to_list(), strict=True))
+            for level, frame in frames.items()}
+
+
+# --- precomputed views (written by the write path, read by rising_issues) ---------------------------
+
+# Bumped whenever the rule, or what the stored rows hold, changes: views stored in another format are stale.
+RISING_FORMAT = 1
+# The views stored: the month of the last case and the one before it, so that the default month of the
+# pages and of the review (the last complete month that has data, dashboard/filters_ui.default_month) is
+# among them whether the last case is from this month or an earlier one. Each month costs 1-2 s at a
+# million cases in the write path; other months are computed when asked (0.1-0.3 s).
+PRECOMPUTED_MONTHS = 2
+_ISSUE_COLUMNS = ("series_id", "level", "category_id", "township_id", "park_id", "received", "expected", "lower",
+                  "upper", "p_value", "strength", "excess", "rising_months", "is_rising", "model")
+
+
+def _geography(frames: dict[str, pl.DataFrame]) -> str:
+    """What the views depend on besides the cases: the townships, each park's township, the accusation categories.
+
+    A boundary import (a write that changes no case, so carries the views
+    forward) may move a park to another township: the digest then differs
+    and the stored views are not read.
+    """
+    parts = [sorted(frames["township"]["id"].to_list()),
+             sorted(zip(frames["park"]["id"].to_list(), frames["park"]["township_id"].to_list(), strict=True),
+                    key=lambda r: r[0]),
+             sorted(zip(frames["category"]["id"].to_list(), frames["category"]["is_accusation"].to_list(),
+                        strict=True))]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def stored_scopes(engine: Engine) -> list[Scope]:
+    """The scopes whose views are stored: the county (with and without complaints about officials), each township."""
+    townships = reference.townships(engine)["id"].to_list()
+    return [Scope(), Scope(see_accusations=False), *(Scope(township_id=t, see_accusations=False) for t in townships)]
+
+
+def _view_key(table, month_number: int, scope: Scope) -> list:
+    return [table.c.month_number == month_number, table.c.scope_township_id.is_not_distinct_from(scope.township_id),
+            table.c.see_accusations == scope.see_accusations]
+
+
+def store_views(conn: Connection) -> dict:
+    """Compute and store the rising issues of the latest months for every stored scope, in the caller's transaction.
+
+    Called by the write path (services/writes.py) after the summary is
+    rebuilt and the data version bumped, like the summary itself; the views
+    are read only while that data version, :data:`RISING_FORMAT` and the
+    geography hold. Unfiltered views only: a sidebar filter is computed when
+    asked. Returns the stamp.
+    """
+    started = time.perf_counter()
+    engine = InTransaction(conn)
+    for table in (rising_view_evidence, rising_view_issues, rising_views, rising_stamp):
+        conn.execute(table.delete())
+    frames = _reference_frames(engine)
+    period = reference.data_period(engine)
+    months = [] if period is None else [add_months(period[1].replace(day=1), -k) for k in range(PRECOMPUTED_MONTHS)]
+    for month in months:
+        for scope in stored_scopes(engine):
+            result = _computed(engine, CaseFilter.for_month(month.year, month.month, scope=scope), "auto")
+            key = {"month_number": number_of_month(month), "scope_township_id": scope.township_id,
+                   "see_accusations": scope.see_accusations}
+            conn.execute(insert(rising_views).values(**key, method=result.method,
+                                                     history_months=result.history_months))
+            if result.issues.height:
+                conn.execute(insert(rising_view_issues),
+                             [{**key, **row} for row in result.issues.select(_ISSUE_COLUMNS).iter_rows(named=True)])
+            if result.evidence.height:
+                evidence = result.evidence.select(
+                    "series_id", (pl.col("month").dt.year() * 12 + pl.col("month").dt.month() - 1)
+                    .alias("evidence_month"), "received", "expected", "lower", "upper", "is_target")
+                conn.execute(insert(rising_view_evidence), [{**key, **row} for row in evidence.iter_rows(named=True)])
+    version = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one_or_none() or 0
+    stamp = {"id": 1, "data_version": version, "rule_format": RISING_FORMAT, "geography": _geography(frames),
+             "built_at": datetime.now(UTC).replace(tzinfo=None), "seconds": time.perf_counter() - started}
+    conn.execute(insert(rising_stamp).values(**stamp))
+    return stamp
+
+
+def carry_forward_views(conn: Connection) -> None:
+    """After a write that changed no case, in its transaction, after the bump: the stored views still hold.
+
+    As the summary's :func:`~queries.summary.carry_forward`; a boundary import
+    that moved a park is caught by the geography digest when read.
+    """
+    current = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
+    conn.execute(update(rising_stamp).where(rising_stamp.c.id == 1, rising_stamp.c.data_version == current - 1)
+                 .values(data_version=current))
+
+
+def stored_rising_issues(engine: Engine, flt: CaseFilter) -> RisingResult | None:
+    """The stored view of ``flt``'s month and scope (:func:`store_views`), or None when there is none that holds.
+
+    Only a filter without dimension filters has one (a township officer's
+    scope is a stored view; an office's choice of a township in the sidebar is
+    not). The same result :func:`rising_issues` computes, read from rows.
+    """
+    if any(getattr(flt, d.filter_field) for d in DIMENSIONS):
+        return None
+    month = flt.end.replace(day=1)
+    n = number_of_month(month)
+    current = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
+    with engine.connect() as conn:
+        stamp = conn.execute(select(rising_stamp.c.geography).where(
+            rising_stamp.c.id == 1, rising_stamp.c.data_version == current,
+            rising_stamp.c.rule_format == RISING_FORMAT)).first()
+        view = None if stamp is None else conn.execute(
+            select(rising_views.c.method, rising_views.c.history_months)
+            .where(*_view_key(rising_views, n, flt.scope))).first()
+        if view is None:
+            return None
+        issues = [dict(r) for r in conn.execute(select(*(rising_view_issues.c[c] for c in _ISSUE_COLUMNS))
+                                                .where(*_view_key(rising_view_issues, n, flt.scope))).mappings()]
+        evidence = conn.execute(
+            select(*(rising_view_evidence.c[c] for c in ("series_id", "evidence_month", "received", "expected",
+                                                          "lower", "upper", "is_target")))
+            .where(*_view_key(rising_view_evidence, n, flt.scope))).all()
+    frames = _reference_frames(engine)
+    if _geography(frames) != stamp.geography:
+        return None
+    number = pl.col("evidence_month")
+    evidence_frame = (
+        pl.DataFrame(evidence, schema={"series_id": pl.String, "evidence_month": pl.Int64, "received": pl.Int64,
+                                       "expected": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
+                                       "is_target": pl.Boolean}, orient="row")
+        .with_columns(pl.date(number // 12, number % 12 + 1, 1).alias("month"))
+        .sort("series_id", "month").select(list(_EVIDENCE_SCHEMA))
+    )
+    return _result(month, view.method, view.history_months, issues, evidence_frame, _names(frames))

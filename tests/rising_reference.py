@@ -35,7 +35,6 @@ from queries.rising import (
     SIMPLE_MIN_HISTORY,
     RisingResult,
     _months_between,
-    _names,
     _parks_in_view,
     _rule,
     _Series,
@@ -394,3 +393,10 @@ def reference_rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "a
     )
 
 
+def _names(engine: Engine) -> dict[str, dict[int, str]]:
+    out = {}
+    for level, table in (("category", reference.categories), ("township", reference.townships),
+                         ("park", reference.parks)):
+        frame = table(engine)
+        out[level] = dict(zip(frame["id"].to_list(), frame["name"].to_list(), strict=True))
+    return out

@@ -204,6 +204,7 @@ SCOPE_TESTED = {
     "queries.trends.received_changes",
     "queries.trends.rate_series",
     "queries.rising.rising_issues",
+    "queries.rising.stored_rising_issues",
     "queries.hot_words.hot_words",
     "queries.hot_words.hot_word_cases",
     # The monthly review: a township officer's top issues, states, receptions and dispatch lists, and no
@@ -541,6 +542,26 @@ def test_rising_issues_stay_in_scope(county_source, scope_name):
     if scope_name.startswith("township"):
         assert set(result.issues["level"].to_list()) <= {"category", "park"}
         assert set(result.issues["township"].drop_nulls().to_list()) <= {TOWNSHIP_NAMES[SCOPES[scope_name].township_id]}
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_stored_rising_issues_are_each_viewers_own(county, scope_name):
+    with county.begin() as conn:  # as the write path does after the summary
+        bump_data_version(conn)
+        summary.refresh_summary(conn)
+        rising.store_views(conn)
+    stored = rising.stored_rising_issues(county, flt(scope_name))
+    assert stored is not None
+    computed = rising.rising_issues(county, flt(scope_name), source="summary")
+    assert stored.issues.equals(computed.issues) and stored.evidence.equals(computed.evidence)
+    # The county's labour cases (6, of which one accuses an official) make the one series tested.
+    assert stored.issues["series_id"].to_list() == {"full": [f"c{LABOUR}"], "no_accusations": [f"c{LABOUR}"],
+                                                    "township1": [], "township2": []}[scope_name]
+    assert stored.issues["received"].to_list() == {"full": [6], "no_accusations": [5]}.get(scope_name, [])
+    # Another township's officer asking for this one gets nothing stored (a filter is computed, in scope).
+    if scope_name.startswith("township"):
+        other = T2 if SCOPES[scope_name].township_id == T1 else T1
+        assert rising.stored_rising_issues(county, flt(scope_name, township_ids=(other,))) is None
 
 
 def _with_summaries(county):
