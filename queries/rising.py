@@ -51,7 +51,10 @@ bands, flags and evidence equal (to 1e-6) to statsmodels' own fits
 (``tests/rising_reference.py``, the rule as first written) on random and
 hand-made counties. The bands are scipy's negative binomial and Poisson
 quantiles, one call for all series. Only series with enough cases this month
-are tested.
+are tested. And the views pages open on (the latest two months, for the
+county and for each township officer) are computed once per write, by
+:func:`store_views` in the write path, and read back by :func:`rising_issues`
+while they hold (``tests/queries/test_rising_stored.py``).
 """
 
 from __future__ import annotations
