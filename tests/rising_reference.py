@@ -7,7 +7,8 @@ equal to these, series by series, the way the summary is held equal to the
 raw statement. The code below is ``queries/rising.py`` as of commit 58ebace
 (main before this work: counts read one township and one park at a time, 19
 statements; each series fitted by ``statsmodels.genmod.GLM``), unchanged but
-for imports and its own copy of ``_names``. Do not "improve" it: it is the
+for imports and its own copies of ``_names`` and ``_month_index``. Do not
+"improve" it: it is the
 definition the fast code must meet.
 """
 
