@@ -8,8 +8,7 @@ raw statement. The code below is ``queries/rising.py`` as of commit 58ebace
 (main before this work: counts read one township and one park at a time, 19
 statements; each series fitted by ``statsmodels.genmod.GLM``), unchanged but
 for imports and its own copies of ``_names`` and ``_month_index``. Do not
-"improve" it: it is the
-definition the fast code must meet.
+"improve" it: it is the definition the fast code must meet.
 """
 
 from __future__ import annotations
