@@ -111,8 +111,10 @@ def _no_store(response: Response) -> Response:
 
 # --- server start -----------------------------------------------------------------------------------
 
-# Imported inside functions, so not found by reading the pages' imports.
-LAZY_IMPORTS = ("mapclassify", "shapely.ops")
+# Imported inside functions, so not found by reading the pages' imports. SciPy's distributions (1 s or more
+# to import) are the rising issues' bands: a month that is not stored would otherwise make its first visitor
+# wait for them (mapclassify happens to import them too; said here so as not to depend on that).
+LAZY_IMPORTS = ("mapclassify", "shapely.ops", "scipy.stats")
 
 
 def page_imports() -> list[str]:

@@ -9,6 +9,7 @@ on SQLite and PostgreSQL; nothing here imports Streamlit or reads settings.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -139,3 +140,21 @@ def bump_data_version(conn, *, demo: bool | None = None) -> None:
     if demo is not None:
         values["is_demo"] = demo
     conn.execute(update(DataVersion).where(DataVersion.id == 1).values(**values))
+
+
+class InTransaction:
+    """An engine-like handle on a connection inside a transaction: ``connect()`` hands that connection back.
+
+    For a reader that takes an Engine (``with engine.connect() as conn``) and
+    must run inside the write path's transaction, after the writer's changes
+    and before they are committed (queries.rising.store_views reads the summary
+    it has just rebuilt). Leaving the ``with`` block neither commits nor closes.
+    """
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect
+
+    @contextmanager
+    def connect(self):
+        yield self.conn

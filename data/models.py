@@ -482,6 +482,8 @@ summary_events = Table(
     *_summary_dimensions(),
     *_summary_counts(SUMMARY_EVENT_COUNTS),
     Index("ix_summary_events_month", "month_number"),
+    # The rising issues' park series (migration 0010): only the rows with a park.
+    Index("ix_summary_events_park", "park_id", "month_number"),
 )
 
 # Resolution counts by (month received, month concluded): "received in months
@@ -566,4 +568,72 @@ summary_stamp = Table(
     Column("last_state_month", Integer),
     Column("built_at", DateTime, nullable=False),
     Column("seconds", Float, nullable=False),
+)
+
+
+# --- Rising issues, precomputed -------------------------------------------------------
+#
+# The rising issues (queries/rising.py) of the latest months for the views a
+# page opens on (the county, with and without complaints about officials, and
+# each township as its officer sees it), computed by queries.rising.store_views
+# in the write path right after the summary and stamped like it: read only
+# while the data version, the rule's format and the geography they were
+# computed with still hold, else computed live. Derived data, replaced
+# wholesale: no foreign keys. Names are not stored (joined when read).
+
+
+def _rising_view_key() -> list[Column]:
+    return [
+        Column("month_number", Integer, nullable=False),
+        Column("scope_township_id", Integer),  # None: the county
+        Column("see_accusations", Boolean, nullable=False),
+    ]
+
+
+rising_stamp = Table(
+    "rising_stamp",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("data_version", Integer, nullable=False),
+    Column("rule_format", Integer, nullable=False),  # queries.rising.RISING_FORMAT
+    Column("geography", Text, nullable=False),  # digest of the townships, parks and categories used
+    Column("built_at", DateTime, nullable=False),
+    Column("seconds", Float, nullable=False),
+)
+
+rising_views = Table(
+    "rising_views",
+    Base.metadata,
+    *_rising_view_key(),
+    Column("method", String(16), nullable=False),
+    Column("history_months", Integer, nullable=False),
+)
+
+rising_view_issues = Table(
+    "rising_view_issues",
+    Base.metadata,
+    *_rising_view_key(),
+    Column("series_id", String(64), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("category_id", Integer),
+    Column("township_id", Integer),
+    Column("park_id", Integer),
+    Column("received", Integer, nullable=False),
+    *(Column(name, Float, nullable=False) for name in ("expected", "lower", "upper", "p_value", "strength", "excess")),
+    Column("rising_months", Integer),
+    Column("is_rising", Boolean, nullable=False),
+    Column("model", String(16), nullable=False),
+    Index("ix_rising_view_issues_view", "month_number", "scope_township_id"),
+)
+
+rising_view_evidence = Table(
+    "rising_view_evidence",
+    Base.metadata,
+    *_rising_view_key(),
+    Column("series_id", String(64), nullable=False),
+    Column("evidence_month", Integer, nullable=False),
+    Column("received", Integer, nullable=False),
+    *(Column(name, Float, nullable=False) for name in ("expected", "lower", "upper")),
+    Column("is_target", Boolean, nullable=False),
+    Index("ix_rising_view_evidence_view", "month_number", "scope_township_id"),
 )

@@ -331,6 +331,53 @@ def received_by_month(engine: Engine, flt: CaseFilter, by: str, *, source: str =
     ).sort("month", "key")
 
 
+def received_by_month_split(
+    engine: Engine,
+    flt: CaseFilter,
+    by: str,
+    splits: Sequence[tuple[str | None, Sequence[int] | None]],
+    *,
+    source: str = "auto",
+) -> pl.DataFrame:
+    """:func:`received_by_month` for several splits at once, in one statement.
+
+    Each split is ``(dimension, members)``: ``(None, None)`` for ``by`` alone,
+    ``("township", [1, 2])`` for ``by`` within each of those townships (within
+    every township that has cases when ``members`` is None), and so on; a split
+    with an empty member list reads nothing. Columns ``split`` (the index into
+    ``splits``), ``key`` (the value of ``by``), ``member`` (the split
+    dimension's value, None for the first kind), ``month`` and ``received``;
+    rows only where ``received`` > 0. For figures that need many series at once
+    (rising issues: every category, county-wide, per township and per park).
+    """
+    if by not in DIMENSION_TABLES:
+        raise ValueError(f"unknown dimension {by!r}; expected one of {tuple(DIMENSION_TABLES)}")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    columns = []
+    for split, members in splits:
+        if split is not None and split not in DIMENSION_TABLES:
+            raise ValueError(f"unknown dimension {split!r}; expected one of {tuple(DIMENSION_TABLES)}")
+        columns.append((DIMENSION_TABLES[split][0] if split is not None else None,
+                        None if members is None else tuple(members)))
+    column = DIMENSION_TABLES[by][0]
+    rows = None
+    if source != "raw":
+        rows = summary.received_by_month_split_rows(engine, flt, column, columns, required=source == "summary")
+    if rows is None:
+        statement = summary.split_statement(flt, column, columns, None)
+        with engine.connect() as conn:
+            rows = [] if statement is None else conn.execute(statement).all()
+    number = pl.col("month_number")
+    return (
+        pl.DataFrame(rows, schema={"split": pl.Int64, "key": pl.Int64, "member": pl.Int64,
+                                   "month_number": pl.Int64, "received": pl.Int64}, orient="row")
+        .with_columns(pl.date(number // 12, number % 12 + 1, 1).alias("month"))
+        .select("split", "key", "member", "month", "received")
+        .sort("split", "member", "key", "month", nulls_last=False)
+    )
+
+
 def area_figures(
     engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None, *, source: str = "auto"
 ) -> pl.DataFrame:

@@ -44,9 +44,11 @@ from sqlalchemy import (
     Integer,
     and_,
     case,
+    cast,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     union_all,
@@ -528,3 +530,61 @@ def received_by_month_rows(
             return _unavailable(required, "the summary is missing, or was built for other data")
         return [(key, int(m), int(n)) for key, m, n in conn.execute(statement).all()]
 
+
+
+def received_by_month_split_rows(
+    engine: Engine, flt: CaseFilter, column: str, splits: Sequence[tuple[str | None, Sequence[int] | None]],
+    *, required: bool = False,
+) -> list[tuple] | None:
+    """``received`` by (split, value of ``column``, member, month number) for several splits, in one statement.
+
+    Each split is ``(split_column, members)``: None for ``column`` alone (member
+    None), else the rows of each member of ``split_column`` in ``members`` (all
+    of them when ``members`` is None), e.g. every category county-wide, in each
+    township and in each park. Rows (split index, key, member, month number,
+    received), or None when the summary cannot answer.
+    """
+    months = month_periods([(flt.start, flt.end)])
+    if months is None:
+        return _unavailable(required, "the period is not made of whole calendar months")
+    (first, last), = months
+    statement = split_statement(flt, column, splits, (first, last))
+    with engine.connect() as conn:
+        if not _version_current(conn):
+            return _unavailable(required, "the summary is missing, or was built for other data")
+        return [] if statement is None else conn.execute(statement).all()
+
+
+def split_statement(flt: CaseFilter, column: str, splits, months: tuple[int, int] | None):
+    """UNION ALL of one GROUP BY per split: over the summary for month numbers ``months``, or (None) over ``cases``.
+
+    Over ``cases`` the period is the filter's own, to the day; over the summary
+    each branch reads the coarse roll-up when its columns and the filter allow.
+    None when no split has a member to read.
+    """
+    branches = []
+    for index, (split, members) in enumerate(splits):
+        if members is not None and not members:
+            continue
+        if months is not None:
+            t = _table("events", min(_grain(flt, column), _grain(flt, split))).c
+            # An integer sum (PostgreSQL's sum of integers is numeric), so that rows need no conversion.
+            month, received = t.month_number, cast(func.sum(t.received), Integer)
+            where = [t.month_number.between(*months)]
+        else:
+            t = c
+            month, received = month_number(c.received_on), func.count()
+            where = [c.received_on >= flt.start, c.received_on <= flt.end]
+        member = t[split] if split is not None else cast(null(), Integer)
+        where += [t[column].is_not(None), *dimension_clauses(flt, t)]
+        if split is not None:
+            where.append(t[split].is_not(None) if members is None else t[split].in_(list(members)))
+        keys = [t[column], *([t[split]] if split is not None else []), month]
+        branches.append(
+            select(literal(index, Integer).label("split"), t[column].label("key"), member.label("member"),
+                   month.label("month_number"), received.label("received"))
+            .where(*where).group_by(*keys).having(received > 0)
+        )
+    if not branches:
+        return None
+    return union_all(*branches) if len(branches) > 1 else branches[0]

@@ -10,7 +10,10 @@ transaction:
 2. keeps the monthly summary (queries/summary.py) true: rebuilt when cases
    changed, carried forward to the new version when they did not (a schedule
    edit must not cost a 20-second rebuild at a million cases);
-3. writes the audit record (who, what, on which object, from where).
+3. likewise the stored rising issues of the latest months (queries/rising.py,
+   ``store_views``: a few seconds at a million cases), whose failure never
+   fails the write (the pages then compute them when asked);
+4. writes the audit record (who, what, on which object, from where).
 
 If the writer raises, its changes roll back and the attempt is still audited,
 with outcome "failure", in a transaction of its own: the page and the command
@@ -30,7 +33,7 @@ from sqlalchemy import Connection, Engine
 from config.settings import DeadlineRules
 from data import audit
 from data.db import bump_data_version
-from queries import summary
+from queries import rising, summary
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +92,9 @@ def write(
     stamped with them). ``demo`` sets or clears the demo flag of the data.
     ``bulk_load`` (the demo builder) turns SQLite's row-by-row foreign-key
     checks off for the transaction; the writer then checks every key at once.
-    ``report(stage, fraction)`` hears of the summary rebuild ("summarising"),
-    which takes seconds at a million cases.
+    ``report(stage, fraction)`` hears of the summary rebuild ("summarising")
+    and of the rising issues' views ("rising issues"), which take seconds at
+    a million cases.
     """
     if kind not in CHANGE_KINDS:
         raise ValueError(f"unknown change kind {kind!r}; expected one of {CHANGE_KINDS}")
@@ -107,8 +111,13 @@ def write(
                     summary.refresh_summary(conn, rules)
                     if report is not None:
                         report("summarising", 1.0)
+                        report("rising issues", 0.0)
+                    _store_rising_views(conn)
+                    if report is not None:
+                        report("rising issues", 1.0)
                 else:
                     summary.carry_forward(conn)
+                    rising.carry_forward_views(conn)
             audit.record(conn, username=actor.username, action=action, object=change.target,
                          client_addr=actor.client_addr)
     except BaseException:
@@ -119,6 +128,20 @@ def write(
         except Exception:  # the database itself is down: the caller reports the first error
             log.exception("could not audit the failed %s of %s", action, failed_target)
         raise
+
+
+def _store_rising_views(conn: Connection) -> None:
+    """Precompute the rising issues' default views; on failure store none and keep the write.
+
+    In a savepoint: a failure rolls back only these rows (on PostgreSQL an
+    error would otherwise abort the whole transaction), and the views are then
+    computed when a page asks, as for any stale view.
+    """
+    try:
+        with conn.begin_nested():
+            rising.store_views(conn)
+    except Exception:
+        log.exception("the rising issues were not precomputed; pages will compute them when asked")
 
 
 @contextmanager

@@ -54,3 +54,8 @@ def test_the_migrations_build_the_indexes_the_models_declare(engine):
     declared = {ix.name: [c.name for c in ix.columns] for ix in Case.__table__.indexes}
     assert built == declared
     assert built["ix_cases_open_steps"][:2] == ["concluded_on", "received_on"]
+    from data.models import summary_events
+
+    built = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("summary_events")}
+    assert built == {ix.name: [c.name for c in ix.columns] for ix in summary_events.indexes}
+    assert built["ix_summary_events_park"] == ["park_id", "month_number"]

@@ -10,6 +10,7 @@ dimension filter, both kinds of scope, per-area figures and breakdowns.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -302,6 +303,56 @@ def test_received_by_month_by_hand(engine):
     part = CaseFilter(start=date(2026, 3, 15), end=date(2026, 3, 31))
     frame = metrics.received_by_month(county, part, "township")
     assert frame.rows() == [(2, date(2026, 3, 1), 2)]
+
+
+SPLITS = [(None, None), ("township", None), ("township", (2, 3)), ("park", None), ("park", ()), ("unit", (1,))]
+
+
+@pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "combined", "park 1"])
+def test_received_by_month_split_matches_raw_and_the_single_reads(random_county, name):
+    for period in [RANGES[0], RANGES[1], SINGLE_MONTHS[10]]:
+        flt = _filter(**FILTERS[name]).with_period(*period)
+        split = metrics.received_by_month_split(random_county, flt, "category", SPLITS, source="summary")
+        assert_frame_equal(split, metrics.received_by_month_split(random_county, flt, "category", SPLITS,
+                                                                  source="raw"))
+        # Each split is what received_by_month reads for that member alone.
+        single = {0: metrics.received_by_month(random_county, flt, "category", source="raw")}
+        assert single[0].height > 0
+        assert split.filter(pl.col("split") == 0).select("key", "month", "received").equals(single[0].sort("key", "month"))
+        for i, (dimension, members) in enumerate(SPLITS[1:], start=1):
+            part = split.filter(pl.col("split") == i)
+            column = {"township": "township_ids", "park": "park_ids", "unit": "unit_ids"}[dimension]
+            ids = members if members is not None else range(1, 6)
+            assert set(part["member"].to_list()) <= set(ids)
+            for member in ids:
+                if getattr(flt, column) and member not in getattr(flt, column):
+                    assert part.filter(pl.col("member") == member).height == 0
+                    continue
+                alone = metrics.received_by_month(random_county, replace(flt, **{column: (member,)}), "category",
+                                                  source="raw")
+                assert part.filter(pl.col("member") == member).select("key", "month", "received").equals(
+                    alone.sort("key", "month"))
+
+
+def test_received_by_month_split_by_hand(engine):
+    county = build_hand_county(engine)
+    _refresh(county)
+    winter = CaseFilter(start=date(2025, 12, 1), end=date(2026, 3, 31))
+    splits = [(None, None), ("township", (1, 2)), ("park", None)]
+    for source in ("raw", "summary"):
+        frame = metrics.received_by_month_split(county, winter, "category", splits, source=source)
+        # Only A (category 1, township 1, park 1), D (category 1, township 2) and J (category 2, township 1)
+        # have a category, all received in March.
+        assert frame.rows() == [(0, 1, None, date(2026, 3, 1), 2), (0, 2, None, date(2026, 3, 1), 1),
+                                (1, 1, 1, date(2026, 3, 1), 1), (1, 2, 1, date(2026, 3, 1), 1),
+                                (1, 1, 2, date(2026, 3, 1), 1), (2, 1, 1, date(2026, 3, 1), 1)], source
+        # J accuses an official: hidden from those who may not see it, in every split.
+        hidden = metrics.received_by_month_split(county, replace(winter, scope=Scope(see_accusations=False)),
+                                                 "category", splits, source=source)
+        assert (2, 1) not in {(r[1], r[2]) for r in hidden.rows()} and (0, 2) not in {r[:2] for r in hidden.rows()}
+        assert hidden.height == frame.height - 2
+    with pytest.raises(ValueError):
+        metrics.received_by_month_split(county, winter, "channel", splits)
 
 
 @pytest.mark.parametrize("level", ["township", "park"])

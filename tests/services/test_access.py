@@ -15,6 +15,8 @@ from datetime import date
 import polars as pl
 import pytest
 from scoped_county import (
+    ACCUSATION,
+    LABOUR,
     MARCH,
     OVERDUE_AT_MARCH_END,
     PARK_NAMES,
@@ -176,6 +178,8 @@ SCOPE_TESTED = {
     "queries.summary.breakdown_rows",
     "queries.metrics.received_by_month",
     "queries.summary.received_by_month_rows",
+    "queries.metrics.received_by_month_split",
+    "queries.summary.received_by_month_split_rows",
     # Proved in tests/queries/test_receptions.py (a township officer's scope, complaints about officials hidden).
     "queries.receptions.leader_records",
     "queries.receptions.visit_suggestions",
@@ -200,6 +204,7 @@ SCOPE_TESTED = {
     "queries.trends.received_changes",
     "queries.trends.rate_series",
     "queries.rising.rising_issues",
+    "queries.rising.stored_rising_issues",
     "queries.hot_words.hot_words",
     "queries.hot_words.hot_word_cases",
     # The monthly review: a township officer's top issues, states, receptions and dispatch lists, and no
@@ -427,6 +432,25 @@ def test_received_by_month(county_source, scope_name):
 
 
 @pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_received_by_month_split(county_source, scope_name):
+    county, source = county_source
+    frame = metrics.received_by_month_split(county, flt(scope_name), "category",
+                                            [(None, None), ("township", None), ("park", None)], source=source)
+    march = frame.filter(frame["month"] == MARCH.start)
+    got = {(r["split"], r["key"], r["member"]): r["received"] for r in march.iter_rows(named=True)}
+    # (split, category, township or park): the scope's townships and parks only, no complaint about an
+    # official unless allowed (T1-ACC-CAT and T2-ACC by category, T1-ACC-FLAG by flag).
+    assert got == {
+        "full": {(0, LABOUR, None): 6, (0, ACCUSATION, None): 2, (1, LABOUR, T1): 3, (1, ACCUSATION, T1): 1,
+                 (1, LABOUR, T2): 3, (1, ACCUSATION, T2): 1, (2, LABOUR, 1): 1, (2, LABOUR, 2): 1},
+        "township1": {(0, LABOUR, None): 2, (1, LABOUR, T1): 2, (2, LABOUR, 1): 1},
+        "township2": {(0, LABOUR, None): 3, (1, LABOUR, T2): 3, (2, LABOUR, 2): 1},
+        "no_accusations": {(0, LABOUR, None): 5, (1, LABOUR, T1): 2, (1, LABOUR, T2): 3, (2, LABOUR, 1): 1,
+                           (2, LABOUR, 2): 1},
+    }[scope_name]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
 def test_hotspot_monthly_counts(county_source, scope_name):
     county, _ = county_source  # with a current summary, whole months are counted from it
     frame = hotspots.monthly_counts(county, flt(scope_name), "township")
@@ -518,6 +542,26 @@ def test_rising_issues_stay_in_scope(county_source, scope_name):
     if scope_name.startswith("township"):
         assert set(result.issues["level"].to_list()) <= {"category", "park"}
         assert set(result.issues["township"].drop_nulls().to_list()) <= {TOWNSHIP_NAMES[SCOPES[scope_name].township_id]}
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_stored_rising_issues_are_each_viewers_own(county, scope_name):
+    with county.begin() as conn:  # as the write path does after the summary
+        bump_data_version(conn)
+        summary.refresh_summary(conn)
+        rising.store_views(conn)
+    stored = rising.stored_rising_issues(county, flt(scope_name))
+    assert stored is not None
+    computed = rising.rising_issues(county, flt(scope_name), source="summary")
+    assert stored.issues.equals(computed.issues) and stored.evidence.equals(computed.evidence)
+    # The county's labour cases (6, of which one accuses an official) make the one series tested.
+    assert stored.issues["series_id"].to_list() == {"full": [f"c{LABOUR}"], "no_accusations": [f"c{LABOUR}"],
+                                                    "township1": [], "township2": []}[scope_name]
+    assert stored.issues["received"].to_list() == {"full": [6], "no_accusations": [5]}.get(scope_name, [])
+    # Another township's officer asking for this one gets nothing stored (a filter is computed, in scope).
+    if scope_name.startswith("township"):
+        other = T2 if SCOPES[scope_name].township_id == T1 else T1
+        assert rising.stored_rising_issues(county, flt(scope_name, township_ids=(other,))) is None
 
 
 def _with_summaries(county):
