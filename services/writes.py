@@ -10,7 +10,10 @@ transaction:
 2. keeps the monthly summary (queries/summary.py) true: rebuilt when cases
    changed, carried forward to the new version when they did not (a schedule
    edit must not cost a 20-second rebuild at a million cases);
-3. writes the audit record (who, what, on which object, from where).
+3. keeps the words of case summaries (queries/case_words.py, for hot words)
+   true the same way: the months of the cases the writer names
+   (``Change.only_cases``) are cut again, or everything when it names none;
+4. writes the audit record (who, what, on which object, from where).
 
 If the writer raises, its changes roll back and the attempt is still audited,
 with outcome "failure", in a transaction of its own: the page and the command
@@ -30,7 +33,7 @@ from sqlalchemy import Connection, Engine
 from config.settings import DeadlineRules
 from data import audit
 from data.db import bump_data_version
-from queries import summary
+from queries import case_words, summary
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +67,19 @@ class Change:
     target: str  # the audit record's object: a file name, a case number, never personal data
     kind: str = CASES
     changed: bool = True
+    case_ids: set[int] | None = None  # None: any case may have changed
 
     def nothing_changed(self) -> None:
         """The writer stored nothing new (a file imported twice): no version bump, only the audit."""
         self.changed = False
+
+    def only_cases(self, case_ids) -> None:
+        """The writer inserted or updated only these cases (their petitioners included) and deleted none.
+
+        Lets the write path cut again only the months they are in, not every
+        summary; a writer that does not call it gets everything rebuilt.
+        """
+        self.case_ids = (self.case_ids or set()) | set(case_ids)
 
 
 @contextmanager
@@ -89,8 +101,8 @@ def write(
     stamped with them). ``demo`` sets or clears the demo flag of the data.
     ``bulk_load`` (the demo builder) turns SQLite's row-by-row foreign-key
     checks off for the transaction; the writer then checks every key at once.
-    ``report(stage, fraction)`` hears of the summary rebuild ("summarising"),
-    which takes seconds at a million cases.
+    ``report(stage, fraction)`` hears of the summary rebuild ("summarising")
+    and of the words (``cutting words``), which take seconds at a million cases.
     """
     if kind not in CHANGE_KINDS:
         raise ValueError(f"unknown change kind {kind!r}; expected one of {CHANGE_KINDS}")
@@ -107,8 +119,10 @@ def write(
                     summary.refresh_summary(conn, rules)
                     if report is not None:
                         report("summarising", 1.0)
+                    case_words.refresh(conn, change.case_ids, report)
                 else:
                     summary.carry_forward(conn)
+                    case_words.carry_forward(conn)
             audit.record(conn, username=actor.username, action=action, object=change.target,
                          client_addr=actor.client_addr)
     except BaseException:
