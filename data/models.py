@@ -592,10 +592,12 @@ words = Table(
 )
 
 # The hot-word candidates of each case's summary (queries.hot_words.candidates),
-# one row per distinct word, with what counting them needs: the month of
-# receipt and the petitioner as a one-way 64-bit digest (never the ID number,
-# phone or name itself). One B-tree keyed by case (WITHOUT ROWID on SQLite):
-# a query reaches it from the cases it selected, a write replaces a case's rows.
+# one row per distinct word, with all that counting them needs: the month of
+# receipt, the petitioner as a one-way 64-bit digest (never the ID number,
+# phone or name itself), the township, and whether those who may not see
+# complaints about officials see the case. So a write can tell whether a
+# case's part in the counts changed. One B-tree keyed by case (WITHOUT ROWID
+# on SQLite): a query reaches it from the cases it selected.
 case_words = Table(
     "case_words",
     Base.metadata,
@@ -603,6 +605,8 @@ case_words = Table(
     Column("word_id", Integer, nullable=False, autoincrement=False),
     Column("month_number", Integer, nullable=False),
     Column("petitioner_key", BigInteger, nullable=False),
+    Column("township_id", Integer),
+    Column("visible", Boolean, nullable=False),
     PrimaryKeyConstraint("case_id", "word_id", name="pk_case_words"),
     sqlite_with_rowid=False,
 )

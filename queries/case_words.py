@@ -37,7 +37,19 @@ from itertools import chain
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from data.models import DataVersion, Petitioner, case_words, word_counts, words, words_stamp
 from queries import definitions, hot_words
@@ -49,7 +61,6 @@ from queries.summary import month_number, month_of_number, number_of_month
 c = definitions.c
 p = Petitioner.__table__.c
 _CHUNK = 500  # ids per IN (...): under every SQLite build's limit on bound values
-_CASE_WORD_COLUMNS = ("case_id", "word_id", "month_number", "petitioner_key")
 _COUNT_COLUMNS = ("month_number", "township_id", "word_id", "petitioners", "visible_petitioners")
 # The scope of those who may not see complaints about officials, as a flag per case: the same clauses.
 _VISIBLE = case((and_(*scope_clauses(Scope(see_accusations=False))), True), else_=False)
@@ -89,11 +100,14 @@ def refresh(
             _store_counts(conn, month, frame)
     else:
         ids = sorted(set(case_ids))
-        months = _touched_months(conn, ids)
+        touched: set[int] = set()
         for done, chunk in enumerate(_chunks(ids)):
             if report is not None:
                 report("cutting words", done / max(len(ids) / _CHUNK, 1) / 2)
-            _store_case_words(conn, _cut(conn, (c.id.in_(chunk),), vocabulary, cut))
+            touched |= _replace_cases(conn, chunk, vocabulary, cut)
+        months = sorted(touched)
+        if months:
+            conn.execute(delete(word_counts).where(word_counts.c.month_number.in_(months)))
         for done, month in enumerate(months):
             if report is not None:
                 report("cutting words", 0.5 + done / max(len(months), 1) / 2)
@@ -195,21 +209,30 @@ def _chunks(ids: list[int]):
         yield ids[start:start + _CHUNK]
 
 
-def _touched_months(conn: Connection, ids: list[int]) -> list[int]:
-    """The months the cases are in now and were in before; their old words and those months' counts are deleted."""
-    months: set[int] = set()
-    for chunk in _chunks(ids):
-        months.update(conn.execute(
-            select(case_words.c.month_number).where(case_words.c.case_id.in_(chunk)).distinct()).scalars())
-        months.update(conn.execute(select(month_number(c.received_on)).where(c.id.in_(chunk)).distinct()).scalars())
-        conn.execute(delete(case_words).where(case_words.c.case_id.in_(chunk)))
-    if months:
-        conn.execute(delete(word_counts).where(word_counts.c.month_number.in_(sorted(months))))
-    return sorted(months)
+def _replace_cases(conn: Connection, ids: list[int], vocabulary: _Vocabulary, cut: dict) -> set[int]:
+    """Cut the cases again; store those whose part in the counts changed. Returns the months to count again.
+
+    A case re-sent with only its status changed (most of a re-imported
+    export) has the same rows as before and costs no count; a changed
+    summary, petitioner, township, visibility or month touches the month the
+    case is in and the one it was in.
+    """
+    cw = case_words.c
+    old = {tuple(r) for r in conn.execute(select(*(cw[name] for name in _FRAME_SCHEMA)).where(cw.case_id.in_(ids)))}
+    new = _cut(conn, (c.id.in_(ids),), vocabulary, cut)
+    differ = {row[0] for row in old.symmetric_difference(new.rows())}
+    if not differ:
+        return set()
+    conn.execute(delete(case_words).where(cw.case_id.in_(sorted(differ))))
+    new = new.filter(pl.col("case_id").is_in(list(differ)))
+    _store_case_words(conn, new)
+    return {row[2] for row in old if row[0] in differ} | set(new["month_number"].to_list())
 
 
+# The columns of case_words, in order.
 _FRAME_SCHEMA = {"case_id": pl.Int64, "word_id": pl.Int64, "month_number": pl.Int64,
                  "petitioner_key": pl.Int64, "township_id": pl.Int64, "visible": pl.Boolean}
+_CASE_WORD_COLUMNS = tuple(_FRAME_SCHEMA)
 
 
 def _cut(conn: Connection, where: tuple, vocabulary: _Vocabulary, cut: dict[str, tuple[int, ...]]) -> pl.DataFrame:
@@ -241,19 +264,22 @@ def _cut(conn: Connection, where: tuple, vocabulary: _Vocabulary, cut: dict[str,
 
 
 def _stored_month(conn: Connection, month: int) -> pl.DataFrame:
-    """The month's ``case_words`` with each case's township and visibility, as ``_cut`` returns them."""
+    """The month's ``case_words``, as ``_cut`` returns them (reached from the month's cases, by their index)."""
     first = month_of_number(month)
     cw = case_words.c
+    # The flag read as a plain integer: SQLAlchemy's per-row Boolean conversion cost half the time here.
     statement = (
-        select(cw.case_id, cw.word_id, cw.month_number, cw.petitioner_key, c.township_id, _VISIBLE)
+        select(*(cw[name] for name in _FRAME_SCHEMA if name != "visible"), type_coerce(cw.visible, Integer))
         .select_from(definitions.cases.join(case_words, cw.case_id == c.id))
         .where(c.received_on >= first, c.received_on <= add_months(first, 0, last_day=True))
     )
-    return pl.DataFrame([tuple(r) for r in conn.execute(statement).all()], schema=_FRAME_SCHEMA, orient="row")
+    schema = {**_FRAME_SCHEMA, "visible": pl.Int64}
+    frame = pl.DataFrame(conn.execute(statement).all(), schema=schema, orient="row")
+    return frame.with_columns(pl.col("visible").cast(pl.Boolean))
 
 
 def _store_case_words(conn: Connection, frame: pl.DataFrame) -> None:
-    _bulk_insert(conn, case_words, _CASE_WORD_COLUMNS, frame.select(_CASE_WORD_COLUMNS).sort("case_id", "word_id"))
+    _bulk_insert(conn, case_words, _CASE_WORD_COLUMNS, frame.sort("case_id", "word_id"))
 
 
 def _store_counts(conn: Connection, month: int, frame: pl.DataFrame) -> None:

@@ -89,6 +89,25 @@ def test_an_update_of_some_cases_equals_a_full_rebuild(county):
     assert {word for case_id, word, _, _ in rows if case_id == changed} == {"垃圾清运"}
 
 
+def test_cases_sent_again_with_only_their_status_changed_count_nothing_again(county):
+    with county.connect() as conn:
+        ids = list(conn.execute(select(Case.id).order_by(Case.id).limit(200)).scalars())
+    before = snapshot(county)
+    with county.begin() as conn:
+        conn.execute(update(Case).where(Case.id.in_(ids)).values(concluded_on=date(2026, 4, 30), outcome="resolved"))
+    updated = _refresh(county, ids)
+    assert (updated["full"], updated["months"]) == (False, 0)
+    assert snapshot(county) == before
+    # A township changed is a change of the counts: its month is counted again, and equals a rebuild.
+    with county.begin() as conn:
+        conn.execute(update(Case).where(Case.id == ids[0]).values(township_id=4))
+    assert _refresh(county, ids)["months"] == 1
+    after = snapshot(county)
+    assert after != before
+    _refresh(county)
+    assert snapshot(county) == after
+
+
 def test_what_a_writer_leaves_unsaid_is_rebuilt_in_full(county):
     assert _refresh(county, [])["full"] is False
     with county.begin() as conn:  # a change behind the write path's back

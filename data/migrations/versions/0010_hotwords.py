@@ -38,6 +38,8 @@ def upgrade() -> None:
     sa.Column('word_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('month_number', sa.Integer(), nullable=False),
     sa.Column('petitioner_key', sa.BigInteger(), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=True),
+    sa.Column('visible', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('case_id', 'word_id', name='pk_case_words'),
     sqlite_with_rowid=False
     )
