@@ -104,6 +104,7 @@ class DatabaseInfo:
     cases: int
     built_seconds: float | None  # None: reused
     summary_seconds: float | None  # None: the summary was already current
+    words_seconds: float | None = None  # None: the words of hot words were already current
     summary_rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -146,13 +147,24 @@ def ensure_database(url: str, cases: int, say: Callable[[str], None]) -> Databas
             with engine.begin() as conn:
                 refresh_summary(conn, rules)
             summary_seconds = time.perf_counter() - started
+        words_seconds = None
+        from queries import case_words, hot_words
+
+        with engine.connect() as conn:
+            words_current = hot_words.stored_words_current(conn)
+        if not words_current:
+            say("bench: the words of hot words are missing or stale: cutting them ...")
+            started = time.perf_counter()
+            with engine.begin() as conn:
+                case_words.refresh(conn)
+            words_seconds = time.perf_counter() - started
         with engine.connect() as conn:
             rows = {
                 name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608 - fixed names
-                for name in ("summary_events", "summary_cohorts", "summary_states")
+                for name in ("summary_events", "summary_cohorts", "summary_states", "case_words", "word_counts")
             }
         return DatabaseInfo(url=url, dialect=engine.dialect.name, cases=cases, built_seconds=built,
-                            summary_seconds=summary_seconds, summary_rows=rows)
+                            summary_seconds=summary_seconds, words_seconds=words_seconds, summary_rows=rows)
     finally:
         engine.dispose()
 
@@ -675,6 +687,7 @@ def render(info: DatabaseInfo, pages: list[dict], floor: dict | None, repeats: i
         + (f"built by `python -m dashboard demo` in {info.built_seconds:.0f} s" if info.built_seconds is not None
            else "reused")
         + (f"; summary rebuilt in {info.summary_seconds:.1f} s" if info.summary_seconds is not None else "")
+        + (f"; words cut in {info.words_seconds:.1f} s" if info.words_seconds is not None else "")
         + "; summary rows: " + ", ".join(f"{k} {v:,}" for k, v in info.summary_rows.items()),
         f"- machine: {os.cpu_count()} cores ({_cpu_model()}), Python {platform.python_version()}; "
         f"load average (1/5/15 min) {loads[0]} at the start, {loads[1]} at the end",

@@ -461,7 +461,8 @@ def _hot_words(url: str, version: int, flt: CaseFilter, limit: int) -> pl.DataFr
 
 
 def hot_word_list(flt: CaseFilter, limit: int = hot_words.DEFAULT_LIMIT) -> pl.DataFrame:
-    """The hot words of ``flt.end``'s month (queries.hot_words.hot_words): reads raw summaries, seconds at 1M."""
+    """The hot words of ``flt.end``'s month (queries.hot_words.hot_words): milliseconds from the words stored at
+    write time; seconds at 1M only while those are stale (the summaries are then cut on the request)."""
     s = data_state()
     return _hot_words(s.url, s.version, _latest_month(flt), limit)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -636,4 +638,73 @@ rising_view_evidence = Table(
     *(Column(name, Float, nullable=False) for name in ("expected", "lower", "upper")),
     Column("is_target", Boolean, nullable=False),
     Index("ix_rising_view_evidence_view", "month_number", "scope_township_id"),
+)
+
+# --- Words of case summaries (热词) ------------------------------------------------
+#
+# The summaries cut into words once, when cases are written (queries.case_words,
+# called by the write path), so that hot words are a sum over a few thousand
+# rows instead of segmenting a hundred thousand summaries on every click.
+# Derived data only, like the monthly summary: no foreign keys, rebuilt (in
+# full, or the months a write touched) in the transaction that changed cases.
+
+# Every word ever cut, once. The flags say which words are never shown: the
+# county's place names (re-judged on every write, boundaries included) and
+# the names of any petitioner in the data (re-judged on every case write).
+words = Table(
+    "words",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("word", Text, nullable=False, unique=True),
+    Column("is_place", Boolean, nullable=False),
+    Column("is_name", Boolean, nullable=False),
+)
+
+# The hot-word candidates of each case's summary (queries.hot_words.candidates),
+# one row per distinct word, with all that counting them needs: the month of
+# receipt, the petitioner as a one-way 64-bit digest (never the ID number,
+# phone or name itself), the township, and whether those who may not see
+# complaints about officials see the case. So a write can tell whether a
+# case's part in the counts changed. One B-tree keyed by case (WITHOUT ROWID
+# on SQLite): a query reaches it from the cases it selected.
+case_words = Table(
+    "case_words",
+    Base.metadata,
+    Column("case_id", Integer, nullable=False, autoincrement=False),
+    Column("word_id", Integer, nullable=False, autoincrement=False),
+    Column("month_number", Integer, nullable=False),
+    Column("petitioner_key", BigInteger, nullable=False),
+    Column("township_id", Integer),
+    Column("visible", Boolean, nullable=False),
+    PrimaryKeyConstraint("case_id", "word_id", name="pk_case_words"),
+    sqlite_with_rowid=False,
+)
+
+# Petitioners using each word in each month, for the whole county (township_id
+# NULL) and for each township: a count of distinct petitioners does not add up
+# across townships (one person may write from two), so each is counted apart.
+# ``petitioners`` counts every case, ``visible_petitioners`` leaves out
+# complaints about officials (the scope of those who may not see them).
+word_counts = Table(
+    "word_counts",
+    Base.metadata,
+    Column("month_number", Integer, nullable=False),
+    Column("township_id", Integer),
+    Column("word_id", Integer, nullable=False),
+    Column("petitioners", Integer, nullable=False),
+    Column("visible_petitioners", Integer, nullable=False),
+    Index("ix_word_counts_month", "month_number", "township_id", "word_id"),
+)
+
+# One row: the data version and word rules the three tables above were built
+# for. Hot words read them only while both match; otherwise from the summaries.
+words_stamp = Table(
+    "words_stamp",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("data_version", Integer, nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("cases", Integer, nullable=False),
+    Column("built_at", DateTime, nullable=False),
+    Column("seconds", Float, nullable=False),
 )

@@ -57,6 +57,7 @@ def import_cases(
                                file_sha256=_sha256(source), progress=progress, today=today, username=username)
         if not summary.changed:
             change.nothing_changed()
+        change.only_cases(summary.changed_case_ids)
     return summary
 
 

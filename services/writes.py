@@ -13,7 +13,10 @@ transaction:
 3. likewise the stored rising issues of the latest months (queries/rising.py,
    ``store_views``: a few seconds at a million cases), whose failure never
    fails the write (the pages then compute them when asked);
-4. writes the audit record (who, what, on which object, from where).
+4. keeps the words of case summaries (queries/case_words.py, for hot words)
+   true the same way: the months of the cases the writer names
+   (``Change.only_cases``) are cut again, or everything when it names none;
+5. writes the audit record (who, what, on which object, from where).
 
 If the writer raises, its changes roll back and the attempt is still audited,
 with outcome "failure", in a transaction of its own: the page and the command
@@ -33,7 +36,7 @@ from sqlalchemy import Connection, Engine
 from config.settings import DeadlineRules
 from data import audit
 from data.db import bump_data_version
-from queries import rising, summary
+from queries import case_words, rising, summary
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +70,19 @@ class Change:
     target: str  # the audit record's object: a file name, a case number, never personal data
     kind: str = CASES
     changed: bool = True
+    case_ids: set[int] | None = None  # None: any case may have changed
 
     def nothing_changed(self) -> None:
         """The writer stored nothing new (a file imported twice): no version bump, only the audit."""
         self.changed = False
+
+    def only_cases(self, case_ids) -> None:
+        """The writer inserted or updated only these cases (their petitioners included) and deleted none.
+
+        Lets the write path cut again only the months they are in, not every
+        summary; a writer that does not call it gets everything rebuilt.
+        """
+        self.case_ids = (self.case_ids or set()) | set(case_ids)
 
 
 @contextmanager
@@ -92,9 +104,9 @@ def write(
     stamped with them). ``demo`` sets or clears the demo flag of the data.
     ``bulk_load`` (the demo builder) turns SQLite's row-by-row foreign-key
     checks off for the transaction; the writer then checks every key at once.
-    ``report(stage, fraction)`` hears of the summary rebuild ("summarising")
-    and of the rising issues' views ("rising issues"), which take seconds at
-    a million cases.
+    ``report(stage, fraction)`` hears of the summary rebuild ("summarising"),
+    of the words ("cutting words") and of the rising issues' views ("rising
+    issues"), which take seconds at a million cases.
     """
     if kind not in CHANGE_KINDS:
         raise ValueError(f"unknown change kind {kind!r}; expected one of {CHANGE_KINDS}")
@@ -111,12 +123,15 @@ def write(
                     summary.refresh_summary(conn, rules)
                     if report is not None:
                         report("summarising", 1.0)
+                    case_words.refresh(conn, change.case_ids, report)
+                    if report is not None:
                         report("rising issues", 0.0)
                     _store_rising_views(conn)
                     if report is not None:
                         report("rising issues", 1.0)
                 else:
                     summary.carry_forward(conn)
+                    case_words.carry_forward(conn)
                     rising.carry_forward_views(conn)
             audit.record(conn, username=actor.username, action=action, object=change.target,
                          client_addr=actor.client_addr)

@@ -41,6 +41,7 @@ from sqlalchemy import insert
 
 from data.db import bump_data_version
 from data.models import Category, Park, Township
+from queries import case_words
 from queries.filters import add_months
 from queries.summary import refresh_summary
 
@@ -53,10 +54,11 @@ PEAK_CASES = 60
 
 
 def refresh(engine) -> None:
-    """Make the monthly summary current, as every writer does."""
+    """Make the monthly summary and the words of hot words current, as every writer does."""
     with engine.begin() as conn:
         bump_data_version(conn)
         refresh_summary(conn)
+        case_words.refresh(conn)
 
 
 def build_small_county(engine):

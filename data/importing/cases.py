@@ -125,6 +125,8 @@ class ImportSummary:
     created_units: list[str] = field(default_factory=list)
     created_leaders: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The cases inserted or updated (a petitioner's change included), for the write path's derived tables.
+    changed_case_ids: set[int] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -660,6 +662,7 @@ def _store(conn: Connection, stored: _StoredRows, summary: ImportSummary, *, by_
                               ("name", "id_number", "phone", "address", "id_number_invalid", "phone_invalid")}
                     person_updates.append({"_case_id": old["id"], **merged})
             if changes or person_changes:
+                summary.changed_case_ids.add(old["id"])
                 summary.updated += 1
             else:
                 summary.unchanged += 1
@@ -667,9 +670,10 @@ def _store(conn: Connection, stored: _StoredRows, summary: ImportSummary, *, by_
 
         if inserts:
             _execute_chunk(conn, Case, inserts)
-        if new_people:
             ids = {r.case_number: r.id for r in conn.execute(
-                select(Case.case_number, Case.id).where(Case.case_number.in_(list(new_people))))}
+                select(Case.case_number, Case.id).where(Case.case_number.in_([r["case_number"] for r in inserts])))}
+            summary.changed_case_ids.update(ids.values())
+        if new_people:
             _execute_chunk(conn, Petitioner, [{"case_id": ids[number], **p} for number, p in new_people.items()])
         if updates:
             keys = [k for k in updates[0] if k != "_id"]

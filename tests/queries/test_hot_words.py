@@ -14,6 +14,12 @@ Expected: 噪声 first, count 6, previous (1 + 1 + 1) / 3 = 1, rise 5. 王建国
 name), 建国 (the given name), 宅基地 (one petitioner: count 1 < 3), the phone
 number, 甲镇 and 青山 (places) never appear; 补偿 and 征地 (5 against 5) did
 not rise. 养殖场 (4, rise 4) is second county-wide and absent for a 甲镇 officer.
+
+Every test runs twice: on the summaries cut on the request ("raw": nothing
+stored, as when the stored words are stale) and on the words stored at write
+time ("stored": ``word_counts`` and ``case_words``). Below them, the three
+ways are held equal on this county and on a seeded random one
+(tests/words_county.py), for every month, filter and scope.
 """
 
 from __future__ import annotations
@@ -23,11 +29,15 @@ from datetime import date
 import polars as pl
 import pytest
 from factories import case_row, insert_cases
-from sqlalchemy import insert
+from polars.testing import assert_frame_equal
+from random_county import FIRST_DAY
+from sqlalchemy import insert, select
+from words_county import build_words_county
 
-from data.models import Petitioner, Township
-from queries import hot_words
-from queries.filters import CaseFilter, Scope
+from data.db import bump_data_version
+from data.models import Case, Petitioner, Township
+from queries import case_words, hot_words
+from queries.filters import CaseFilter, Scope, add_months
 
 MARCH = CaseFilter.for_month(2026, 3)
 NOISE_TEXTS = ("反映工厂噪声影响休息", "反映广场舞噪声", "反映装修噪声持续", "反映车辆噪声扰人",
@@ -68,9 +78,21 @@ def _county(engine):
     return engine
 
 
-@pytest.fixture
-def county(engine):
-    return _county(engine)
+def store_words(engine) -> dict:
+    """Cut and count the words as the write path does after a write behind its back (a full rebuild)."""
+    with engine.begin() as conn:
+        bump_data_version(conn)
+        return case_words.refresh(conn)
+
+
+@pytest.fixture(params=["raw", "stored"])
+def county(request, engine):
+    _county(engine)
+    if request.param == "stored":
+        store_words(engine)
+    with engine.connect() as conn:
+        assert hot_words.stored_words_current(conn) is (request.param == "stored")
+    return engine
 
 
 def test_the_planted_word_is_first(county):
@@ -116,3 +138,114 @@ def test_words_of_drops_names_numbers_and_places():
                                hot_words.place_words(["金岭工业园区", "城北街道"]))
     assert "欠薪" in words and "职工" in words
     assert not words & {"张建国", "金岭", "城北", "和平", "街道", "社区", "13812345678", "350981199001011234"}
+
+
+def test_a_name_anywhere_in_the_data_is_never_a_word(county):
+    # Four March petitioners in 甲镇 write of 平安建设; a petitioner named 平安 wrote from 乙乡 in 2024,
+    # outside the four months and the township: a name is a name everywhere, so 平安 is never a hot word.
+    rows = [case_row(f"G-{i}", received_on=date(2026, 3, 20), summary="反映平安建设不到位", township_id=1)
+            for i in range(4)] + [case_row("G-old", received_on=date(2024, 5, 1), summary="反映道路破损", township_id=2)]
+    insert_cases(county, rows)
+    with county.begin() as conn:
+        ids = dict(conn.execute(select(Case.case_number, Case.id).where(Case.case_number.like("G-%"))).all())
+        conn.execute(insert(Petitioner), [{"case_id": ids[f"G-{i}"], "name": f"行人{i}", "id_number": f"ID-G-{i}"}
+                                          for i in range(4)] + [{"case_id": ids["G-old"], "name": "平安", "id_number": None}])
+    with county.connect() as conn:
+        stored = hot_words.stored_words_current(conn)
+    if stored:
+        store_words(county)
+    assert "平安" in hot_words.candidates("反映平安建设不到位")  # the segmenter alone would let it through
+    words = set(hot_words.hot_words(county, MARCH, min_count=1)["word"].to_list())
+    assert "建设" in words and "平安" not in words
+    assert hot_words.hot_word_cases(county, MARCH, "平安").height == 0
+    assert hot_words.hot_word_cases(county, MARCH, "建设").height == 4
+
+
+# --- the three ways agree -------------------------------------------------------------------------------
+
+FILTERS = {
+    "everything": {},
+    "township 1": {"township_ids": (1,)},
+    "townships 2 and 3": {"township_ids": (2, 3)},
+    "park 1": {"park_ids": (1,)},
+    "accusation category": {"category_ids": (3,)},
+    "visits": {"channels": ("visit",)},
+    "unit 2": {"unit_ids": (2,)},
+    "owner leader 1": {"leader_ids": (1,)},
+    "combined": {"township_ids": (1, 2), "category_ids": (1, 3), "channels": ("visit", "letter", "phone")},
+    "township officer": {"scope": Scope(township_id=2, see_accusations=False)},
+    "township officer filtering on their township": {"township_ids": (2,), "scope": Scope(township_id=2)},
+    "accusations hidden": {"scope": Scope(see_accusations=False)},
+    "officer asking for another township": {"township_ids": (1,), "scope": Scope(township_id=2)},
+}
+# From the month before the random county's first case to the month after its last.
+MONTHS = [add_months(FIRST_DAY, k) for k in range(-1, 32)]
+
+
+def assert_three_ways_agree(engine, flt: CaseFilter, *, min_count: int = 1) -> pl.DataFrame:
+    """The same words from the summaries cut now, from case_words, and (where they answer) word_counts."""
+    raw = hot_words.hot_words(engine, flt, min_count=min_count, limit=10_000, source="raw")
+    assert_frame_equal(hot_words.hot_words(engine, flt, min_count=min_count, limit=10_000, source="case_words"), raw)
+    assert_frame_equal(hot_words.hot_words(engine, flt, min_count=min_count, limit=10_000), raw)
+    if hot_words.counts_area(flt) is not False:
+        assert_frame_equal(
+            hot_words.hot_words(engine, flt, min_count=min_count, limit=10_000, source="word_counts"), raw)
+    return raw
+
+
+def assert_same_cases(engine, flt: CaseFilter, word: str) -> pl.DataFrame:
+    raw = hot_words.hot_word_cases(engine, flt, word, source="raw")
+    assert_frame_equal(hot_words.hot_word_cases(engine, flt, word, source="case_words"), raw)
+    return raw
+
+
+@pytest.fixture
+def stored_county(engine):
+    _county(engine)
+    store_words(engine)
+    return engine
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(township_id=1, see_accusations=False), Scope(township_id=2)])
+def test_the_three_ways_agree_on_the_hand_county(stored_county, scope):
+    for month in (date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)):
+        flt = CaseFilter.for_month(month.year, month.month, scope=scope)
+        for word in assert_three_ways_agree(stored_county, flt)["word"].to_list() + ["王建国", "青山"]:
+            assert_same_cases(stored_county, flt, word)
+    # The hand-worked figure, by each source.
+    first = hot_words.hot_words(stored_county, MARCH, source="word_counts").row(0, named=True)
+    assert (first["word"], first["count"], first["previous"], first["rise"]) == ("噪声", 6, 1.0, 5.0)
+
+
+@pytest.fixture
+def random_words_county(engine):
+    build_words_county(engine)
+    built = store_words(engine)
+    assert built["full"] and built["months"] == 30
+    return engine
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_the_three_ways_agree_on_a_random_county(random_words_county, name):
+    listed = 0
+    for month in MONTHS:
+        flt = CaseFilter.for_month(month.year, month.month, **FILTERS[name])
+        words = assert_three_ways_agree(random_words_county, flt)
+        listed += words.height
+        for word in words["word"].head(3).to_list():
+            assert_same_cases(random_words_county, flt, word)
+    assert listed > 0 or name == "officer asking for another township"
+
+
+def test_the_random_county_exercises_the_rule(random_words_county):
+    """Names, given names, places and numbers are cut from its summaries and never come out; words do rise."""
+    for month in MONTHS:
+        flt = CaseFilter.for_month(month.year, month.month)
+        words = set(hot_words.hot_words(random_words_county, flt, min_count=1, limit=10_000)["word"].to_list())
+        assert not words & {"王建国", "建国", "高峰", "平安", "建设", "青山", "桥头", "城北", "和平", "镇1", "园区"}
+    risen = sum(hot_words.hot_words(random_words_county, CaseFilter.for_month(m.year, m.month)).height
+                for m in MONTHS)
+    assert risen > 20
+    with random_words_county.connect() as conn:
+        flags = dict(conn.exec_driver_sql("SELECT word, is_name FROM words WHERE word IN ('平安', '建设')").all())
+    assert flags == {"平安": True, "建设": True}  # cut from summaries, flagged as names (平安, 李建设)
