@@ -545,12 +545,38 @@ summary_states_coarse = Table(
     Index("ix_summary_states_coarse_month", "month_number"),
 )
 
+# The cases open at each month's end, one row per (month, case), with where each
+# stands then: the step it is stuck at and its next deadline under each rule
+# set (queries.definitions). The outcomes page's stuck cases, deadline lists
+# and backlog flows and age bands, and the map's case lists, read a month's
+# rows instead of every case concluded after that day. Kept from the first
+# month with a case to the month of ``summary_stamp.data_through``, after which
+# nothing changes. The row's dimension columns carry the case's, so the filter
+# and scope clauses apply to it as to ``cases``; the key clusters a month's rows.
+summary_open_cases = Table(
+    "summary_open_cases",
+    Base.metadata,
+    Column("month_number", Integer, primary_key=True, autoincrement=False),
+    Column("case_id", Integer, primary_key=True, autoincrement=False),
+    Column("received_on", Date, nullable=False),
+    *_summary_dimensions(),
+    # accepted, first_meeting, feedback or concluded: the first step not reached by the month's end.
+    Column("stuck_step", String(16), nullable=False),
+    Column("statutory_due_on", Date, nullable=False),
+    # 3-7-21 (first-time cases only, else NULL): the next step and its deadline at the month's end.
+    Column("step_3_7_21", String(16)),
+    Column("due_3_7_21_on", Date),
+    sqlite_with_rowid=False,
+)
+
 # The month ends summary_states was built for.
 summary_months = Table(
     "summary_months",
     Base.metadata,
     Column("month_number", Integer, primary_key=True, autoincrement=False),
     Column("month_end", Date, nullable=False),
+    # summary_open_cases is built by joining each case to its months as a range of this (migration 0010).
+    Index("ix_summary_months_end", "month_end", unique=True),
 )
 
 # One row: what the summary was built from. The engine uses the summary only
@@ -564,6 +590,10 @@ summary_stamp = Table(
     Column("cases", Integer, nullable=False),
     # Month states stop changing after this month (see queries.summary); None: no cases.
     Column("last_state_month", Integer),
+    # The last date of any step of any case (receipt, acceptance, meeting, feedback,
+    # conclusion): the cases open on any later day are those of summary_open_cases at
+    # this date's month. None: no cases.
+    Column("data_through", Date),
     Column("built_at", DateTime, nullable=False),
     Column("seconds", Float, nullable=False),
 )

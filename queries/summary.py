@@ -20,6 +20,10 @@ leader, and the accusation flag the scope needs):
   from the first month with a case to ``last_state_month``, after which no
   state can change (every case is then either concluded, or open, overdue
   and backlog for good), so a later month reads that month's row;
+* ``summary_open_cases``: the cases open at each month's end, one row each,
+  with where each stands then (its stuck step, its statutory and 3-7-21
+  deadlines) — the outcome measures and the map's case lists read a month's
+  rows (:func:`open_cases_month`) instead of every case concluded after it;
 * ``summary_stamp``: the data version and deadline rules it was built with.
 
 It is rebuilt in full, in SQL (INSERT … SELECT … GROUP BY), by
@@ -40,6 +44,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 from sqlalchemy import (
     Connection,
+    Date,
     Engine,
     Integer,
     and_,
@@ -47,6 +52,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     union_all,
@@ -68,6 +74,7 @@ from data.models import (
     summary_events,
     summary_events_coarse,
     summary_months,
+    summary_open_cases,
     summary_stamp,
     summary_states,
     summary_states_coarse,
@@ -88,10 +95,10 @@ GRAINS = {
 SUMMARY_TABLES = (
     summary_events, summary_cohorts, summary_states,
     summary_events_coarse, summary_cohorts_coarse, summary_states_coarse,
-    summary_months, summary_stamp,
+    summary_open_cases, summary_months, summary_stamp,
 )
 # Bumped whenever what the tables hold changes: a stamp from another format is stale.
-SUMMARY_FORMAT = 3  # 3: the owner leader (包案领导) is a dimension
+SUMMARY_FORMAT = 4  # 3: the owner leader (包案领导) is a dimension; 4: summary_open_cases
 
 
 class SummaryUnavailable(RuntimeError):
@@ -231,7 +238,7 @@ def _outer_first_join_sqlite(element, compiler, **kw):
     return f"{left} CROSS JOIN {right} ON {on}"
 
 
-def _states_select(rules: DeadlineRules):
+def _states_select(rules: DeadlineRules, last_month: int):
     m = summary_months.c
     end = m.month_end
     conditions = definitions.state_measures(end, rules)
@@ -253,10 +260,68 @@ def _states_select(rules: DeadlineRules):
             *(_sum_if(conditions[name]).label(name) for name in SUMMARY_STATE_COUNTS),
         )
         .select_from(_OuterFirstJoin(definitions.cases, summary_months, within))
-        .where(could_count, definitions.open_at(end), or_(*conditions.values()))
+        .where(could_count, definitions.open_at(end), or_(*conditions.values()), m.month_number <= last_month)
         .group_by(m.month_number, *_dimensions())
         .order_by(m.month_number)
     )
+
+
+def _open_cases_select(rules: DeadlineRules, last_month: int):
+    """One row per (month end, case open then), up to ``last_month``: where the case stands at that end.
+
+    The definitions are :mod:`queries.definitions`' own, evaluated at the
+    month's end: open there (:func:`~queries.definitions.open_at`), the step it
+    is stuck at, its statutory due date, and for a first-time case its next
+    3-7-21 step and that step's deadline. What depends on the date it is asked
+    about (overdue, 积案, days over, age) is left to the reader, from these
+    columns and that date.
+    """
+    m = summary_months.c
+    end = m.month_end
+    step_3_7_21, due_3_7_21 = definitions.pending_3_7_21(end, rules)
+    first = c.is_first_time
+    # Open at the end, spelt as one range of summary_months' month_end index per case (received
+    # by the end, concluded after it or never: a date after every month end), so that each case
+    # meets only its own months. The same range in month numbers (strftime per case) took SQLite
+    # 5 s more at 1,000,000 cases.
+    never = literal(date(9999, 12, 31), Date)
+    last_end = literal(add_months(month_of_number(last_month), 0, last_day=True), Date)
+    within = and_(end >= c.received_on, end < func.coalesce(c.concluded_on, never), end <= last_end)
+    return (
+        select(
+            m.month_number,
+            c.id,
+            c.received_on,
+            *_dimensions(),
+            definitions.stuck_step(end),
+            definitions.statutory_due_on(rules),
+            case((first, step_3_7_21), else_=null()),
+            case((first, due_3_7_21), else_=null()),
+        )
+        .select_from(_OuterFirstJoin(definitions.cases, summary_months, within))
+        .where(definitions.open_at(end))
+        # In key order: a month's rows lie together, and SQLite appends to its B-tree.
+        .order_by(m.month_number, c.id)
+    )
+
+
+OPEN_CASE_COLUMNS = (
+    "month_number", "case_id", "received_on", *SUMMARY_DIMENSIONS, "stuck_step", "statutory_due_on",
+    "step_3_7_21", "due_3_7_21_on",
+)
+
+
+def _data_through(conn: Connection) -> date | None:
+    """The last date of any step of any case, or None without cases.
+
+    From that day on nothing changes for the open cases (none is received,
+    reaches a step or is concluded later): the cases open at any later date,
+    and where each stands, are those open at the end of that day's month.
+    """
+    # One max() per statement: SQLite answers it from the column's index only then.
+    found = [conn.execute(select(func.max(on))).scalar() for on in definitions.step_dates().values()]
+    days = [as_date(d) for d in found if d is not None]
+    return max(days) if days else None
 
 
 def _last_state_month(conn: Connection, rules: DeadlineRules) -> tuple[int, int] | None:
@@ -305,15 +370,19 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
     conn.execute(insert(summary_cohorts).from_select(
         ["received_month", "concluded_month", *SUMMARY_DIMENSIONS, *SUMMARY_COHORT_COUNTS], _cohorts_select()))
     months = _last_state_month(conn, rules)
+    through = _data_through(conn)
     if months is not None:
         first, last = months
+        last_open = number_of_month(through)
         conn.execute(
             insert(summary_months),
             [{"month_number": n, "month_end": add_months(month_of_number(n), 0, last_day=True)}
-             for n in range(first, last + 1)],
+             for n in range(first, max(last, last_open) + 1)],
         )
         conn.execute(insert(summary_states).from_select(["month_number", *SUMMARY_DIMENSIONS, *SUMMARY_STATE_COUNTS],
-                                                        _states_select(rules)))
+                                                        _states_select(rules, last)))
+        conn.execute(insert(summary_open_cases).from_select(list(OPEN_CASE_COLUMNS),
+                                                            _open_cases_select(rules, last_open)))
     for fine, coarse, keys, counts in GRAINS.values():
         key_columns = [fine.c[k] for k in keys]
         dims = [fine.c[name] for name in SUMMARY_COARSE_DIMENSIONS]
@@ -330,6 +399,7 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
         "rules": rules_key(rules),
         "cases": conn.execute(select(func.count()).select_from(definitions.cases)).scalar_one(),
         "last_state_month": months[1] if months else None,
+        "data_through": through,
         "built_at": datetime.now(UTC).replace(tzinfo=None),
         "seconds": time.perf_counter() - started,
     }
@@ -339,6 +409,7 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
         for fine, coarse, _, _ in GRAINS.values():
             conn.exec_driver_sql(f"ANALYZE {fine.name}")
             conn.exec_driver_sql(f"ANALYZE {coarse.name}")
+        conn.exec_driver_sql(f"ANALYZE {summary_open_cases.name}")
     return stamp
 
 
@@ -369,6 +440,38 @@ def current_stamp(conn: Connection, rules: DeadlineRules) -> dict | None:
     if row is None or row["data_version"] != (row["current_version"] or 0) or row["rules"] != rules_key(rules):
         return None
     return dict(row)
+
+
+def open_cases_month(conn: Connection, at: date, rules: DeadlineRules) -> int | None:
+    """The month whose rows of ``summary_open_cases`` are the cases open at ``at``, or None if none are.
+
+    Every month's end up to the month of the stamp's ``data_through`` has its
+    rows (a month before the first case has none, rightly: nothing is open),
+    and any day from ``data_through`` on has that month's rows, for nothing
+    changes after it; without cases no day has any. Any other day (the middle
+    of a month before then), or a summary that is stale or built for other
+    rules: None, and the caller counts from ``cases``.
+    """
+    stamp = current_stamp(conn, rules)
+    if stamp is None:
+        return None
+    through = as_date(stamp["data_through"])
+    if through is None:  # no cases: nothing is open on any day, and no month has rows
+        return number_of_month(at)
+    if at >= through:
+        return number_of_month(through)
+    if at == add_months(at, 0, last_day=True):
+        return number_of_month(at)
+    return None
+
+
+def open_case_states(columns, end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """The state measures (超期未结, 积案) at ``end`` of a row of ``summary_open_cases`` (``columns``).
+
+    :func:`queries.definitions.state_measures`, on the row's stored receipt and
+    statutory due dates; the row is open at ``end`` already.
+    """
+    return definitions.state_measures(end, rules, received_on=columns.received_on, due_on=columns.statutory_due_on)
 
 
 def _version_current(conn: Connection) -> bool:
