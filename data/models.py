@@ -549,15 +549,17 @@ summary_states_coarse = Table(
 # stands then: the step it is stuck at and its next deadline under each rule
 # set (queries.definitions). The outcomes page's stuck cases, deadline lists
 # and backlog flows and age bands, and the map's case lists, read a month's
-# rows instead of every case concluded after that day. Kept from the first
-# month with a case to the month of ``summary_stamp.data_through``, after which
-# nothing changes. The row's dimension columns carry the case's, so the filter
+# rows instead of every case concluded after that day. Kept for the last
+# queries.summary.OPEN_CASE_MONTHS months up to the month of
+# ``summary_stamp.data_through``, after which nothing changes. The row's dimension columns carry the case's, so the filter
 # and scope clauses apply to it as to ``cases``; the key clusters a month's rows.
 summary_open_cases = Table(
     "summary_open_cases",
     Base.metadata,
     Column("month_number", Integer, primary_key=True, autoincrement=False),
     Column("case_id", Integer, primary_key=True, autoincrement=False),
+    # The case's number and receipt date as well: the lists show and sort by them without reading cases.
+    Column("case_number", String(64), nullable=False),
     Column("received_on", Date, nullable=False),
     *_summary_dimensions(),
     # accepted, first_meeting, feedback or concluded: the first step not reached by the month's end.

@@ -402,41 +402,36 @@ def open_case_list(
         if month is None and source == "summary":
             raise summary.SummaryUnavailable(f"no open cases in the summary for {flt.end}")
     if month is None:
-        listed = (
-            select(c.id.label("case_id"), c.received_on, statutory_due_on(rules).label("due_on"))
-            .where(open_at(end), state_measures(end, rules)[measure], *dimension_clauses(flt))
-            .subquery("listed")
-        )
+        o, due = c, statutory_due_on(rules)
+        where = [open_at(end), state_measures(end, rules)[measure], *dimension_clauses(flt)]
     else:
+        # The summary's rows carry the case's number, dates and ids: the list never reads ``cases``.
         o = summary_open_cases.c
-        listed = (
-            select(o.case_id, o.received_on, o.statutory_due_on.label("due_on"))
-            .where(o.month_number == month, summary.open_case_states(o, end, rules)[measure],
-                   *dimension_clauses(flt, o))
-            .subquery("listed")
-        )
+        due = o.statutory_due_on
+        where = [o.month_number == month, summary.open_case_states(o, end, rules)[measure],
+                 *dimension_clauses(flt, o)]
     township, park, category, unit = (Township.__table__, Park.__table__, Category.__table__, Unit.__table__)
     leader = Leader.__table__
     statement = (
         select(
-            c.case_number,
-            listed.c.received_on,
+            o.case_number,
+            o.received_on,
             township.c.name.label("township"),
             park.c.name.label("park"),
             category.c.name.label("category"),
             unit.c.name.label("unit"),
             leader.c.name.label("owner_leader"),
-            listed.c.due_on,
+            due.label("due_on"),
         )
         .select_from(
-            listed.join(cases, c.id == listed.c.case_id)
-            .outerjoin(township, c.township_id == township.c.id)
-            .outerjoin(park, c.park_id == park.c.id)
-            .outerjoin(category, c.category_id == category.c.id)
-            .outerjoin(unit, c.unit_id == unit.c.id)
-            .outerjoin(leader, c.owner_leader_id == leader.c.id)
+            o.township_id.table.outerjoin(township, o.township_id == township.c.id)
+            .outerjoin(park, o.park_id == park.c.id)
+            .outerjoin(category, o.category_id == category.c.id)
+            .outerjoin(unit, o.unit_id == unit.c.id)
+            .outerjoin(leader, o.owner_leader_id == leader.c.id)
         )
-        .order_by(listed.c.received_on, c.case_number)
+        .where(*where)
+        .order_by(o.received_on, o.case_number)
         .limit(limit)  # Don't allow unbounded results: the list is for reading, not export.
     )
     with engine.connect() as conn:

@@ -534,15 +534,17 @@ def deadline_lists(
         for top in [select(rows).where(rows.c.which == which).order_by(rows.c.due_on, rows.c.case_id)
                     .limit(limit).subquery(f"top_{which}")]
     )).subquery("shown")
+    # The summary's rows carry the case's number and ids; the cases' are looked up in ``cases``.
+    listed = shown.c if month is not None else c
     listed_rows = (
-        select(shown.c.which, shown.c.rule_set, null().label("total"), c.case_number,
+        select(shown.c.which, shown.c.rule_set, null().label("total"), listed.case_number,
                township_t.c.name.label("township"), unit_t.c.name.label("unit"),
                leader_t.c.name.label("owner_leader"), shown.c.step, shown.c.received_on, shown.c.due_on)
         .select_from(
-            shown.join(cases, c.id == shown.c.case_id)
-            .outerjoin(township_t, c.township_id == township_t.c.id)
-            .outerjoin(unit_t, c.unit_id == unit_t.c.id)
-            .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+            (shown if month is not None else shown.join(cases, c.id == shown.c.case_id))
+            .outerjoin(township_t, listed.township_id == township_t.c.id)
+            .outerjoin(unit_t, listed.unit_id == unit_t.c.id)
+            .outerjoin(leader_t, listed.owner_leader_id == leader_t.c.id)
         )
     )
     with engine.connect() as conn:
@@ -604,11 +606,14 @@ def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days:
     """
     at_lit = literal(at, Date)
     soon_lit = literal(at + timedelta(days=within_days), Date)
+    carried = []  # from the summary, what the list shows of a case rides along
     if month is not None:
         s = open_cases.c
         o = select(s.case_id, s.received_on, s.statutory_due_on.label("statutory_due"),
-                   s.step_3_7_21, s.due_3_7_21_on.label("due_3_7_21")).where(
+                   s.step_3_7_21, s.due_3_7_21_on.label("due_3_7_21"), s.case_number, s.township_id, s.unit_id,
+                   s.owner_leader_id).where(
             s.month_number == month, *dimension_clauses(flt, s)).subquery("open_cases").c
+        carried = [o.case_number, o.township_id, o.unit_id, o.owner_leader_id]
     else:
         step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
         found = union_all(*(
@@ -628,7 +633,7 @@ def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days:
     return union_all(*(
         select(case((due < at_lit, "overdue"), else_="due_soon").label("which"), o.case_id,
                literal(rule_set, String).label("rule_set"), step.label("step"), o.received_on,
-               due.label("due_on"))
+               due.label("due_on"), *carried)
         .where(due <= soon_lit, *(x for x in [condition] if x is not None))
         for rule_set, step, due, condition in by_rule_set
     ))

@@ -33,6 +33,7 @@ def upgrade() -> None:
     op.create_table('summary_open_cases',
     sa.Column('month_number', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('case_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('case_number', sa.String(length=64), nullable=False),
     sa.Column('received_on', sa.Date(), nullable=False),
     sa.Column('township_id', sa.Integer(), nullable=True),
     sa.Column('park_id', sa.Integer(), nullable=True),
