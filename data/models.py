@@ -568,6 +568,10 @@ summary_open_cases = Table(
     # 3-7-21 (first-time cases only, else NULL): the next step and its deadline at the month's end.
     Column("step_3_7_21", String(16)),
     Column("due_3_7_21_on", Date),
+    # One township's or park's open cases at a month's end, oldest first (the map's click, a township
+    # filter or officer) without reading the whole month: a month is 300,000 rows at 10,000,000 cases.
+    Index("ix_summary_open_cases_township", "month_number", "township_id", "received_on"),
+    Index("ix_summary_open_cases_park", "month_number", "park_id", "received_on"),
     sqlite_with_rowid=False,
 )
 

@@ -49,6 +49,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('month_number', 'case_id'),
     sqlite_with_rowid=False,
     )
+    with op.batch_alter_table('summary_open_cases', schema=None) as batch_op:
+        batch_op.create_index('ix_summary_open_cases_township', ['month_number', 'township_id', 'received_on'],
+                              unique=False)
+        batch_op.create_index('ix_summary_open_cases_park', ['month_number', 'park_id', 'received_on'], unique=False)
     with op.batch_alter_table('summary_stamp', schema=None) as batch_op:
         batch_op.add_column(sa.Column('data_through', sa.Date(), nullable=True))
     with op.batch_alter_table('summary_months', schema=None) as batch_op:
@@ -64,4 +68,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_summary_months_end')
     with op.batch_alter_table('summary_stamp', schema=None) as batch_op:
         batch_op.drop_column('data_through')
+    with op.batch_alter_table('summary_open_cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_summary_open_cases_park')
+        batch_op.drop_index('ix_summary_open_cases_township')
     op.drop_table('summary_open_cases')
