@@ -28,7 +28,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from config.settings import DeadlineRules  # noqa: E402
 from data.db import bump_data_version, make_engine, migrate  # noqa: E402
-from data.models import SUMMARY_DIMENSIONS, summary_open_cases  # noqa: E402
+from data.models import SUMMARY_DIMENSIONS, SUMMARY_STEP_DIMENSIONS, summary_open_cases, summary_steps  # noqa: E402
 from queries import areas, metrics, outcomes, report, summary  # noqa: E402
 from queries.filters import CaseFilter, add_months  # noqa: E402
 from queries.summary import GRAINS, current_stamp, refresh_summary  # noqa: E402
@@ -71,19 +71,28 @@ def main() -> int:
     with engine.connect() as conn:
         stamp = current_stamp(conn, rules)
         conn.rollback()
-        # The open cases' part of the rebuild, timed alone and rolled back.
-        with conn.begin() as transaction:
-            conn.execute(summary_open_cases.delete())
-            started = time.perf_counter()
-            conn.execute(summary_open_cases.insert().from_select(
-                list(summary.OPEN_CASE_COLUMNS),
-                summary._open_cases_select(rules, *(summary.number_of_month(stamp["data_through"]) - k
-                                                    for k in (summary.OPEN_CASE_MONTHS - 1, 0)))))
-            open_seconds = time.perf_counter() - started
-            transaction.rollback()
-        open_rows = conn.execute(select(func.count()).select_from(summary_open_cases)).scalar()
+        # The open cases' and the steps' parts of the rebuild, each timed alone and rolled back.
+        last = summary.number_of_month(stamp["data_through"])
+        first = last - summary.OPEN_CASE_MONTHS + 1
+        parts = {
+            summary_open_cases: (list(summary.OPEN_CASE_COLUMNS), summary._open_cases_select(rules, first, last)),
+            summary_steps: (["month_number", "step", "days", *SUMMARY_STEP_DIMENSIONS, "taken"],
+                            summary._steps_select(first)),
+        }
+        part_seconds, part_rows = {}, {}
+        for table, (columns, statement) in parts.items():
+            with conn.begin() as transaction:
+                conn.execute(table.delete())
+                started = time.perf_counter()
+                conn.execute(table.insert().from_select(columns, statement))
+                part_seconds[table.name] = time.perf_counter() - started
+                transaction.rollback()
+            part_rows[table.name] = conn.execute(select(func.count()).select_from(table)).scalar()
+            conn.rollback()
+        open_rows, open_seconds = part_rows["summary_open_cases"], part_seconds["summary_open_cases"]
         months = conn.execute(select(func.count(summary_open_cases.c.month_number.distinct()))).scalar()
     print(f"  summary_open_cases: {open_rows:,} rows over {months} month ends, {open_seconds:.1f} s of the rebuild")
+    print(f"  summary_steps: {part_rows['summary_steps']:,} rows, {part_seconds['summary_steps']:.1f} s of the rebuild")
     with engine.connect() as conn:
         for fine, _, keys, _ in GRAINS.values():
             rows = conn.execute(select(func.count()).select_from(fine)).scalar()
@@ -97,7 +106,7 @@ def main() -> int:
     leader_month = CaseFilter.for_month(month.start.year, month.start.month, leader_ids=(1,))
     back = month.with_period(add_months(month.start, -20), add_months(month.start, -20, last_day=True))
     calls = {
-        "pipeline (steps: index; stuck: open cases)": lambda f: outcomes.pipeline(engine, f, rules=rules),
+        "pipeline (step counts, open cases)": lambda f: outcomes.pipeline(engine, f, rules=rules),
         "pipeline, raw SQL": lambda f: outcomes.pipeline(engine, f, rules=rules, source="raw"),
         "deadline_lists (open cases)": lambda f: outcomes.deadline_lists(engine, f, rules),
         "deadline_lists, raw SQL": lambda f: outcomes.deadline_lists(engine, f, rules, source="raw"),

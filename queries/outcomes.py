@@ -278,21 +278,33 @@ def pipeline(
     * ``stuck``: cases stuck at the step at ``at`` (default: the period's end;
       see :func:`stuck_conditions`); None for receipt.
 
-    The stuck cases come from the summary's open cases (:func:`open_case_source`)
-    when ``at`` is a month's end or after the data's last date and the summary
-    is current for ``rules`` (which decide nothing here, but the summary is
-    stamped with them); ``source`` as in :mod:`queries.metrics`. The steps
-    taken come from ``cases``: with ``in_sql`` (default: on PostgreSQL) all in
-    the database; SQLite has no percentile function, so there the steps are
-    counted per (date, previous date) in SQL and the percentiles taken here
-    from those counts, exact as ``percentile_cont``.
+    The steps taken come from the summary's step counts
+    (:func:`queries.summary.step_counts`) for a period of whole months among
+    those it keeps and a filter of township, category or owner leader; the
+    stuck cases from its open cases (:func:`open_case_source`) when ``at`` is
+    a kept month's end or after the data's last date; both only while the
+    summary is current for ``rules`` (which decide nothing here, but the
+    summary is stamped with them). ``source`` as in :mod:`queries.metrics`
+    ("summary" refuses when either cannot). Otherwise from ``cases``: with
+    ``in_sql`` (default: on PostgreSQL) all in the database; SQLite has no
+    percentile function, so there the steps are counted per (date, previous
+    date) in SQL and the percentiles taken here from those counts, exact as
+    ``percentile_cont``.
     """
     at = at or flt.end
+    rules = metrics._rules(rules)
     if in_sql is None:
         in_sql = engine.dialect.name == "postgresql"
     with engine.connect() as conn:
-        month = open_case_source(conn, at, metrics._rules(rules), source)
-        found = (_taken_in_sql if in_sql else _taken_fetched)(conn, flt)
+        month = open_case_source(conn, at, rules, source)
+        counted = summary.step_counts(conn, flt, rules) if source != "raw" else None
+        if counted is None and source == "summary":
+            raise summary.SummaryUnavailable("the steps of this period or filter are not in the summary")
+        if counted is not None:
+            found = _found_from_histogram(pl.DataFrame(
+                counted, schema={"step": pl.String, "days": pl.Int64, "n": pl.Int64}, orient="row"))
+        else:
+            found = (_taken_in_sql if in_sql else _taken_fetched)(conn, flt)
         if month is not None:
             stuck_counts = _stuck_from_summary(conn, flt, month)
         else:

@@ -24,6 +24,8 @@ leader, and the accusation flag the scope needs):
   with where each stands then (its stuck step, its statutory and 3-7-21
   deadlines) — the outcome measures and the map's case lists read a month's
   rows (:func:`open_cases_month`) instead of every case concluded after it;
+* ``summary_steps``: the pipeline's steps taken in those months, by the days
+  from each case's previous step (:func:`step_counts`);
 * ``summary_stamp``: the data version and deadline rules it was built with.
 
 It is rebuilt in full, in SQL (INSERT … SELECT … GROUP BY), by
@@ -36,6 +38,7 @@ forgets to refresh, or a changed rule set, costs speed, never correctness.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import time
 from collections.abc import Sequence
@@ -68,6 +71,7 @@ from data.models import (
     SUMMARY_DIMENSIONS,
     SUMMARY_EVENT_COUNTS,
     SUMMARY_STATE_COUNTS,
+    SUMMARY_STEP_DIMENSIONS,
     DataVersion,
     summary_cohorts,
     summary_cohorts_coarse,
@@ -78,11 +82,12 @@ from data.models import (
     summary_stamp,
     summary_states,
     summary_states_coarse,
+    summary_steps,
 )
 from queries import definitions
 from queries.filters import DIMENSIONS, CaseFilter, add_months, whole_months
 from queries.scope import dimension_clauses
-from queries.sql_dates import add_days, as_date
+from queries.sql_dates import add_days, as_date, days_between
 
 c = definitions.c
 # Each kind of count: its table with every filter dimension, its coarse
@@ -95,12 +100,12 @@ GRAINS = {
 SUMMARY_TABLES = (
     summary_events, summary_cohorts, summary_states,
     summary_events_coarse, summary_cohorts_coarse, summary_states_coarse,
-    summary_open_cases, summary_months, summary_stamp,
+    summary_open_cases, summary_steps, summary_months, summary_stamp,
 )
 # Bumped whenever what the tables hold changes: a stamp from another format is stale.
-SUMMARY_FORMAT = 4  # 3: the owner leader (包案领导) is a dimension; 4: summary_open_cases
-# summary_open_cases keeps the ends of this many months, the last being the month of the data's last
-# date: the current month and the twelve before it (the page's 12-month backlog trend, the map's
+SUMMARY_FORMAT = 4  # 3: the owner leader (包案领导) is a dimension; 4: summary_open_cases, summary_steps
+# summary_open_cases keeps the ends of this many months, and summary_steps the steps taken in them,
+# the last being the month of the data's last date: the current month and the twelve before it (the page's 12-month backlog trend, the map's
 # 13-month panel). All 36 months of the 1,000,000-case demo were 1,070,000 rows (87 MB in SQLite)
 # and 10-16 s of each rebuild, growing with every month of history; an older month end is counted
 # from the cases, as before.
@@ -123,7 +128,9 @@ class month_number(FunctionElement):  # noqa: N801 - reads like the SQL function
 def _month_number_sqlite(element, compiler, **kw):
     (date_expr,) = list(element.clauses)
     d = compiler.process(date_expr, **kw)
-    return f"(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER) - 1)"
+    # The year and month read off the ISO text SQLite keeps a date as ('YYYY-MM-DD', the same for a
+    # computed date): strftime() parses the whole date, several times slower over a million rows.
+    return f"(CAST(substr({d}, 1, 4) AS INTEGER) * 12 + CAST(substr({d}, 6, 2) AS INTEGER) - 1)"
 
 
 @compiles(month_number, "postgresql")
@@ -238,6 +245,11 @@ class _OuterFirstJoin(Join):
 
 @compiles(_OuterFirstJoin, "sqlite")
 def _outer_first_join_sqlite(element, compiler, **kw):
+    from_linter = kw.get("from_linter")
+    if from_linter is not None:
+        # What the default join compiler tells SQLAlchemy's cartesian-product check: the two sides are
+        # joined (an ON clause that compares no column of one with one of the other says nothing).
+        from_linter.edges.update(itertools.product(element.left._from_objects, element.right._from_objects))
     kw["asfrom"] = True
     left = compiler.process(element.left, **kw)
     right = compiler.process(element.right, **kw)
@@ -322,6 +334,39 @@ OPEN_CASE_COLUMNS = (
 )
 
 
+def _steps_select(first_month: int):
+    """Steps taken from ``first_month`` on, by (month, step, days from the previous step, step dimensions).
+
+    The pipeline's definitions (:mod:`queries.definitions`): a step is taken
+    on its date, first meeting and feedback by first-time cases only; its
+    days are counted from the case's previous step, NULL where that has no
+    date. One pass over the cases (each met by the five steps), not one per
+    step: five scans and sorts of the table cost three times as much.
+    """
+    numbered = list(enumerate(definitions.STEPS))
+    steps = union_all(*(select(literal(k, Integer).label("k"), literal(step).label("step")) for k, step in numbered))
+    steps = steps.subquery("steps")
+    on = case(*((steps.c.k == k, definitions.step_dates()[step]) for k, step in numbered))
+    previous = case(*((steps.c.k == k, definitions.previous_step_date(step)) for k, step in numbered
+                      if definitions.previous_step_date(step) is not None), else_=null())
+    applies = or_(*(steps.c.k == k if definitions.step_applies(step) is None
+                    else and_(steps.c.k == k, definitions.step_applies(step)) for k, step in numbered))
+    taken = (
+        select(on.label("on"), previous.label("previous"), steps.c.step, *(c[name] for name in SUMMARY_STEP_DIMENSIONS))
+        .select_from(_OuterFirstJoin(definitions.cases, steps, applies))  # each case meets the steps it has
+        .subquery("taken")
+    )
+    t = taken.c
+    month, days = month_number(t.on), days_between(t.on, t.previous)
+    dims = [t[name] for name in SUMMARY_STEP_DIMENSIONS]
+    first_day = literal(month_of_number(first_month), Date)
+    return (
+        select(month.label("month_number"), t.step, days.label("days"), *dims, func.count().label("taken"))
+        .where(t.on >= first_day)
+        .group_by(month, t.step, days, *dims)
+    )
+
+
 def _data_through(conn: Connection) -> date | None:
     """The last date of any step of any case, or None without cases.
 
@@ -395,6 +440,8 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
                                                         _states_select(rules, last)))
         conn.execute(insert(summary_open_cases).from_select(list(OPEN_CASE_COLUMNS),
                                                             _open_cases_select(rules, first_open, last_open)))
+        conn.execute(insert(summary_steps).from_select(
+            ["month_number", "step", "days", *SUMMARY_STEP_DIMENSIONS, "taken"], _steps_select(first_open)))
     for fine, coarse, keys, counts in GRAINS.values():
         key_columns = [fine.c[k] for k in keys]
         dims = [fine.c[name] for name in SUMMARY_COARSE_DIMENSIONS]
@@ -422,6 +469,7 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
             conn.exec_driver_sql(f"ANALYZE {fine.name}")
             conn.exec_driver_sql(f"ANALYZE {coarse.name}")
         conn.exec_driver_sql(f"ANALYZE {summary_open_cases.name}")
+        conn.exec_driver_sql(f"ANALYZE {summary_steps.name}")
     return stamp
 
 
@@ -477,6 +525,34 @@ def open_cases_month(conn: Connection, at: date, rules: DeadlineRules) -> int | 
     if kept and at == add_months(at, 0, last_day=True):
         return number_of_month(at)
     return None
+
+
+def step_counts(conn: Connection, flt: CaseFilter, rules: DeadlineRules) -> list[tuple] | None:
+    """(step, days, taken) rows of the steps taken in the filter's period, or None when the summary cannot say.
+
+    It can for a period of whole months within the :data:`OPEN_CASE_MONTHS`
+    kept (steps dated after the data's last month belong to none, and count
+    nowhere) and a filter naming only the dimensions the steps are kept by
+    (township, category, owner leader; the scope needs no other), while the
+    summary is current for ``rules``.
+    """
+    months = month_periods([(flt.start, flt.end)])
+    needed = {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)}
+    if months is None or not needed <= set(SUMMARY_STEP_DIMENSIONS):
+        return None
+    stamp = current_stamp(conn, rules)
+    if stamp is None:
+        return None
+    (first, last), = months
+    through = as_date(stamp["data_through"])
+    if through is not None and first <= number_of_month(through) - OPEN_CASE_MONTHS:
+        return None
+    s = summary_steps.c
+    return [tuple(r) for r in conn.execute(
+        select(s.step, s.days, func.sum(s.taken))
+        .where(s.month_number.between(first, last), *dimension_clauses(flt, s))
+        .group_by(s.step, s.days)
+    ).all()]
 
 
 def open_case_states(columns, end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:

@@ -26,12 +26,13 @@ from data.models import (
     SUMMARY_COHORT_COUNTS,
     SUMMARY_EVENT_COUNTS,
     SUMMARY_STATE_COUNTS,
+    SUMMARY_STEP_DIMENSIONS,
     Case,
     summary_open_cases,
     summary_stamp,
 )
 from queries import definitions, hotspots, metrics, outcomes, summary
-from queries.filters import CaseFilter, Scope, add_months
+from queries.filters import DIMENSIONS, CaseFilter, Scope, add_months, whole_months
 from queries.sql_dates import as_date
 from queries.summary import (
     GRAINS,
@@ -387,10 +388,19 @@ def open_county(every_month_kept, engine):
     return engine
 
 
+def _steps_kept(flt: CaseFilter) -> bool:
+    """Whether the summary keeps the steps taken for this filter (park, channel and unit filters: not)."""
+    return {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)} <= set(SUMMARY_STEP_DIMENSIONS)
+
+
 def _outcome_calls(engine, flt, rules=RULES, at=None):
     """name -> call(source) for every figure that reads the open cases at ``at`` (default: the period's end)."""
+    # The pipeline's steps taken come from the summary for whole months and the filters it keeps them
+    # by; for the others "auto" still reads its stuck cases from the open cases, its steps from cases.
+    steps = "summary" if _steps_kept(flt) and whole_months(flt.start, flt.end) else "auto"
     return {
-        "pipeline": lambda source: outcomes.pipeline(engine, flt, at=at, rules=rules, source=source),
+        "pipeline": lambda source: outcomes.pipeline(engine, flt, at=at, rules=rules,
+                                                     source=steps if source == "summary" else source),
         # A small limit, so that the lists' order and cut are compared too.
         "deadline_lists": lambda source: outcomes.deadline_lists(engine, flt, rules, at=at, limit=15,
                                                                   source=source),

@@ -1,4 +1,4 @@
-"""monthly summary: the cases open at each month's end (summary_open_cases), and the stamp's data_through
+"""monthly summary: the cases open at each month's end (summary_open_cases), the steps taken (summary_steps)
 
 Revision ID: 0010_outcomes
 Revises: 0009
@@ -12,7 +12,9 @@ far back at 1,000,000 cases. ``summary_open_cases`` keeps those cases, one row
 per (month, case), rebuilt with the rest of the summary by
 queries.summary.refresh_summary, which joins each case to its months as a
 range of the new unique index on ``summary_months.month_end``; the stamp's
-``data_through`` says up to which month it holds them. The stamp is cleared (as in 0006), so a
+``data_through`` says up to which month it holds them. ``summary_steps``
+counts the pipeline's steps by month and days from the previous step, for
+the same months. The stamp is cleared (as in 0006), so a
 database upgraded from 0009 answers from cases until its summary is rebuilt.
 """
 from typing import Sequence, Union
@@ -53,6 +55,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_summary_open_cases_township', ['month_number', 'township_id', 'received_on'],
                               unique=False)
         batch_op.create_index('ix_summary_open_cases_park', ['month_number', 'park_id', 'received_on'], unique=False)
+    op.create_table('summary_steps',
+    sa.Column('month_number', sa.Integer(), nullable=False),
+    sa.Column('step', sa.String(length=16), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=True),
+    sa.Column('township_id', sa.Integer(), nullable=True),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('accuses_official', sa.Boolean(), nullable=False),
+    sa.Column('owner_leader_id', sa.Integer(), nullable=True),
+    sa.Column('taken', sa.Integer(), nullable=False)
+    )
+    with op.batch_alter_table('summary_steps', schema=None) as batch_op:
+        batch_op.create_index('ix_summary_steps_month', ['month_number'], unique=False)
     with op.batch_alter_table('summary_stamp', schema=None) as batch_op:
         batch_op.add_column(sa.Column('data_through', sa.Date(), nullable=True))
     with op.batch_alter_table('summary_months', schema=None) as batch_op:
@@ -72,3 +86,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_summary_open_cases_park')
         batch_op.drop_index('ix_summary_open_cases_township')
     op.drop_table('summary_open_cases')
+    with op.batch_alter_table('summary_steps', schema=None) as batch_op:
+        batch_op.drop_index('ix_summary_steps_month')
+    op.drop_table('summary_steps')
