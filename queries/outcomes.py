@@ -578,12 +578,15 @@ def deadline_lists(
             listed[which].append((number, township, unit, leader, rule_set, step, as_date(received_on),
                                   as_date(due_on)))
     out: dict = {"counts": counts}
+    # Sorted and counted here, not by Polars: two lists of 1,000 rows are a millisecond in Python,
+    # where a Polars sort waits for its thread pool (tens of milliseconds on a busy machine).
     for which, values in listed.items():
-        frame = pl.DataFrame(values, schema=DEADLINE_SCHEMA, orient="row").sort(
-            "due_on", "case_number", "rule_set")
-        days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
-        out[which] = frame.with_columns(
-            days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
+        values.sort(key=lambda row: (row[7], row[0], row[4]))  # due_on, case_number, rule_set
+        sign = 1 if which == "overdue" else -1
+        out[which] = pl.DataFrame(
+            [(*row, sign * (at - row[7]).days) for row in values],
+            schema={**DEADLINE_SCHEMA, ("days_over" if which == "overdue" else "days_left"): pl.Int64},
+            orient="row",
         )
     return out
 
