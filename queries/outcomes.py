@@ -1,14 +1,17 @@
 """Case outcomes (办理成效): who is late, what was resolved, which unit and which leader owns the backlog.
 
-Every measure here is defined once, in the "definitions" section below, on top
-of the engine's own (:mod:`queries.metrics`: ``open_at``, the statutory due
-date, the backlog and overdue states, the resolution cohort); the words are
-written out in ``docs/metrics-outcomes.md``. Figures the engine already has
-(on-time rates, resolution, satisfaction, backlog and overdue counts) are read
-from it, so they come from the monthly summary for whole months and equal the
-overview's. The new counts (steps of the pipeline, stuck cases, backlog flows
-and age bands, resolution levels, deadline lists) are raw SQL over ``cases``:
-see docs/metrics-outcomes.md for what each costs at 100,000 cases.
+Every measure here is defined once, in the "definitions" section below and in
+:mod:`queries.definitions` (the steps, where an open case is stuck, its next
+3-7-21 step: the monthly summary evaluates those too), on top of the engine's
+own (``open_at``, the statutory due date, the backlog and overdue states, the
+resolution cohort); the words are written out in ``docs/metrics-outcomes.md``.
+Figures the engine already has (on-time rates, resolution, satisfaction,
+backlog and overdue counts) are read from it, so they come from the monthly
+summary for whole months and equal the overview's. The new counts (steps of
+the pipeline, stuck cases, backlog flows and age bands, deadline lists) read
+the summary's open cases and step counts for the last 13 months' ends
+(:mod:`queries.summary`), else raw SQL over ``cases``; resolution levels are
+raw SQL. docs/metrics-outcomes.md says what each costs at 1,000,000 cases.
 
 Every function takes an engine and a :class:`~queries.filters.CaseFilter`
 whose scope is applied here, and returns Polars frames or plain values. No
