@@ -47,7 +47,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from data.models import RESOLUTION_LEVEL_VALUES, Category, Leader, Park, Township, Unit
+from data.models import RESOLUTION_LEVEL_VALUES, Category, Leader, Park, Township, Unit, summary_open_cases
 from queries import metrics, summary
 from queries.definitions import (  # noqa: F401 - the outcome definitions, public here as well
     FIRST_TIME_STEPS,
@@ -203,7 +203,7 @@ def resolution_cohort(flt: CaseFilter) -> ColumnElement:
 # --- helpers ---------------------------------------------------------------------------------
 
 # The summary's open cases at each month's end (queries/summary.py), read instead of ``cases``.
-open_cases = summary.summary_open_cases
+open_cases = summary_open_cases
 
 
 def open_case_source(conn, at: date, rules: DeadlineRules, source: str) -> int | None:
@@ -520,7 +520,7 @@ def deadline_lists(
     limit: int = 1000,
     source: str = "auto",
 ) -> dict:
-    """Both deadline lists of :func:`deadline_cases` and their full counts, from one statement.
+    """Both deadline lists of :func:`deadline_cases` and their full counts, from one statement (two from the summary).
 
     {"overdue": frame, "due_soon": frame, "counts": {(which, rule set): n}}:
     each frame at most ``limit`` rows, most urgent first; every pair of
