@@ -105,10 +105,10 @@ SUMMARY_TABLES = (
 # Bumped whenever what the tables hold changes: a stamp from another format is stale.
 SUMMARY_FORMAT = 4  # 3: the owner leader (包案领导) is a dimension; 4: summary_open_cases, summary_steps
 # summary_open_cases keeps the ends of this many months, and summary_steps the steps taken in them,
-# the last being the month of the data's last date: the current month and the twelve before it (the page's 12-month backlog trend, the map's
-# 13-month panel). All 36 months of the 1,000,000-case demo were 1,070,000 rows (87 MB in SQLite)
-# and 10-16 s of each rebuild, growing with every month of history; an older month end is counted
-# from the cases, as before.
+# the last being the month of the data's last date: the current month and the twelve before it
+# (the outcomes page's 12-month backlog trend, the map's 13-month panel). All 36 months of the
+# 1,000,000-case demo were 1,070,000 open-case rows (87 MB in SQLite) and 10-16 s of each rebuild,
+# growing with every month of history; an older month's end is counted from the cases, as before.
 OPEN_CASE_MONTHS = 13
 
 
