@@ -493,15 +493,16 @@ def as_of(flt: CaseFilter) -> date:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _pipeline(url: str, version: int, flt: CaseFilter, at: date) -> pl.DataFrame:
-    # No rules in the key: the steps and where a case is stuck depend on no deadline.
-    return _guarded(url, lambda: outcomes.pipeline(_engine(url), flt, at=at))
+def _pipeline(url: str, version: int, flt: CaseFilter, at: date, rules: DeadlineRules) -> pl.DataFrame:
+    # The steps and where a case is stuck depend on no deadline, but the summary that answers
+    # the stuck cases is read only when it was built with the rules the dashboard uses.
+    return _guarded(url, lambda: outcomes.pipeline(_engine(url), flt, at=at, rules=rules))
 
 
 def pipeline(flt: CaseFilter) -> pl.DataFrame:
     """Steps received -> concluded: taken in the period, days between steps, stuck at :func:`as_of`."""
     s = data_state()
-    return _pipeline(s.url, s.version, flt, as_of(flt))
+    return _pipeline(s.url, s.version, flt, as_of(flt), deadline_rules())
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

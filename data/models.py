@@ -549,12 +549,65 @@ summary_states_coarse = Table(
     Index("ix_summary_states_coarse_month", "month_number"),
 )
 
+# The cases open at each month's end, one row per (month, case), with where each
+# stands then: the step it is stuck at and its next deadline under each rule
+# set (queries.definitions). The outcomes page's stuck cases, deadline lists
+# and backlog flows and age bands, and the map's case lists, read a month's
+# rows instead of every case concluded after that day. Kept for the last
+# queries.summary.OPEN_CASE_MONTHS months up to the month of
+# ``summary_stamp.data_through``, after which nothing changes. The row's dimension columns carry the case's, so the filter
+# and scope clauses apply to it as to ``cases``; the key clusters a month's rows.
+summary_open_cases = Table(
+    "summary_open_cases",
+    Base.metadata,
+    Column("month_number", Integer, primary_key=True, autoincrement=False),
+    Column("case_id", Integer, primary_key=True, autoincrement=False),
+    # The case's number and receipt date as well: the lists show and sort by them without reading cases.
+    Column("case_number", String(64), nullable=False),
+    Column("received_on", Date, nullable=False),
+    *_summary_dimensions(),
+    # accepted, first_meeting, feedback or concluded: the first step not reached by the month's end.
+    Column("stuck_step", String(16), nullable=False),
+    Column("statutory_due_on", Date, nullable=False),
+    # 3-7-21 (first-time cases only, else NULL): the next step and its deadline at the month's end.
+    Column("step_3_7_21", String(16)),
+    Column("due_3_7_21_on", Date),
+    # One township's or park's open cases at a month's end, oldest first (the map's click, a township
+    # filter or officer) without reading the whole month: a month is 300,000 rows at 10,000,000 cases.
+    Index("ix_summary_open_cases_township", "month_number", "township_id", "received_on"),
+    Index("ix_summary_open_cases_park", "month_number", "park_id", "received_on"),
+    sqlite_with_rowid=False,
+)
+
+# The pipeline's steps taken (办理流程), by the month the step's date falls in and the days from
+# the case's previous step (NULL: no previous date, and for receipt), for the same months as
+# summary_open_cases: a whole-month period's count, median and 90th percentile are read off these
+# counts. Keyed by the dimensions the scope needs and the township, category and owner-leader
+# filters; a park, channel or unit filter is counted from ``cases`` (all seven dimensions would be
+# 46,000 rows a month at 1,000,000 cases, these are 20,000).
+SUMMARY_STEP_DIMENSIONS = ("township_id", "category_id", "accuses_official", "owner_leader_id")
+summary_steps = Table(
+    "summary_steps",
+    Base.metadata,
+    Column("month_number", Integer, nullable=False),
+    Column("step", String(16), nullable=False),
+    Column("days", Integer),
+    Column("township_id", Integer),
+    Column("category_id", Integer),
+    Column("accuses_official", Boolean, nullable=False),
+    Column("owner_leader_id", Integer),
+    Column("taken", Integer, nullable=False),
+    Index("ix_summary_steps_month", "month_number"),
+)
+
 # The month ends summary_states was built for.
 summary_months = Table(
     "summary_months",
     Base.metadata,
     Column("month_number", Integer, primary_key=True, autoincrement=False),
     Column("month_end", Date, nullable=False),
+    # summary_open_cases is built by joining each case to its months as a range of this (migration 0010).
+    Index("ix_summary_months_end", "month_end", unique=True),
 )
 
 # One row: what the summary was built from. The engine uses the summary only
@@ -568,6 +621,10 @@ summary_stamp = Table(
     Column("cases", Integer, nullable=False),
     # Month states stop changing after this month (see queries.summary); None: no cases.
     Column("last_state_month", Integer),
+    # The last date of any step of any case (receipt, acceptance, meeting, feedback,
+    # conclusion): the cases open on any later day are those of summary_open_cases at
+    # this date's month. None: no cases.
+    Column("data_through", Date),
     Column("built_at", DateTime, nullable=False),
     Column("seconds", Float, nullable=False),
 )

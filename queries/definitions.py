@@ -11,7 +11,7 @@ internals the other way round.
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import and_, case, func, not_, or_
+from sqlalchemy import and_, case, func, not_, null, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from config.settings import DeadlineRules
@@ -118,12 +118,115 @@ def open_at(end: ColumnElement) -> ColumnElement:
     return and_(c.received_on <= end, or_(c.concluded_on.is_(None), c.concluded_on > end))
 
 
-def state_measures(end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
-    """name -> condition, among cases open at ``end`` (the period's last day)."""
+def state_measures(
+    end: ColumnElement, rules: DeadlineRules, *, received_on: ColumnElement | None = None,
+    due_on: ColumnElement | None = None,
+) -> dict[str, ColumnElement]:
+    """name -> condition, among cases open at ``end`` (the period's last day).
+
+    ``received_on`` and ``due_on`` stand for the case's receipt date and
+    statutory due date where a table holds them already worked out (the
+    summary's open cases); by default, the case's own.
+    """
+    received_on = c.received_on if received_on is None else received_on
+    due_on = statutory_due_on(rules) if due_on is None else due_on
     return {
-        "overdue_open": statutory_due_on(rules) < end,  # 超期未结
-        "backlog": c.received_on < add_days(end, -rules.backlog_days),  # 积案
+        "overdue_open": due_on < end,  # 超期未结
+        "backlog": received_on < add_days(end, -rules.backlog_days),  # 积案
     }
+
+
+# --- where an open case stands (the outcomes page, docs/metrics-outcomes.md) -------------
+#
+# State counts too, at a date D, among the cases open at D: the step a case is
+# stuck at, and its next deadline under each rule set. Defined here, not in
+# queries/outcomes.py, because the monthly summary evaluates them as well (the
+# open cases at each month's end, queries/summary.py).
+
+STEPS = ("received", "accepted", "first_meeting", "feedback", "concluded")
+# 兴国 first-petition rule (meet in 3, feed back in 7): steps of first-time cases only.
+# Any other case goes received -> accepted -> concluded.
+FIRST_TIME_STEPS = ("first_meeting", "feedback")
+
+
+def step_dates() -> dict[str, ColumnElement]:
+    """The date on which a case reaches each step."""
+    return {
+        "received": c.received_on,
+        "accepted": c.accepted_on,
+        "first_meeting": c.first_meeting_on,
+        "feedback": c.feedback_on,
+        "concluded": c.concluded_on,
+    }
+
+
+def step_applies(step: str) -> ColumnElement | None:
+    """Which cases have the step: None for every case."""
+    return c.is_first_time if step in FIRST_TIME_STEPS else None
+
+
+def previous_step_date(step: str) -> ColumnElement | None:
+    """The date of the step before ``step`` in the case's own sequence (None for receipt)."""
+    d = step_dates()
+    return {
+        "received": None,
+        "accepted": d["received"],
+        "first_meeting": d["accepted"],
+        "feedback": d["first_meeting"],
+        # A first-time case concludes after its feedback, any other after its acceptance.
+        "concluded": case((c.is_first_time, d["feedback"]), else_=d["accepted"]),
+    }[step]
+
+
+def reached_by(step: str, at: ColumnElement) -> ColumnElement:
+    return step_dates()[step] <= at
+
+
+def not_reached_by(step: str, at: ColumnElement) -> ColumnElement:
+    # Spelt out rather than not_(reached_by): a missing date must count as not reached, not as NULL.
+    on = step_dates()[step]
+    return or_(on.is_(None), on > at)
+
+
+def stuck_conditions(at: ColumnElement) -> dict[str, ColumnElement]:
+    """step -> the case is stuck at that step at ``at``.
+
+    Stuck at S at D: open at D (received by D, not concluded by D), and S is
+    the first of its steps (accepted, then for a first-time case first
+    meeting and feedback, then concluded) not reached by D (no date, or a date
+    after D). Every case open at D is stuck at exactly one step.
+    """
+    open_ = open_at(at)
+    accepted, met, fed = (reached_by(s, at) for s in ("accepted", "first_meeting", "feedback"))
+    first = c.is_first_time
+    return {
+        "accepted": and_(open_, not_reached_by("accepted", at)),
+        "first_meeting": and_(open_, first, accepted, not_reached_by("first_meeting", at)),
+        "feedback": and_(open_, first, accepted, met, not_reached_by("feedback", at)),
+        "concluded": and_(open_, accepted, or_(not_(first), and_(met, fed))),
+    }
+
+
+def stuck_step(at: ColumnElement) -> ColumnElement:
+    """The step a case is stuck at at ``at`` (:func:`stuck_conditions`), or NULL when it is not open then."""
+    return case(*((condition, step) for step, condition in stuck_conditions(at).items()), else_=null())
+
+
+def pending_3_7_21(at: ColumnElement, rules: DeadlineRules) -> tuple[ColumnElement, ColumnElement]:
+    """(step, due date) of a first-time case's next step under 3-7-21 at ``at``.
+
+    The first of first meeting (receipt + 3), feedback (+ 7) and conclusion
+    (+ 21) not reached by ``at``. Meant for first-time cases: the caller
+    restricts to them.
+    """
+    steps = (
+        ("first_meeting", rules.first_meeting_days),
+        ("feedback", rules.feedback_days),
+    )
+    step = case(*((not_reached_by(s, at), s) for s, _ in steps), else_="concluded")
+    due = case(*((not_reached_by(s, at), add_days(c.received_on, days)) for s, days in steps),
+               else_=add_days(c.received_on, rules.first_conclusion_days))
+    return step, due
 
 
 EVENT_MEASURES = tuple(event_measures(DeadlineRules()))

@@ -27,6 +27,7 @@ from data.models import (
     Park,
     Township,
     Unit,
+    summary_open_cases,
 )
 from queries import summary
 from queries.definitions import (  # noqa: F401 - the engine's public names
@@ -423,28 +424,45 @@ def grouped_figures(
 
 
 def open_case_list(
-    engine: Engine, flt: CaseFilter, which: str, rules: DeadlineRules | None = None, limit: int = 200
+    engine: Engine, flt: CaseFilter, which: str, rules: DeadlineRules | None = None, limit: int = 200,
+    *, source: str = "auto",
 ) -> pl.DataFrame:
     """Cases open at the period's end that are overdue (超期未结) or backlog (积案), oldest first.
 
-    No personal data: the petitioner's details live in another table that this
-    query never reads.
+    The same conditions as the overdue_open and backlog counts, on the
+    summary's open cases at the period's end when it has them (a month's end,
+    or after the data's last date; ``source`` as elsewhere here), else on
+    ``cases``. No personal data: the petitioner's details live in another
+    table that this query never reads.
     """
     rules = _rules(rules)
-    due = statutory_due_on(rules)
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     end = literal(flt.end, Date)
-    # The same conditions as the overdue_open and backlog counts.
     measure = {"overdue": "overdue_open", "backlog": "backlog"}.get(which)
     if measure is None:
         raise ValueError(f"which must be 'overdue' or 'backlog', not {which!r}")
-    condition = state_measures(end, rules)[measure]
-    open_at_end = open_at(end)
+    month = None
+    if source != "raw":
+        with engine.connect() as conn:
+            month = summary.open_cases_month(conn, flt.end, rules)
+        if month is None and source == "summary":
+            raise summary.SummaryUnavailable(f"no open cases in the summary for {flt.end}")
+    if month is None:
+        o, due = c, statutory_due_on(rules)
+        where = [open_at(end), state_measures(end, rules)[measure], *dimension_clauses(flt)]
+    else:
+        # The summary's rows carry the case's number, dates and ids: the list never reads ``cases``.
+        o = summary_open_cases.c
+        due = o.statutory_due_on
+        where = [o.month_number == month, summary.open_case_states(o, end, rules)[measure],
+                 *dimension_clauses(flt, o)]
     township, park, category, unit = (Township.__table__, Park.__table__, Category.__table__, Unit.__table__)
     leader = Leader.__table__
     statement = (
         select(
-            c.case_number,
-            c.received_on,
+            o.case_number,
+            o.received_on,
             township.c.name.label("township"),
             park.c.name.label("park"),
             category.c.name.label("category"),
@@ -453,14 +471,14 @@ def open_case_list(
             due.label("due_on"),
         )
         .select_from(
-            cases.outerjoin(township, c.township_id == township.c.id)
-            .outerjoin(park, c.park_id == park.c.id)
-            .outerjoin(category, c.category_id == category.c.id)
-            .outerjoin(unit, c.unit_id == unit.c.id)
-            .outerjoin(leader, c.owner_leader_id == leader.c.id)
+            o.township_id.table.outerjoin(township, o.township_id == township.c.id)
+            .outerjoin(park, o.park_id == park.c.id)
+            .outerjoin(category, o.category_id == category.c.id)
+            .outerjoin(unit, o.unit_id == unit.c.id)
+            .outerjoin(leader, o.owner_leader_id == leader.c.id)
         )
-        .where(open_at_end, condition, *dimension_clauses(flt))
-        .order_by(c.received_on, c.case_number)
+        .where(*where)
+        .order_by(o.received_on, o.case_number)
         .limit(limit)  # Don't allow unbounded results: the list is for reading, not export.
     )
     with engine.connect() as conn:

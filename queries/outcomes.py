@@ -1,14 +1,17 @@
 """Case outcomes (办理成效): who is late, what was resolved, which unit and which leader owns the backlog.
 
-Every measure here is defined once, in the "definitions" section below, on top
-of the engine's own (:mod:`queries.metrics`: ``open_at``, the statutory due
-date, the backlog and overdue states, the resolution cohort); the words are
-written out in ``docs/metrics-outcomes.md``. Figures the engine already has
-(on-time rates, resolution, satisfaction, backlog and overdue counts) are read
-from it, so they come from the monthly summary for whole months and equal the
-overview's. The new counts (steps of the pipeline, stuck cases, backlog flows
-and age bands, resolution levels, deadline lists) are raw SQL over ``cases``:
-see docs/metrics-outcomes.md for what each costs at 100,000 cases.
+Every measure here is defined once, in the "definitions" section below and in
+:mod:`queries.definitions` (the steps, where an open case is stuck, its next
+3-7-21 step: the monthly summary evaluates those too), on top of the engine's
+own (``open_at``, the statutory due date, the backlog and overdue states, the
+resolution cohort); the words are written out in ``docs/metrics-outcomes.md``.
+Figures the engine already has (on-time rates, resolution, satisfaction,
+backlog and overdue counts) are read from it, so they come from the monthly
+summary for whole months and equal the overview's. The new counts (steps of
+the pipeline, stuck cases, backlog flows and age bands, deadline lists) read
+the summary's open cases and step counts for the last 13 months' ends
+(:mod:`queries.summary`), else raw SQL over ``cases``; resolution levels are
+raw SQL. docs/metrics-outcomes.md says what each costs at 1,000,000 cases.
 
 Every function takes an engine and a :class:`~queries.filters.CaseFilter`
 whose scope is applied here, and returns Polars frames or plain values. No
@@ -44,8 +47,20 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from data.models import RESOLUTION_LEVEL_VALUES, Category, Leader, Park, Township, Unit
-from queries import metrics
+from data.models import RESOLUTION_LEVEL_VALUES, Category, Leader, Park, Township, Unit, summary_open_cases
+from queries import metrics, summary
+from queries.definitions import (  # noqa: F401 - the outcome definitions, public here as well
+    FIRST_TIME_STEPS,
+    STEPS,
+    not_reached_by,
+    pending_3_7_21,
+    previous_step_date,
+    reached_by,
+    step_applies,
+    step_dates,
+    stuck_conditions,
+    stuck_step,
+)
 from queries.filters import CaseFilter
 from queries.scope import dimension_clauses
 from queries.sql_dates import add_days, as_date, days_between
@@ -61,10 +76,6 @@ township_t, park_t, category_t, unit_t, leader_t = (
 
 # --- definitions ------------------------------------------------------------------------
 
-STEPS = ("received", "accepted", "first_meeting", "feedback", "concluded")
-# 兴国 first-petition rule (meet in 3, feed back in 7): steps of first-time cases only.
-# Any other case goes received -> accepted -> concluded.
-FIRST_TIME_STEPS = ("first_meeting", "feedback")
 RULE_SETS = ("statutory", "3_7_21")
 # League tables: the rates ranked, each with its numerator and denominator.
 LEAGUE_RATES = ("on_time_rate", "resolution_rate", "satisfaction_rate_office", "satisfaction_rate_unit")
@@ -75,64 +86,6 @@ GROUPINGS = {
     "township": ("township_id", township_t),
     "category": ("category_id", category_t),
 }
-
-
-def step_dates() -> dict[str, ColumnElement]:
-    """The date on which a case reaches each step."""
-    return {
-        "received": c.received_on,
-        "accepted": c.accepted_on,
-        "first_meeting": c.first_meeting_on,
-        "feedback": c.feedback_on,
-        "concluded": c.concluded_on,
-    }
-
-
-def step_applies(step: str) -> ColumnElement | None:
-    """Which cases have the step: None for every case."""
-    return c.is_first_time if step in FIRST_TIME_STEPS else None
-
-
-def previous_step_date(step: str) -> ColumnElement | None:
-    """The date of the step before ``step`` in the case's own sequence (None for receipt)."""
-    d = step_dates()
-    return {
-        "received": None,
-        "accepted": d["received"],
-        "first_meeting": d["accepted"],
-        "feedback": d["first_meeting"],
-        # A first-time case concludes after its feedback, any other after its acceptance.
-        "concluded": case((c.is_first_time, d["feedback"]), else_=d["accepted"]),
-    }[step]
-
-
-def reached_by(step: str, at: ColumnElement) -> ColumnElement:
-    return step_dates()[step] <= at
-
-
-def not_reached_by(step: str, at: ColumnElement) -> ColumnElement:
-    # Spelt out rather than not_(reached_by): a missing date must count as not reached, not as NULL.
-    on = step_dates()[step]
-    return or_(on.is_(None), on > at)
-
-
-def stuck_conditions(at: ColumnElement) -> dict[str, ColumnElement]:
-    """step -> the case is stuck at that step at ``at``.
-
-    Stuck at S at D: open at D (received by D, not concluded by D), and S is
-    the first of its steps (accepted, then for a first-time case first
-    meeting and feedback, then concluded) not reached by D (no date, or a date
-    after D). Every case open at D is stuck at exactly one step.
-    """
-    open_ = metrics.open_at(at)
-    accepted, met, fed = (reached_by(s, at) for s in ("accepted", "first_meeting", "feedback"))
-    first = c.is_first_time
-    return {
-        "accepted": and_(open_, not_reached_by("accepted", at)),
-        "first_meeting": and_(open_, first, accepted, not_reached_by("first_meeting", at)),
-        "feedback": and_(open_, first, accepted, met, not_reached_by("feedback", at)),
-        "concluded": and_(open_, accepted, or_(not_(first), and_(met, fed))),
-    }
 
 
 def backlog_at(at: ColumnElement, rules: DeadlineRules) -> ColumnElement:
@@ -233,9 +186,12 @@ def backlog_flows(start: ColumnElement, end: ColumnElement, rules: DeadlineRules
     }
 
 
-def age_band(at: ColumnElement, band_edges: Sequence[int]) -> ColumnElement:
-    """Index of the backlog age band: days open at ``at`` (at - received_on) up to each edge, inclusive."""
-    age = days_between(at, c.received_on)
+def age_band(at: ColumnElement, band_edges: Sequence[int], received_on: ColumnElement | None = None) -> ColumnElement:
+    """Index of the backlog age band: days open at ``at`` (at - received_on) up to each edge, inclusive.
+
+    ``received_on``: the case's receipt date where a table holds it (the summary's open cases).
+    """
+    age = days_between(at, c.received_on if received_on is None else received_on)
     return case(*((age <= edge, i) for i, edge in enumerate(band_edges)), else_=len(band_edges))
 
 
@@ -244,23 +200,27 @@ def resolution_cohort(flt: CaseFilter) -> ColumnElement:
     return and_(c.received_on >= flt.start, c.received_on <= flt.end, c.concluded_on <= flt.end)
 
 
-def pending_3_7_21(at: ColumnElement, rules: DeadlineRules) -> tuple[ColumnElement, ColumnElement]:
-    """(step, due date) of a first-time case's next step under 3-7-21 at ``at``.
-
-    The first of first meeting (receipt + 3), feedback (+ 7) and conclusion
-    (+ 21) not reached by ``at``.
-    """
-    steps = (
-        ("first_meeting", rules.first_meeting_days),
-        ("feedback", rules.feedback_days),
-    )
-    step = case(*((not_reached_by(s, at), s) for s, _ in steps), else_="concluded")
-    due = case(*((not_reached_by(s, at), add_days(c.received_on, days)) for s, days in steps),
-               else_=add_days(c.received_on, rules.first_conclusion_days))
-    return step, due
-
-
 # --- helpers ---------------------------------------------------------------------------------
+
+# The summary's open cases at each month's end (queries/summary.py), read instead of ``cases``.
+open_cases = summary_open_cases
+
+
+def open_case_source(conn, at: date, rules: DeadlineRules, source: str) -> int | None:
+    """The month of ``summary_open_cases`` whose rows are the cases open at ``at``, or None: count from ``cases``.
+
+    ``source`` as in :mod:`queries.metrics`: "auto" reads the summary when it
+    can (:func:`queries.summary.open_cases_month`), "raw" never, "summary"
+    always (raising :class:`~queries.summary.SummaryUnavailable` when it cannot).
+    """
+    if source not in metrics.SOURCES:
+        raise ValueError(f"source must be one of {metrics.SOURCES}, not {source!r}")
+    if source == "raw":
+        return None
+    month = summary.open_cases_month(conn, at, rules)
+    if month is None and source == "summary":
+        raise summary.SummaryUnavailable(f"no open cases in the summary for {at}: not a month's end, or stale")
+    return month
 
 
 def _count(*conditions: ColumnElement | None) -> ColumnElement:
@@ -299,7 +259,15 @@ def grouping_values(engine: Engine, flt: CaseFilter, by: str) -> pl.DataFrame:
 # --- 1. the pipeline -----------------------------------------------------------------------------
 
 
-def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None, in_sql: bool | None = None) -> pl.DataFrame:
+def pipeline(
+    engine: Engine,
+    flt: CaseFilter,
+    *,
+    at: date | None = None,
+    rules: DeadlineRules | None = None,
+    in_sql: bool | None = None,
+    source: str = "auto",
+) -> pl.DataFrame:
     """The steps received -> accepted -> first meeting -> feedback -> concluded, one row each.
 
     * ``taken``: cases that reached the step in the period (its date falls in
@@ -313,17 +281,37 @@ def pipeline(engine: Engine, flt: CaseFilter, *, at: date | None = None, in_sql:
     * ``stuck``: cases stuck at the step at ``at`` (default: the period's end;
       see :func:`stuck_conditions`); None for receipt.
 
-    ``in_sql`` (default: on PostgreSQL) computes everything in the database.
-    SQLite has no percentile function: there one scan of ``cases`` fetches, for
-    the cases with a step in the period or open at ``at``, which steps they
-    took, the days each took and where they are stuck (a few small columns),
-    and Polars counts them and takes the same percentiles.
+    The steps taken come from the summary's step counts
+    (:func:`queries.summary.step_counts`) for a period of whole months among
+    those it keeps and a filter of township, category or owner leader; the
+    stuck cases from its open cases (:func:`open_case_source`) when ``at`` is
+    a kept month's end or after the data's last date; both only while the
+    summary is current for ``rules`` (which decide nothing here, but the
+    summary is stamped with them). ``source`` as in :mod:`queries.metrics`
+    ("summary" refuses when either cannot). Otherwise from ``cases``: with
+    ``in_sql`` (default: on PostgreSQL) all in the database; SQLite has no
+    percentile function, so there the steps are counted per (date, previous
+    date) in SQL and the percentiles taken here from those counts, exact as
+    ``percentile_cont``.
     """
     at = at or flt.end
+    rules = metrics._rules(rules)
     if in_sql is None:
         in_sql = engine.dialect.name == "postgresql"
     with engine.connect() as conn:
-        found, stuck_counts = (_pipeline_in_sql if in_sql else _pipeline_fetched)(conn, flt, at)
+        month = open_case_source(conn, at, rules, source)
+        counted = summary.step_counts(conn, flt, rules) if source != "raw" else None
+        if counted is None and source == "summary":
+            raise summary.SummaryUnavailable("the steps of this period or filter are not in the summary")
+        if counted is not None:
+            found = _found_from_histogram(pl.DataFrame(
+                counted, schema={"step": pl.String, "days": pl.Int64, "n": pl.Int64}, orient="row"))
+        else:
+            found = (_taken_in_sql if in_sql else _taken_fetched)(conn, flt)
+        if month is not None:
+            stuck_counts = _stuck_from_summary(conn, flt, month)
+        else:
+            stuck_counts = (_stuck_in_sql if in_sql else _stuck_fetched)(conn, flt, at)
     return (
         pl.DataFrame({"step": list(STEPS)}, schema={"step": pl.String})
         .join(found, on="step", how="left")
@@ -351,12 +339,7 @@ def _taken_in(step: str, flt: CaseFilter) -> ColumnElement:
     return and_(on >= flt.start, on <= flt.end, *(x for x in [step_applies(step)] if x is not None))
 
 
-def _stuck_step(at: ColumnElement) -> ColumnElement:
-    """The step a case is stuck at at ``at``, or NULL (not open then)."""
-    return case(*((condition, step) for step, condition in stuck_conditions(at).items()), else_=null())
-
-
-def _pipeline_in_sql(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
+def _taken_in_sql(conn, flt: CaseFilter) -> pl.DataFrame:
     parts = [
         select(literal(step, String).label("step"), _step_days(step).label("days"))
         .where(_taken_in(step, flt), *dimension_clauses(flt))
@@ -369,41 +352,70 @@ def _pipeline_in_sql(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dic
                func.percentile_cont(0.9).within_group(taken.c.days))
         .group_by(taken.c.step)
     ).all()
+    return pl.DataFrame(
+        [(step, int(n), int(k), None if m is None else float(m), None if p is None else float(p))
+         for step, n, k, m, p in counted],
+        schema=_FOUND_SCHEMA, orient="row",
+    )
+
+
+def _stuck_in_sql(conn, flt: CaseFilter, at: date) -> dict[str, int]:
     at_lit = literal(at, Date)
     stuck_row = conn.execute(
         select(*(_count(condition).label(step) for step, condition in stuck_conditions(at_lit).items()))
         .where(c.id.in_(open_case_ids(at)), *dimension_clauses(flt))
     ).one()
-    found = pl.DataFrame(
-        [(step, int(n), int(k), None if m is None else float(m), None if p is None else float(p))
-         for step, n, k, m, p in counted],
-        schema=_FOUND_SCHEMA, orient="row",
-    )
-    return found, dict(zip(stuck_conditions(at_lit), (int(v) for v in stuck_row), strict=True))
+    return dict(zip(stuck_conditions(at_lit), (int(v) for v in stuck_row), strict=True))
 
 
-def _pipeline_fetched(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, dict[str, int]]:
-    # Each step taken in the period is a range of that step's date index; the days are
-    # counted per value (a histogram of a few hundred rows, not one row per case), and the
-    # percentiles are read off the cumulative counts: exact, as PostgreSQL's percentile_cont.
-    parts = [
-        select(literal(step, String).label("step"), _step_days(step).label("days"))
-        .where(_taken_in(step, flt), *_dimensions(flt))
-        for step in STEPS
-    ]
-    taken = union_all(*parts).subquery("taken")
-    histogram = pl.DataFrame(
-        [tuple(r) for r in conn.execute(
-            select(taken.c.step, taken.c.days, func.count()).group_by(taken.c.step, taken.c.days)
-        ).all()],
-        schema={"step": pl.String, "days": pl.Int64, "n": pl.Int64}, orient="row",
-    )
+def _stuck_fetched(conn, flt: CaseFilter, at: date) -> dict[str, int]:
     at_lit = literal(at, Date)
     stuck = union_all(*(
-        select(_stuck_step(at_lit).label("step")).where(branch, *_dimensions(flt))
+        select(stuck_step(at_lit).label("step")).where(branch, *_dimensions(flt))
         for branch in open_branches(at)
     )).subquery("stuck")
     stuck_rows = conn.execute(select(stuck.c.step, func.count()).group_by(stuck.c.step)).all()
+    return {step: 0 for step in STEPS[1:]} | {step: int(n) for step, n in stuck_rows if step is not None}
+
+
+def _stuck_from_summary(conn, flt: CaseFilter, month: int) -> dict[str, int]:
+    o = open_cases.c
+    rows = conn.execute(
+        select(o.stuck_step, func.count())
+        .where(o.month_number == month, *dimension_clauses(flt, o))
+        .group_by(o.stuck_step)
+    ).all()
+    return {step: 0 for step in STEPS[1:]} | {step: int(n) for step, n in rows}
+
+
+def _taken_fetched(conn, flt: CaseFilter) -> pl.DataFrame:
+    # Each step taken in the period is a range of that step's date index. The steps are counted
+    # per (date, previous step's date), a few thousand pairs a month, and the days worked out
+    # from the pairs here rather than twice julianday() per case in SQL. The percentiles are read
+    # off the cumulative counts: exact, as PostgreSQL's percentile_cont.
+    parts = []
+    for step in STEPS:
+        on, previous = step_dates()[step], previous_step_date(step)
+        keys = [on] if previous is None else [on, previous]
+        parts.append(
+            select(literal(step, String).label("step"), on.label("on"),
+                   (cast(null(), Date) if previous is None else previous).label("previous"),
+                   func.count().label("n"))
+            .where(_taken_in(step, flt), *_dimensions(flt))
+            .group_by(*keys)
+        )
+    pairs = conn.execute(union_all(*parts)).all()
+    histogram = (
+        pl.DataFrame([(step, as_date(on), as_date(previous), n) for step, on, previous, n in pairs],
+                     schema={"step": pl.String, "on": pl.Date, "previous": pl.Date, "n": pl.Int64}, orient="row")
+        .with_columns((pl.col("on") - pl.col("previous")).dt.total_days().cast(pl.Int64).alias("days"))
+        .group_by("step", "days").agg(pl.col("n").sum())
+    )
+    return _found_from_histogram(histogram)
+
+
+def _found_from_histogram(histogram: pl.DataFrame) -> pl.DataFrame:
+    """Per step: taken, how many have days, their median and 90th percentile, from (step, days, n) counts."""
     parts = []
     for step in STEPS:
         mine = histogram.filter(pl.col("step") == step)
@@ -411,8 +423,7 @@ def _pipeline_fetched(conn, flt: CaseFilter, at: date) -> tuple[pl.DataFrame, di
         values, counts = days["days"].to_list(), days["n"].to_list()
         parts.append((step, int(mine["n"].sum()), int(sum(counts)),
                       quantile_of_counts(values, counts, 0.5), quantile_of_counts(values, counts, 0.9)))
-    stuck_counts = {step: 0 for step in STEPS[1:]} | {step: int(n) for step, n in stuck_rows if step is not None}
-    return pl.DataFrame(parts, schema=_FOUND_SCHEMA, orient="row"), stuck_counts
+    return pl.DataFrame(parts, schema=_FOUND_SCHEMA, orient="row")
 
 
 def quantile_of_counts(values: Sequence[int], counts: Sequence[int], q: float) -> float | None:
@@ -468,6 +479,7 @@ def deadline_cases(
     at: date | None = None,
     within_days: int = 7,
     limit: int = 1000,
+    source: str = "auto",
 ) -> pl.DataFrame:
     """Cases open at ``at`` (default: the period's end) that are overdue, or due soon, under each rule set.
 
@@ -487,14 +499,15 @@ def deadline_cases(
     """
     if which not in DEADLINE_WINDOWS:
         raise ValueError(f"which must be one of {DEADLINE_WINDOWS}, not {which!r}")
-    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=limit)[which]
+    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=limit, source=source)[which]
 
 
 def deadline_counts(
-    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, at: date | None = None, within_days: int = 7
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, at: date | None = None, within_days: int = 7,
+    source: str = "auto",
 ) -> dict[tuple[str, str], int]:
     """How many rows :func:`deadline_cases` has in all, before its limit: (which, rule set) -> cases."""
-    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=1)["counts"]
+    return deadline_lists(engine, flt, rules, at=at, within_days=within_days, limit=1, source=source)["counts"]
 
 
 def deadline_lists(
@@ -505,21 +518,29 @@ def deadline_lists(
     at: date | None = None,
     within_days: int = 7,
     limit: int = 1000,
+    source: str = "auto",
 ) -> dict:
-    """Both deadline lists of :func:`deadline_cases` and their full counts, from one statement.
+    """Both deadline lists of :func:`deadline_cases` and their full counts, from one statement (two from the summary).
 
     {"overdue": frame, "due_soon": frame, "counts": {(which, rule set): n}}:
     each frame at most ``limit`` rows, most urgent first; every pair of
     :data:`DEADLINE_WINDOWS` and :data:`RULE_SETS` counted (0 when none),
     ("overdue", "statutory") being the engine's 超期未结 at ``at``.
 
-    Rows are chosen from the index alone (case id, dates, rule set: see
-    :func:`_deadline_rows`), ranked per list, and only those shown are then
-    looked up for their number and names: at 1,000,000 cases some 16,000 are
-    overdue at a month's end.
+    Rows are chosen from the open cases' deadlines alone (case id, dates,
+    rule set: see :func:`_deadline_rows`; the summary's open cases for a
+    month's end, ``source`` as in :mod:`queries.metrics`), ranked per list,
+    and only those shown are then looked up for their number and names: at
+    1,000,000 cases some 16,000 are overdue at a month's end.
     """
     at = at or flt.end
-    rows = _deadline_rows(flt, rules, at, within_days).cte("deadlines").prefix_with("MATERIALIZED")
+    with engine.connect() as conn:
+        month = open_case_source(conn, at, rules, source)
+    # Worked out from the cases, the deadlines are kept (MATERIALIZED): SQLite would otherwise work
+    # each out again wherever it is named (sort, filter, count). Read from the summary, where they
+    # were worked out already, reading them again costs less than keeping them.
+    rows = _deadline_rows(flt, rules, at, within_days, month).cte("deadlines").prefix_with(
+        "MATERIALIZED" if month is None else "NOT MATERIALIZED")
     # The first ``limit`` of each list, chosen from the index columns alone and only then looked up
     # for their number and names: at 1,000,000 cases some 16,000 are overdue at a month's end.
     shown = union_all(*(
@@ -528,23 +549,29 @@ def deadline_lists(
         for top in [select(rows).where(rows.c.which == which).order_by(rows.c.due_on, rows.c.case_id)
                     .limit(limit).subquery(f"top_{which}")]
     )).subquery("shown")
+    # The summary's rows carry the case's number and ids; the cases' are looked up in ``cases``.
+    listed = shown.c if month is not None else c
     listed_rows = (
-        select(shown.c.which, shown.c.rule_set, null().label("total"), c.case_number,
+        select(shown.c.which, shown.c.rule_set, null().label("total"), listed.case_number,
                township_t.c.name.label("township"), unit_t.c.name.label("unit"),
                leader_t.c.name.label("owner_leader"), shown.c.step, shown.c.received_on, shown.c.due_on)
         .select_from(
-            shown.join(cases, c.id == shown.c.case_id)
-            .outerjoin(township_t, c.township_id == township_t.c.id)
-            .outerjoin(unit_t, c.unit_id == unit_t.c.id)
-            .outerjoin(leader_t, c.owner_leader_id == leader_t.c.id)
+            (shown if month is not None else shown.join(cases, c.id == shown.c.case_id))
+            .outerjoin(township_t, listed.township_id == township_t.c.id)
+            .outerjoin(unit_t, listed.unit_id == unit_t.c.id)
+            .outerjoin(leader_t, listed.owner_leader_id == leader_t.c.id)
         )
     )
-    # The counts ride along in the same statement (total set, the case's columns empty), so that the
-    # deadlines are worked out once for both.
-    count_rows = select(rows.c.which, rows.c.rule_set, func.count().label("total"),
-                        *(null() for _ in range(7))).group_by(rows.c.which, rows.c.rule_set)
     with engine.connect() as conn:
-        found = conn.execute(union_all(listed_rows, count_rows)).all()
+        if month is None:
+            # The counts ride along in the same statement (total set, the case's columns empty), so
+            # that the deadlines are worked out once for both.
+            count_rows = select(rows.c.which, rows.c.rule_set, func.count().label("total"),
+                                *(null() for _ in range(7))).group_by(rows.c.which, rows.c.rule_set)
+            found = conn.execute(union_all(listed_rows, count_rows)).all()
+        else:
+            found = conn.execute(listed_rows).all()
+            found += _deadline_counts_from_summary(conn, flt, at, within_days, month)
     counts = {(w, r): 0 for w in DEADLINE_WINDOWS for r in RULE_SETS}
     listed: dict[str, list[tuple]] = {w: [] for w in DEADLINE_WINDOWS}
     for which, rule_set, total, number, township, unit, leader, step, received_on, due_on in found:
@@ -554,45 +581,77 @@ def deadline_lists(
             listed[which].append((number, township, unit, leader, rule_set, step, as_date(received_on),
                                   as_date(due_on)))
     out: dict = {"counts": counts}
+    # Sorted and counted here, not by Polars: two lists of 1,000 rows are a millisecond in Python,
+    # where a Polars sort waits for its thread pool (tens of milliseconds on a busy machine).
     for which, values in listed.items():
-        frame = pl.DataFrame(values, schema=DEADLINE_SCHEMA, orient="row").sort(
-            "due_on", "case_number", "rule_set")
-        days = (pl.lit(at) - pl.col("due_on")) if which == "overdue" else (pl.col("due_on") - pl.lit(at))
-        out[which] = frame.with_columns(
-            days.dt.total_days().cast(pl.Int64).alias("days_over" if which == "overdue" else "days_left")
+        values.sort(key=lambda row: (row[7], row[0], row[4]))  # due_on, case_number, rule_set
+        sign = 1 if which == "overdue" else -1
+        out[which] = pl.DataFrame(
+            [(*row, sign * (at - row[7]).days) for row in values],
+            schema={**DEADLINE_SCHEMA, ("days_over" if which == "overdue" else "days_left"): pl.Int64},
+            orient="row",
         )
     return out
 
 
-def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int):
+def _deadline_window(due: ColumnElement, at: date, within_days: int) -> dict[str, ColumnElement]:
+    """which list (:data:`DEADLINE_WINDOWS`) -> a deadline ``due`` puts a case on it at ``at``."""
+    at_lit, soon_lit = literal(at, Date), literal(at + timedelta(days=within_days), Date)
+    return {"overdue": due < at_lit, "due_soon": and_(due >= at_lit, due <= soon_lit)}
+
+
+def _deadline_counts_from_summary(conn, flt: CaseFilter, at: date, within_days: int, month: int) -> list[tuple]:
+    """Rows (which, rule set, total, None x 7) of :func:`deadline_lists`' counts, in one pass over the open cases."""
+    o = open_cases.c
+    dues = {"statutory": o.statutory_due_on, "3_7_21": o.due_3_7_21_on}  # NULL: not a first-time case
+    keys = [(which, rule_set) for which in DEADLINE_WINDOWS for rule_set in RULE_SETS]
+    totals = conn.execute(
+        select(*(_count(_deadline_window(dues[rule_set], at, within_days)[which]) for which, rule_set in keys))
+        .where(o.month_number == month, *dimension_clauses(flt, o))
+    ).one()
+    return [(which, rule_set, int(n), *([None] * 7)) for (which, rule_set), n in zip(keys, totals, strict=True)]
+
+
+def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int, month: int | None):
     """One row per (open case, rule set) overdue or due soon at ``at``: which, case_id, rule_set, step, dates.
 
-    The open cases are read once (:func:`open_branches`, from ``ix_cases_open_steps``
-    without touching the table unless the filter names a park, category,
-    channel, unit or leader) with both rule sets' deadlines worked out, and
-    kept (MATERIALIZED): SQLite would otherwise work each deadline out again
-    wherever it is named (sort, window, filter).
+    The open cases with both rule sets' deadlines: the summary's open cases
+    of ``month`` (worked out when it was built), or without it the cases of
+    :func:`open_branches` (``ix_cases_open_steps``, without touching the table
+    unless the filter names a park, category, channel, unit or leader) with
+    the deadlines worked out here, once (MATERIALIZED). The 3-7-21 step and
+    deadline are NULL for a case that is not first-time.
     """
     at_lit = literal(at, Date)
     soon_lit = literal(at + timedelta(days=within_days), Date)
-    step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
-    open_cases = union_all(*(
-        select(c.id.label("case_id"), c.received_on, c.is_first_time,
-               metrics.statutory_due_on(rules).label("statutory_due"),
-               step_3_7_21.label("step_3_7_21"), due_3_7_21.label("due_3_7_21"))
-        .where(open_branch, *_dimensions(flt))
-        for open_branch in open_branches(at)
-    )).cte("open_cases").prefix_with("MATERIALIZED")
-    o = open_cases.c
+    carried = []  # from the summary, what the list shows of a case rides along
+    if month is not None:
+        s = open_cases.c
+        o = select(s.case_id, s.received_on, s.statutory_due_on.label("statutory_due"),
+                   s.step_3_7_21, s.due_3_7_21_on.label("due_3_7_21"), s.case_number, s.township_id, s.unit_id,
+                   s.owner_leader_id).where(
+            s.month_number == month, *dimension_clauses(flt, s)).subquery("open_cases").c
+        carried = [o.case_number, o.township_id, o.unit_id, o.owner_leader_id]
+    else:
+        step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
+        found = union_all(*(
+            select(c.id.label("case_id"), c.received_on,
+                   metrics.statutory_due_on(rules).label("statutory_due"),
+                   case((c.is_first_time, step_3_7_21), else_=null()).label("step_3_7_21"),
+                   case((c.is_first_time, due_3_7_21), else_=null()).label("due_3_7_21"))
+            .where(open_branch, *_dimensions(flt))
+            for open_branch in open_branches(at)
+        ))
+        o = found.cte("open_cases").prefix_with("MATERIALIZED").c
     by_rule_set = (
         ("statutory", literal("concluded", String), o.statutory_due, None),
-        ("3_7_21", o.step_3_7_21, o.due_3_7_21, o.is_first_time),
+        ("3_7_21", o.step_3_7_21, o.due_3_7_21, o.due_3_7_21.is_not(None)),
     )
     # Overdue (before ``at``) or due soon (``at`` to ``at`` + within_days): due by the window's end.
     return union_all(*(
         select(case((due < at_lit, "overdue"), else_="due_soon").label("which"), o.case_id,
                literal(rule_set, String).label("rule_set"), step.label("step"), o.received_on,
-               due.label("due_on"))
+               due.label("due_on"), *carried)
         .where(due <= soon_lit, *(x for x in [condition] if x is not None))
         for rule_set, step, due, condition in by_rule_set
     ))
@@ -610,28 +669,32 @@ def backlog_by(
     when it has any), ``backlog`` and ``overdue_open`` at the period's end (the
     engine's counts: monthly summary for whole months), ``backlog_previous``
     (at the previous period's end, the day before the period starts),
-    ``cleared`` and ``joined`` (see :func:`backlog_flows`; raw SQL).
+    ``cleared`` and ``joined`` (see :func:`backlog_flows`: from the summary's
+    open cases at both ends when both are months' ends, else from ``cases``).
     ``backlog`` = ``backlog_previous`` - ``cleared`` + ``joined``.
     """
     column, _ = _grouping(by)
     figures = metrics.grouped_figures(engine, flt, column, rules, source=source).select(
         pl.col("group_key").alias("id"), "backlog", "overdue_open"
     )
-    flows = backlog_flows(literal(flt.start, Date), literal(flt.end, Date), rules)
-    statement = (
-        select(c[column].label("id"), *(_count(condition).label(name) for name, condition in flows.items()))
-        .where(c.id.in_(union(backlog_case_ids(flt.start - timedelta(days=1), rules),
-                              backlog_case_ids(flt.end, rules))),
-               *_dimensions(flt))
-        .group_by(c[column])
-    )
+    previous_end = flt.start - timedelta(days=1)
     with engine.connect() as conn:
-        rows = conn.execute(statement).all()
+        months = [open_case_source(conn, day, rules, source) for day in (previous_end, flt.end)]
+        if None in months:
+            flows = backlog_flows(literal(flt.start, Date), literal(flt.end, Date), rules)
+            rows = conn.execute(
+                select(c[column].label("id"), *(_count(condition).label(name) for name, condition in flows.items()))
+                .where(c.id.in_(union(backlog_case_ids(previous_end, rules), backlog_case_ids(flt.end, rules))),
+                       *_dimensions(flt))
+                .group_by(c[column])
+            ).all()
+        else:
+            rows = _flows_from_summary(conn, flt, column, rules, *months)
     flow_frame = pl.DataFrame(
         [tuple(None if v is None else int(v) for v in r) for r in rows],
-        schema={"id": pl.Int64, **{name: pl.Int64 for name in flows}}, orient="row",
+        schema={"id": pl.Int64, **{name: pl.Int64 for name in FLOWS}}, orient="row",
     )
-    counts = ("backlog", "overdue_open", *flows)
+    counts = ("backlog", "overdue_open", *FLOWS)
     names = grouping_values(engine, flt, by)
     joined = figures.join(flow_frame, on="id", how="full", coalesce=True, nulls_equal=True)
     listed = names.join(joined, on="id", how="left")
@@ -642,12 +705,59 @@ def backlog_by(
     return out.select("id", "name", *counts)
 
 
+FLOWS = ("backlog_previous", "cleared", "joined")
+
+
+def _flows_from_summary(conn, flt: CaseFilter, column: str, rules: DeadlineRules, before_month: int,
+                        end_month: int) -> list[tuple]:
+    """(id, backlog_previous, cleared, joined) rows of :func:`backlog_flows`, from the summary's open cases.
+
+    The same definitions on the rows open at the previous period's end
+    (``before_month``) and at this one's (``end_month``): cleared = backlog
+    then and concluded in the period, which for a case open at the previous
+    end means not open at this one; joined = backlog now and not backlog then.
+    """
+    previous_end = flt.start - timedelta(days=1)
+    before, now = open_cases.alias("before"), open_cases.alias("now")
+    still_open, then = open_cases.alias("still_open"), open_cases.alias("then")
+
+    def backlog(t, month: int, end: date) -> ColumnElement:
+        return and_(t.c.month_number == month,
+                    summary.open_case_states(t.c, literal(end, Date), rules)["backlog"])
+
+    parts = (
+        ("backlog_previous", before, [backlog(before, before_month, previous_end)]),
+        ("cleared", before, [backlog(before, before_month, previous_end), ~(
+            select(still_open.c.case_id)
+            .where(still_open.c.month_number == end_month, still_open.c.case_id == before.c.case_id).exists()
+        )]),
+        ("joined", now, [backlog(now, end_month, flt.end), ~(
+            select(then.c.case_id)
+            .where(backlog(then, before_month, previous_end), then.c.case_id == now.c.case_id).exists()
+        )]),
+    )
+    flows = union_all(*(
+        select(literal(name, String).label("flow"), t.c[column].label("id"))
+        .where(*conditions, *dimension_clauses(flt, t.c))
+        for name, t, conditions in parts
+    )).subquery("flows")
+    counted = conn.execute(
+        select(flows.c.id, flows.c.flow, func.count()).group_by(flows.c.id, flows.c.flow)
+    ).all()
+    by_id: dict = {}
+    for key, flow, n in counted:
+        by_id.setdefault(key, dict.fromkeys(FLOWS, 0))[flow] = int(n)
+    return [(key, *(found[name] for name in FLOWS)) for key, found in by_id.items()]
+
+
 def backlog_age_bands(
     engine: Engine,
     flt: CaseFilter,
     rules: DeadlineRules,
     band_edges: Sequence[int] = (180, 365),
     by: str | None = "leader",
+    *,
+    source: str = "auto",
 ) -> pl.DataFrame:
     """积案 at the period's end by age band (days open: end - received_on), per owner leader (or ``by``).
 
@@ -663,18 +773,20 @@ def backlog_age_bands(
     if any(b <= a for a, b in zip([rules.backlog_days, *edges], edges, strict=False)):
         raise ValueError(f"band edges must rise above the backlog threshold ({rules.backlog_days} days): {edges}")
     end = literal(flt.end, Date)
-    band = age_band(end, edges).label("band")
-    keys = [band]
-    if by is not None:
-        column, _ = _grouping(by)
-        keys.insert(0, c[column].label("id"))
-    statement = (
-        select(*keys, func.count().label("backlog"))
-        .where(c.id.in_(backlog_case_ids(flt.end, rules)), backlog_at(end, rules), *_dimensions(flt))
-        .group_by(*keys)
-    )
+    column = _grouping(by)[0] if by is not None else None
     with engine.connect() as conn:
-        rows = conn.execute(statement).all()
+        month = open_case_source(conn, flt.end, rules, source)
+        if month is None:
+            band = age_band(end, edges).label("band")
+            keys = [band] if column is None else [c[column].label("id"), band]
+            where = [c.id.in_(backlog_case_ids(flt.end, rules)), backlog_at(end, rules), *_dimensions(flt)]
+        else:
+            o = open_cases.c
+            band = age_band(end, edges, o.received_on).label("band")
+            keys = [band] if column is None else [o[column].label("id"), band]
+            where = [o.month_number == month, summary.open_case_states(o, end, rules)["backlog"],
+                     *dimension_clauses(flt, o)]
+        rows = conn.execute(select(*keys, func.count().label("backlog")).where(*where).group_by(*keys)).all()
     if by is None:
         rows = [(None, *r) for r in rows]
     frame = pl.DataFrame([tuple(r) for r in rows], schema={"id": pl.Int64, "band": pl.Int64, "backlog": pl.Int64},

@@ -20,6 +20,12 @@ leader, and the accusation flag the scope needs):
   from the first month with a case to ``last_state_month``, after which no
   state can change (every case is then either concluded, or open, overdue
   and backlog for good), so a later month reads that month's row;
+* ``summary_open_cases``: the cases open at each month's end, one row each,
+  with where each stands then (its stuck step, its statutory and 3-7-21
+  deadlines) — the outcome measures and the map's case lists read a month's
+  rows (:func:`open_cases_month`) instead of every case concluded after it;
+* ``summary_steps``: the pipeline's steps taken in those months, by the days
+  from each case's previous step (:func:`step_counts`);
 * ``summary_stamp``: the data version and deadline rules it was built with.
 
 It is rebuilt in full, in SQL (INSERT … SELECT … GROUP BY), by
@@ -32,6 +38,7 @@ forgets to refresh, or a changed rule set, costs speed, never correctness.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import time
 from collections.abc import Sequence
@@ -40,6 +47,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 from sqlalchemy import (
     Connection,
+    Date,
     Engine,
     Integer,
     and_,
@@ -64,20 +72,23 @@ from data.models import (
     SUMMARY_DIMENSIONS,
     SUMMARY_EVENT_COUNTS,
     SUMMARY_STATE_COUNTS,
+    SUMMARY_STEP_DIMENSIONS,
     DataVersion,
     summary_cohorts,
     summary_cohorts_coarse,
     summary_events,
     summary_events_coarse,
     summary_months,
+    summary_open_cases,
     summary_stamp,
     summary_states,
     summary_states_coarse,
+    summary_steps,
 )
 from queries import definitions
 from queries.filters import DIMENSIONS, CaseFilter, add_months, whole_months
 from queries.scope import dimension_clauses
-from queries.sql_dates import add_days, as_date
+from queries.sql_dates import add_days, as_date, days_between
 
 c = definitions.c
 # Each kind of count: its table with every filter dimension, its coarse
@@ -90,10 +101,16 @@ GRAINS = {
 SUMMARY_TABLES = (
     summary_events, summary_cohorts, summary_states,
     summary_events_coarse, summary_cohorts_coarse, summary_states_coarse,
-    summary_months, summary_stamp,
+    summary_open_cases, summary_steps, summary_months, summary_stamp,
 )
 # Bumped whenever what the tables hold changes: a stamp from another format is stale.
-SUMMARY_FORMAT = 3  # 3: the owner leader (包案领导) is a dimension
+SUMMARY_FORMAT = 4  # 3: the owner leader (包案领导) is a dimension; 4: summary_open_cases, summary_steps
+# summary_open_cases keeps the ends of this many months, and summary_steps the steps taken in them,
+# the last being the month of the data's last date: the current month and the twelve before it
+# (the outcomes page's 12-month backlog trend, the map's 13-month panel). All 36 months of the
+# 1,000,000-case demo were 1,070,000 open-case rows (87 MB in SQLite) and 10-16 s of each rebuild,
+# growing with every month of history; an older month's end is counted from the cases, as before.
+OPEN_CASE_MONTHS = 13
 
 
 class SummaryUnavailable(RuntimeError):
@@ -112,7 +129,9 @@ class month_number(FunctionElement):  # noqa: N801 - reads like the SQL function
 def _month_number_sqlite(element, compiler, **kw):
     (date_expr,) = list(element.clauses)
     d = compiler.process(date_expr, **kw)
-    return f"(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER) - 1)"
+    # The year and month read off the ISO text SQLite keeps a date as ('YYYY-MM-DD', the same for a
+    # computed date): strftime() parses the whole date, several times slower over a million rows.
+    return f"(CAST(substr({d}, 1, 4) AS INTEGER) * 12 + CAST(substr({d}, 6, 2) AS INTEGER) - 1)"
 
 
 @compiles(month_number, "postgresql")
@@ -133,7 +152,8 @@ def month_of_number(n: int) -> date:
 
 def rules_key(rules: DeadlineRules) -> str:
     """What the stamp records of the rules (and of the summary's format)."""
-    return json.dumps({**dataclasses.asdict(rules), "summary_format": SUMMARY_FORMAT}, sort_keys=True)
+    return json.dumps({**dataclasses.asdict(rules), "summary_format": SUMMARY_FORMAT,
+                       "open_case_months": OPEN_CASE_MONTHS}, sort_keys=True)
 
 
 # --- building -------------------------------------------------------------------------
@@ -226,6 +246,11 @@ class _OuterFirstJoin(Join):
 
 @compiles(_OuterFirstJoin, "sqlite")
 def _outer_first_join_sqlite(element, compiler, **kw):
+    from_linter = kw.get("from_linter")
+    if from_linter is not None:
+        # What the default join compiler tells SQLAlchemy's cartesian-product check: the two sides are
+        # joined (an ON clause that compares no column of one with one of the other says nothing).
+        from_linter.edges.update(itertools.product(element.left._from_objects, element.right._from_objects))
     kw["asfrom"] = True
     left = compiler.process(element.left, **kw)
     right = compiler.process(element.right, **kw)
@@ -233,7 +258,7 @@ def _outer_first_join_sqlite(element, compiler, **kw):
     return f"{left} CROSS JOIN {right} ON {on}"
 
 
-def _states_select(rules: DeadlineRules):
+def _states_select(rules: DeadlineRules, last_month: int):
     m = summary_months.c
     end = m.month_end
     conditions = definitions.state_measures(end, rules)
@@ -255,10 +280,105 @@ def _states_select(rules: DeadlineRules):
             *(_sum_if(conditions[name]).label(name) for name in SUMMARY_STATE_COUNTS),
         )
         .select_from(_OuterFirstJoin(definitions.cases, summary_months, within))
-        .where(could_count, definitions.open_at(end), or_(*conditions.values()))
+        .where(could_count, definitions.open_at(end), or_(*conditions.values()), m.month_number <= last_month)
         .group_by(m.month_number, *_dimensions())
         .order_by(m.month_number)
     )
+
+
+def _open_cases_select(rules: DeadlineRules, first_month: int, last_month: int):
+    """One row per (month end, case open then), from ``first_month`` to ``last_month``: where the case stands.
+
+    The definitions are :mod:`queries.definitions`' own, evaluated at the
+    month's end: open there (:func:`~queries.definitions.open_at`), the step it
+    is stuck at, its statutory due date, and for a first-time case its next
+    3-7-21 step and that step's deadline. What depends on the date it is asked
+    about (overdue, 积案, days over, age) is left to the reader, from these
+    columns and that date.
+    """
+    m = summary_months.c
+    end = m.month_end
+    step_3_7_21, due_3_7_21 = definitions.pending_3_7_21(end, rules)
+    first = c.is_first_time
+    # Open at the end, spelt as one range of summary_months' month_end index per case (received
+    # by the end, concluded after it or never: a date after every month end), so that each case
+    # meets only its own months. The same range in month numbers (strftime per case) took SQLite
+    # 5 s more at 1,000,000 cases.
+    never = literal(date(9999, 12, 31), Date)
+    first_end, last_end = (literal(add_months(month_of_number(n), 0, last_day=True), Date)
+                           for n in (first_month, last_month))
+    within = and_(end >= c.received_on, end < func.coalesce(c.concluded_on, never), end >= first_end,
+                  end <= last_end)
+    return (
+        select(
+            m.month_number,
+            c.id,
+            c.case_number,
+            c.received_on,
+            *_dimensions(),
+            definitions.stuck_step(end),
+            definitions.statutory_due_on(rules),
+            case((first, step_3_7_21), else_=null()),
+            case((first, due_3_7_21), else_=null()),
+        )
+        .select_from(_OuterFirstJoin(definitions.cases, summary_months, within))
+        # A case concluded by the first month's end is open at none of them: it looks for no month.
+        .where(or_(c.concluded_on.is_(None), c.concluded_on > first_end), definitions.open_at(end))
+        # In key order: a month's rows lie together, and SQLite appends to its B-tree.
+        .order_by(m.month_number, c.id)
+    )
+
+
+OPEN_CASE_COLUMNS = (
+    "month_number", "case_id", "case_number", "received_on", *SUMMARY_DIMENSIONS, "stuck_step", "statutory_due_on",
+    "step_3_7_21", "due_3_7_21_on",
+)
+
+
+def _steps_select(first_month: int):
+    """Steps taken from ``first_month`` on, by (month, step, days from the previous step, step dimensions).
+
+    The pipeline's definitions (:mod:`queries.definitions`): a step is taken
+    on its date, first meeting and feedback by first-time cases only; its
+    days are counted from the case's previous step, NULL where that has no
+    date. One pass over the cases (each met by the five steps), not one per
+    step: five scans and sorts of the table cost three times as much.
+    """
+    numbered = list(enumerate(definitions.STEPS))
+    steps = union_all(*(select(literal(k, Integer).label("k"), literal(step).label("step")) for k, step in numbered))
+    steps = steps.subquery("steps")
+    on = case(*((steps.c.k == k, definitions.step_dates()[step]) for k, step in numbered))
+    previous = case(*((steps.c.k == k, definitions.previous_step_date(step)) for k, step in numbered
+                      if definitions.previous_step_date(step) is not None), else_=null())
+    applies = or_(*(steps.c.k == k if definitions.step_applies(step) is None
+                    else and_(steps.c.k == k, definitions.step_applies(step)) for k, step in numbered))
+    taken = (
+        select(on.label("on"), previous.label("previous"), steps.c.step, *(c[name] for name in SUMMARY_STEP_DIMENSIONS))
+        .select_from(_OuterFirstJoin(definitions.cases, steps, applies))  # each case meets the steps it has
+        .subquery("taken")
+    )
+    t = taken.c
+    month, days = month_number(t.on), days_between(t.on, t.previous)
+    dims = [t[name] for name in SUMMARY_STEP_DIMENSIONS]
+    first_day = literal(month_of_number(first_month), Date)
+    return (
+        select(month.label("month_number"), t.step, days.label("days"), *dims, func.count().label("taken"))
+        .where(t.on >= first_day)
+        .group_by(month, t.step, days, *dims)
+    )
+
+
+def _data_through(conn: Connection) -> date | None:
+    """The last date of any step of any case, or None without cases.
+
+    From that day on nothing changes for the open cases (none is received,
+    reaches a step or is concluded later): the cases open at any later date,
+    and where each stands, are those open at the end of that day's month.
+    """
+    # One max() per statement: SQLite answers it from the column's index only then.
+    found = [conn.execute(select(func.max(on))).scalar() for on in definitions.step_dates().values()]
+    days = [as_date(d) for d in found if d is not None]
+    return max(days) if days else None
 
 
 def _last_state_month(conn: Connection, rules: DeadlineRules) -> tuple[int, int] | None:
@@ -307,15 +427,22 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
     conn.execute(insert(summary_cohorts).from_select(
         ["received_month", "concluded_month", *SUMMARY_DIMENSIONS, *SUMMARY_COHORT_COUNTS], _cohorts_select()))
     months = _last_state_month(conn, rules)
+    through = _data_through(conn)
     if months is not None:
         first, last = months
+        last_open = number_of_month(through)
+        first_open = max(first, last_open - OPEN_CASE_MONTHS + 1)
         conn.execute(
             insert(summary_months),
             [{"month_number": n, "month_end": add_months(month_of_number(n), 0, last_day=True)}
-             for n in range(first, last + 1)],
+             for n in range(first, max(last, last_open) + 1)],
         )
         conn.execute(insert(summary_states).from_select(["month_number", *SUMMARY_DIMENSIONS, *SUMMARY_STATE_COUNTS],
-                                                        _states_select(rules)))
+                                                        _states_select(rules, last)))
+        conn.execute(insert(summary_open_cases).from_select(list(OPEN_CASE_COLUMNS),
+                                                            _open_cases_select(rules, first_open, last_open)))
+        conn.execute(insert(summary_steps).from_select(
+            ["month_number", "step", "days", *SUMMARY_STEP_DIMENSIONS, "taken"], _steps_select(first_open)))
     for fine, coarse, keys, counts in GRAINS.values():
         key_columns = [fine.c[k] for k in keys]
         dims = [fine.c[name] for name in SUMMARY_COARSE_DIMENSIONS]
@@ -332,6 +459,7 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
         "rules": rules_key(rules),
         "cases": conn.execute(select(func.count()).select_from(definitions.cases)).scalar_one(),
         "last_state_month": months[1] if months else None,
+        "data_through": through,
         "built_at": datetime.now(UTC).replace(tzinfo=None),
         "seconds": time.perf_counter() - started,
     }
@@ -341,6 +469,8 @@ def refresh_summary(conn: Connection, rules: DeadlineRules | None = None) -> dic
         for fine, coarse, _, _ in GRAINS.values():
             conn.exec_driver_sql(f"ANALYZE {fine.name}")
             conn.exec_driver_sql(f"ANALYZE {coarse.name}")
+        conn.exec_driver_sql(f"ANALYZE {summary_open_cases.name}")
+        conn.exec_driver_sql(f"ANALYZE {summary_steps.name}")
     return stamp
 
 
@@ -371,6 +501,68 @@ def current_stamp(conn: Connection, rules: DeadlineRules) -> dict | None:
     if row is None or row["data_version"] != (row["current_version"] or 0) or row["rules"] != rules_key(rules):
         return None
     return dict(row)
+
+
+def open_cases_month(conn: Connection, at: date, rules: DeadlineRules) -> int | None:
+    """The month whose rows of ``summary_open_cases`` are the cases open at ``at``, or None if none are.
+
+    The ends of the :data:`OPEN_CASE_MONTHS` months up to the month of the
+    stamp's ``data_through`` have their rows (a month before the first case has
+    none, rightly: nothing is open), and any day from ``data_through`` on has
+    that month's rows, for nothing changes after it; without cases no day has
+    any. Any other day (the middle of a month before then, or an older month's
+    end), or a summary that is stale or built for other rules: None, and the
+    caller counts from ``cases``.
+    """
+    stamp = current_stamp(conn, rules)
+    if stamp is None:
+        return None
+    through = as_date(stamp["data_through"])
+    if through is None:  # no cases: nothing is open on any day, and no month has rows
+        return number_of_month(at)
+    if at >= through:
+        return number_of_month(through)
+    kept = number_of_month(at) > number_of_month(through) - OPEN_CASE_MONTHS
+    if kept and at == add_months(at, 0, last_day=True):
+        return number_of_month(at)
+    return None
+
+
+def step_counts(conn: Connection, flt: CaseFilter, rules: DeadlineRules) -> list[tuple] | None:
+    """(step, days, taken) rows of the steps taken in the filter's period, or None when the summary cannot say.
+
+    It can for a period of whole months within the :data:`OPEN_CASE_MONTHS`
+    kept (steps dated after the data's last month belong to none, and count
+    nowhere) and a filter naming only the dimensions the steps are kept by
+    (township, category, owner leader; the scope needs no other), while the
+    summary is current for ``rules``.
+    """
+    months = month_periods([(flt.start, flt.end)])
+    needed = {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)}
+    if months is None or not needed <= set(SUMMARY_STEP_DIMENSIONS):
+        return None
+    stamp = current_stamp(conn, rules)
+    if stamp is None:
+        return None
+    (first, last), = months
+    through = as_date(stamp["data_through"])
+    if through is not None and first <= number_of_month(through) - OPEN_CASE_MONTHS:
+        return None
+    s = summary_steps.c
+    return [tuple(r) for r in conn.execute(
+        select(s.step, s.days, func.sum(s.taken))
+        .where(s.month_number.between(first, last), *dimension_clauses(flt, s))
+        .group_by(s.step, s.days)
+    ).all()]
+
+
+def open_case_states(columns, end: ColumnElement, rules: DeadlineRules) -> dict[str, ColumnElement]:
+    """The state measures (超期未结, 积案) at ``end`` of a row of ``summary_open_cases`` (``columns``).
+
+    :func:`queries.definitions.state_measures`, on the row's stored receipt and
+    statutory due dates; the row is open at ``end`` already.
+    """
+    return definitions.state_measures(end, rules, received_on=columns.received_on, due_on=columns.statutory_due_on)
 
 
 def _version_current(conn: Connection) -> bool:

@@ -191,6 +191,29 @@ def test_backlog_age_bands(county):
         outcomes.backlog_age_bands(county, MARCH, RULES, band_edges=(365, 180))
 
 
+@pytest.mark.parametrize("source", ["raw", "summary"])
+def test_the_hand_worked_figures_from_the_cases_and_from_the_summary(county, source):
+    """The figures above, each read once from the cases and once from the summary's open cases and step counts."""
+    rows = {r["step"]: r for r in outcomes.pipeline(county, MARCH, rules=RULES, source=source).iter_rows(named=True)}
+    assert [rows[s]["stuck"] for s in outcomes.STEPS[1:]] == [3, 1, 1, 6]
+    assert (rows["accepted"]["taken"], rows["accepted"]["days_median"], rows["accepted"]["days_p90"]) == (6, 1.0, 1.5)
+    assert (rows["concluded"]["taken"], rows["concluded"]["days_n"], rows["concluded"]["days_median"]) == (11, 10, 54.5)
+    lists = outcomes.deadline_lists(county, MARCH, RULES, source=source)
+    assert lists["counts"] == {("overdue", "statutory"): 5, ("overdue", "3_7_21"): 1,
+                               ("due_soon", "statutory"): 1, ("due_soon", "3_7_21"): 2}
+    assert lists["overdue"].select("case_number", "days_over").rows() == [
+        ("B2", 303), ("B5", 219), ("B1", 75), ("B3", 39), ("P5", 24), ("F2", 23)]
+    assert lists["due_soon"].select("case_number", "days_left").rows() == [("F4", 2), ("P4", 5), ("P2", 6)]
+    assert outcomes.backlog_by(county, MARCH, RULES, "leader", source=source).rows() == [
+        (1, "王书记", 2, 2, 3, 1, 0), (2, "李县长", 1, 2, 0, 0, 1), (3, "赵副县长", 0, 0, 0, 0, 0),
+        (None, None, 1, 1, 1, 0, 0)]
+    assert outcomes.backlog_age_bands(county, MARCH, RULES, source=source).select("id", "band", "backlog").rows() == [
+        (1, 0, 1), (1, 2, 1), (2, 0, 1), (None, 1, 1)]
+    # The map's lists: 超期未结 and 积案 at 03-31, oldest first.
+    assert metrics.open_case_list(county, MARCH, "backlog", RULES, source=source)["case_number"].to_list() == \
+        ["B2", "B5", "B1", "B3"]
+
+
 def test_backlog_trend(county):
     trend = outcomes.backlog_trend(county, MARCH, RULES)
     assert trend.height == 12 and trend["month"][-1] == date(2026, 3, 1)

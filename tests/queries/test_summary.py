@@ -27,15 +27,19 @@ from data.models import (
     SUMMARY_COHORT_COUNTS,
     SUMMARY_EVENT_COUNTS,
     SUMMARY_STATE_COUNTS,
+    SUMMARY_STEP_DIMENSIONS,
     Case,
+    summary_open_cases,
     summary_stamp,
 )
-from queries import hotspots, metrics
-from queries.filters import CaseFilter, Scope, add_months
+from queries import definitions, hotspots, metrics, outcomes, summary
+from queries.filters import DIMENSIONS, CaseFilter, Scope, add_months, whole_months
+from queries.sql_dates import as_date
 from queries.summary import (
     GRAINS,
     SummaryUnavailable,
     month_number,
+    month_of_number,
     number_of_month,
     refresh_summary,
 )
@@ -407,3 +411,235 @@ def test_coarse_roll_up_keeps_every_count(random_county):
             assert totals[0] == totals[1], fine.name
             assert conn.execute(select(func.count()).select_from(coarse)).scalar() < \
                 conn.execute(select(func.count()).select_from(fine)).scalar()
+
+
+# --- the open cases at each month's end (summary_open_cases) ------------------------------------
+#
+# The outcome measures that ask which cases are open at a date (stuck cases, deadline lists and
+# their counts, the backlog's flows and age bands) and the map's case lists read the summary's
+# open cases for a month's end, or for any day after the data's last date. Each must equal the
+# same call answered from the cases, for every month end from before the first case to years
+# after the last, each filter, both scopes.
+
+# After the random county's last date of any step (2028): the last month's rows answer any day.
+AFTER_THE_DATA = [date(2030, 6, 15), date(2031, 3, 31)]
+
+
+@pytest.fixture
+def every_month_kept(monkeypatch):
+    """Keep the open cases of every month's end, not only the last OPEN_CASE_MONTHS: the random
+    county's last thirteen months hold only its long tails, and the comparison wants them all."""
+    monkeypatch.setattr(summary, "OPEN_CASE_MONTHS", 1000)
+
+
+@pytest.fixture
+def open_county(every_month_kept, engine):
+    build_random_county(engine, n=700, seed=11)
+    _refresh(engine)
+    return engine
+
+
+def _steps_kept(flt: CaseFilter) -> bool:
+    """Whether the summary keeps the steps taken for this filter (park, channel and unit filters: not)."""
+    return {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)} <= set(SUMMARY_STEP_DIMENSIONS)
+
+
+def _outcome_calls(engine, flt, rules=RULES, at=None):
+    """name -> call(source) for every figure that reads the open cases at ``at`` (default: the period's end)."""
+    # The pipeline's steps taken come from the summary for whole months and the filters it keeps them
+    # by; for the others "auto" still reads its stuck cases from the open cases, its steps from cases.
+    steps = "summary" if _steps_kept(flt) and whole_months(flt.start, flt.end) else "auto"
+    return {
+        "pipeline": lambda source: outcomes.pipeline(engine, flt, at=at, rules=rules,
+                                                     source=steps if source == "summary" else source),
+        # A small limit, so that the lists' order and cut are compared too.
+        "deadline_lists": lambda source: outcomes.deadline_lists(engine, flt, rules, at=at, limit=15,
+                                                                  source=source),
+        "backlog_by leader": lambda source: outcomes.backlog_by(engine, flt, rules, "leader", source=source),
+        "backlog_age_bands": lambda source: outcomes.backlog_age_bands(engine, flt, rules, by="township",
+                                                                       source=source),
+        "overdue list": lambda source: metrics.open_case_list(engine, flt, "overdue", rules, limit=15,
+                                                              source=source),
+        "backlog list": lambda source: metrics.open_case_list(engine, flt, "backlog", rules, limit=15,
+                                                              source=source),
+    }
+
+
+def _assert_same(summed, raw, what):
+    if isinstance(raw, dict):
+        assert summed.keys() == raw.keys(), what
+        for key in raw:
+            _assert_same(summed[key], raw[key], (what, key))
+    elif isinstance(raw, pl.DataFrame):
+        try:
+            assert_frame_equal(summed, raw)
+        except AssertionError as failed:
+            raise AssertionError(f"{what}: {failed}") from failed
+    else:
+        assert summed == raw, what
+
+
+def _open_case_figures_match(engine, flt, rules=RULES, at=None, source="summary") -> int:
+    """Compare every open-case figure for ``flt`` (at ``at``) from ``source`` and from the cases.
+
+    Returns how many cases the lists and counts held, so that a caller can tell a vacuous comparison.
+    """
+    held = 0
+    for name, call in _outcome_calls(engine, flt, rules, at).items():
+        raw, summed = call("raw"), call(source)
+        _assert_same(summed, raw, (name, flt.start, flt.end, at))
+        if name == "deadline_lists":
+            held += sum(raw["counts"].values())
+        elif name in ("overdue list", "backlog list"):
+            held += raw.height
+    return held
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_open_case_figures_match_raw_at_every_month_end(open_county, name):
+    held = 0
+    for start, end in SINGLE_MONTHS + [(date(2031, 3, 1), date(2031, 3, 31))]:
+        held += _open_case_figures_match(open_county, _filter(**FILTERS[name]).with_period(start, end))
+    assert held > 0 or name == "officer asking for another township"  # never compared vacuously
+
+
+@pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "owner leader 1", "combined"])
+def test_open_case_figures_match_raw_over_ranges_and_after_the_data(open_county, name):
+    for start, end in RANGES:
+        flt = _filter(**FILTERS[name]).with_period(start, end)
+        _open_case_figures_match(open_county, flt)
+        for by in ("unit", "township", "category"):  # the flows by each grouping, as by leader above
+            _assert_same(outcomes.backlog_by(open_county, flt, RULES, by, source="summary"),
+                         outcomes.backlog_by(open_county, flt, RULES, by, source="raw"), (by, start, end))
+    for day in AFTER_THE_DATA:
+        # "Now" after the last date of the data, in the middle of a month: the last month's rows.
+        flt = _filter(**FILTERS[name]).with_period(day.replace(day=1), add_months(day, 0, last_day=True))
+        assert _open_case_figures_match(open_county, flt, at=day) > 0
+
+
+def test_the_random_county_exercises_every_open_case_figure(open_county):
+    """Every stuck step, both lists under both rule sets, every flow and age band are hit somewhere."""
+    stuck, counts, flows, bands = set(), set(), set(), set()
+    for _, end in SINGLE_MONTHS:
+        flt = _filter().with_period(end.replace(day=1), end)
+        frame = outcomes.pipeline(open_county, flt, rules=RULES, source="summary")
+        stuck |= {s for s, n in zip(frame["step"], frame["stuck"], strict=True) if n}
+        counts |= {k for k, n in outcomes.deadline_counts(open_county, flt, RULES, source="summary").items() if n}
+        by = outcomes.backlog_by(open_county, flt, RULES, source="summary")
+        flows |= {f for f in outcomes.FLOWS if by[f].sum()}
+        bands |= set(outcomes.backlog_age_bands(open_county, flt, RULES, by=None, source="summary")["band"])
+    assert stuck == set(outcomes.STEPS[1:])
+    assert counts == {(w, r) for w in outcomes.DEADLINE_WINDOWS for r in outcomes.RULE_SETS}
+    assert flows == set(outcomes.FLOWS)
+    assert bands == {0, 1, 2}
+
+
+def test_open_case_figures_under_other_rules(open_county):
+    _refresh(open_county, OTHER_RULES)
+    for name in ["everything", "township officer"]:
+        for start, end in SINGLE_MONTHS[::3]:
+            _open_case_figures_match(open_county, _filter(**FILTERS[name]).with_period(start, end), OTHER_RULES)
+
+
+def test_open_cases_are_read_only_where_the_summary_knows_them(open_county):
+    month = CaseFilter.for_month(2025, 3)
+    with open_county.connect() as conn:
+        stamp = conn.execute(select(summary_stamp)).mappings().one()
+    # The last date of any step of the random county (its long tails of conclusions).
+    through = stamp["data_through"]
+    assert through is not None and as_date(through) > date(2026, 4, 30)
+    # The middle of a month before that day: not a month's end, so "summary" refuses and "auto" counts cases.
+    with pytest.raises(SummaryUnavailable):
+        outcomes.pipeline(open_county, month, at=date(2025, 3, 20), rules=RULES, source="summary")
+    assert_frame_equal(outcomes.pipeline(open_county, month, at=date(2025, 3, 20), rules=RULES),
+                       outcomes.pipeline(open_county, month, at=date(2025, 3, 20), rules=RULES, source="raw"))
+    # Built for other rules: refused, and answered from the cases.
+    with pytest.raises(SummaryUnavailable):
+        outcomes.deadline_lists(open_county, month, OTHER_RULES, source="summary")
+    with pytest.raises(SummaryUnavailable):
+        metrics.open_case_list(open_county, month, "overdue", OTHER_RULES, source="summary")
+    _assert_same(outcomes.deadline_lists(open_county, month, OTHER_RULES),
+                 outcomes.deadline_lists(open_county, month, OTHER_RULES, source="raw"), "other rules")
+    # A write that did not rebuild it: stale, answered from the cases.
+    with open_county.begin() as conn:
+        conn.execute(Case.__table__.insert(), [{"case_number": "LATE-2", "received_on": date(2025, 3, 9),
+                                                "channel": "letter"}])
+        bump_data_version(conn)
+    with pytest.raises(SummaryUnavailable):
+        outcomes.backlog_age_bands(open_county, month, RULES, source="summary")
+    assert outcomes.pipeline(open_county, month, rules=RULES)["stuck"].sum() == \
+        outcomes.pipeline(open_county, month, rules=RULES, source="raw")["stuck"].sum()
+
+
+def test_only_the_last_months_are_kept(random_county):
+    """With the real window: the ends of the last OPEN_CASE_MONTHS months up to the data's last date."""
+    with random_county.connect() as conn:
+        through = as_date(conn.execute(select(summary_stamp.c.data_through)).scalar_one())
+        kept = sorted(conn.execute(select(summary_open_cases.c.month_number).distinct()).scalars())
+    last = number_of_month(through)
+    assert kept == list(range(last - summary.OPEN_CASE_MONTHS + 1, last + 1))
+    oldest = add_months(month_of_number(kept[0]), 0, last_day=True)
+    before = add_months(oldest, -1, last_day=True)
+    for end in (add_months(oldest, 1, last_day=True), through, add_months(through, 5, last_day=True)):
+        flt = CaseFilter(start=end.replace(day=1), end=add_months(end, 0, last_day=True))
+        _open_case_figures_match(random_county, flt, at=end)
+    # The oldest month kept: its own end from the summary, the end before it (the backlog's flows)
+    # from the cases.
+    _open_case_figures_match(random_county, CaseFilter(start=oldest.replace(day=1), end=oldest), source="auto")
+    # A month's end before the window: counted from the cases, the same figures as ever.
+    flt = CaseFilter(start=before.replace(day=1), end=before)
+    with pytest.raises(SummaryUnavailable):
+        outcomes.backlog_age_bands(random_county, flt, RULES, source="summary")
+    with pytest.raises(SummaryUnavailable):
+        metrics.open_case_list(random_county, flt, "backlog", RULES, source="summary")
+    _assert_same(outcomes.deadline_lists(random_county, flt, RULES),
+                 outcomes.deadline_lists(random_county, flt, RULES, source="raw"), before)
+    _assert_same(outcomes.backlog_by(random_county, flt, RULES),
+                 outcomes.backlog_by(random_county, flt, RULES, source="raw"), before)
+
+
+def test_open_cases_hold_one_row_per_case_open_at_each_month_end(open_county):
+    with open_county.connect() as conn:
+        for end in (date(2024, 2, 29), date(2025, 12, 31), date(2026, 4, 30)):
+            stored = conn.execute(
+                select(summary_open_cases.c.case_id).where(summary_open_cases.c.month_number == number_of_month(end))
+            ).scalars().all()
+            open_then = conn.execute(
+                select(Case.__table__.c.id).where(definitions.open_at(literal(end, Date)))
+            ).scalars().all()
+            assert sorted(stored) == sorted(open_then) and stored, end
+
+
+def test_a_step_dated_after_every_other_date_moves_the_last_month(every_month_kept, engine):
+    """The open cases are kept to the month of the last date of *any* step, not only of receipts and conclusions."""
+    county = build_hand_county(engine)
+    insert_cases(county, [case_row("FUTURE", received_on=date(2026, 3, 2), accepted_on=date(2026, 3, 3),
+                                   first_meeting_on=date(2031, 5, 20), is_first_time=True)])
+    stamp = _refresh(county)
+    assert stamp["data_through"] == date(2031, 5, 20)
+    # Month ends before it, the day itself, and days after it (the last month's rows answer those).
+    for at in (date(2029, 12, 31), date(2031, 4, 30), date(2031, 5, 20), date(2031, 5, 31), date(2032, 1, 10)):
+        flt = CaseFilter(start=at.replace(day=1), end=add_months(at, 0, last_day=True))
+        _open_case_figures_match(county, flt, at=at)
+        stuck = outcomes.pipeline(county, flt, at=at, rules=RULES, source="summary")
+        # Not met before 2031-05-20; from then on its next 3-7-21 step is feedback.
+        assert dict(zip(stuck["step"], stuck["stuck"], strict=True))["first_meeting"] == \
+            (1 if at < date(2031, 5, 20) else 0), at
+
+
+def test_hand_county_open_cases_through_the_summary(every_month_kept, engine):
+    county = build_hand_county(engine)
+    _refresh(county)
+    for name in FILTERS:
+        # From the month before its first case (2025-12) to the month after its last date, and the ranges.
+        for start, end in SINGLE_MONTHS[29:36] + RANGES[2:4]:
+            _open_case_figures_match(county, _filter(**FILTERS[name]).with_period(start, end))
+
+
+def test_empty_database_has_no_open_cases(engine):
+    stamp = _refresh(engine)
+    assert stamp["data_through"] is None
+    for at in (None, date(2026, 3, 17)):  # nothing is open on any day, a month's end or not
+        assert _open_case_figures_match(engine, _filter(), at=at) == 0
+    assert outcomes.pipeline(engine, _filter(), at=date(2026, 3, 17), rules=RULES, source="summary")["stuck"] \
+        .drop_nulls().sum() == 0
