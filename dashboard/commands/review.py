@@ -15,14 +15,12 @@ from pathlib import Path
 
 from config.clock import local_today
 from config.settings import load_settings, resolve_database_url
+from dashboard.charts.export import PngSession
 from dashboard.cli import CommandError, add_db_argument
 from dashboard.commands.report import parse_month
-from dashboard.review_docs import write_review
-from data import audit
 from data.db import is_demo, make_engine, migrate
 from queries.filters import Scope
 from queries.names import AmbiguousName, UnknownName, resolve_name
-from services.writes import Actor
 
 
 def register(subparsers) -> None:
@@ -39,7 +37,6 @@ def run(args) -> int:
     flt = parse_month(args.month)
     engine = make_engine(resolve_database_url(args.db))
     written: tuple[Path, Path] | None = None
-    actor = Actor.command_line()
     try:
         migrate(engine)
         if args.township:
@@ -49,16 +46,24 @@ def run(args) -> int:
                 raise CommandError(f"--township: {exc}") from None
             # A township's review is what its officer sees: their township, no complaints about officials.
             flt = replace(flt, scope=Scope(township_id=township_id, see_accusations=False))
-        out = Path(args.out)
-        try:
-            written = write_review(engine, flt, load_settings().deadlines, out, today=local_today(),
-                                   is_demo=is_demo(engine), lang=args.lang)
-        except OSError as exc:
-            audit.record(engine, username=actor.username, action="export", object=f"review:{args.month}",
-                         outcome="failure")
-            raise CommandError(f"cannot write into {out}: {exc.strerror or exc}") from exc
-        for path in written:
-            audit.record(engine, username=actor.username, action="export", object=f"review:{path.name}")
+        # Chromium's start-up (seconds) is the longest step: it begins before the rest of the command's
+        # libraries are imported and the figures queried, which it then overlaps (README, "Monthly review").
+        with PngSession(basic=True) as session:
+            from dashboard.review_docs import write_review
+            from data import audit
+            from services.writes import Actor
+
+            actor = Actor.command_line()
+            out = Path(args.out)
+            try:
+                written = write_review(engine, flt, load_settings().deadlines, out, today=local_today(),
+                                       is_demo=is_demo(engine), lang=args.lang, session=session)
+            except OSError as exc:
+                audit.record(engine, username=actor.username, action="export", object=f"review:{args.month}",
+                             outcome="failure")
+                raise CommandError(f"cannot write into {out}: {exc.strerror or exc}") from exc
+            for path in written:
+                audit.record(engine, username=actor.username, action="export", object=f"review:{path.name}")
     finally:
         engine.dispose()
     for path in written:

@@ -100,6 +100,27 @@ def test_the_word_report_has_its_title_sections_and_the_report_figures(engine, o
     assert [p.text for p in doc.paragraphs[-4:-2]] == ["县信访工作联席会议办公室", "2026年11月10日"]  # signature block
 
 
+def test_the_charts_placed_after_the_document_is_built_and_a_missing_one_left_out(office):
+    # The command builds the document while Chromium draws, then places the pictures: the same document.
+    at_once = Document(io.BytesIO(review_docs.review_docx(office, made_on=TODAY, charts=CHARTS)))
+    built = review_docs.review_document(office, made_on=TODAY)
+    later = Document(io.BytesIO(built.docx(CHARTS)))
+    assert [p.text for p in later.paragraphs] == [p.text for p in at_once.paragraphs]
+    assert len(later.inline_shapes) == 3
+    pictures = [i for i, p in enumerate(later.paragraphs) if p._element.xpath(".//pic:pic")]
+    captions = [later.paragraphs[i + 1].text for i in pictures]
+    assert captions == [translate("review.chart.trend_caption", "zh"), translate("review.chart.top_issues", "zh"),
+                        translate("review.chart.overdue_by_unit", "zh")]
+    # A chart that could not be drawn leaves no empty paragraph and no caption behind.
+    one = Document(io.BytesIO(review_docs.review_docx(office, made_on=TODAY, charts={"top_issues": CHARTS["trend"]})))
+    texts = [p.text for p in one.paragraphs]
+    assert len(one.inline_shapes) == 1
+    assert translate("review.chart.trend_caption", "zh") not in texts
+    assert texts.count(translate("review.chart.top_issues", "zh")) == 1
+    none = Document(io.BytesIO(review_docs.review_docx(office, made_on=TODAY)))
+    assert len(none.paragraphs) == len(at_once.paragraphs) - 6
+
+
 def test_the_word_report_tables_say_what_the_review_found(office):
     _, doc = _docx(office)
     text = _all_text(doc)
