@@ -392,13 +392,13 @@ def month_periods(periods: Sequence[tuple[date, date]]) -> list[tuple[int, int]]
     return out
 
 
-def _grain(flt: CaseFilter, group_column: str | None = None) -> int:
+def _grain(flt: CaseFilter, group_column: str | Sequence[str] | None = None) -> int:
     """0 for the tables with every dimension, 1 for the coarse ones when the question needs no other.
 
     The scope needs only the coarse dimensions (township, category, the
     accusation flag); so do the township and category filters.
     """
-    needed = {group_column} - {None}
+    needed = {column for column, _ in definitions.group_labels(group_column)}
     needed |= {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)}
     return 1 if needed <= set(SUMMARY_COARSE_DIMENSIONS) else 0
 
@@ -423,14 +423,15 @@ def _periods_table(months: list[tuple[int, int]], last_state_month: int | None):
 
 
 def _summed(conn, flt, table, names, join_on, periods, group_by):
-    keys = [periods.c.idx] + ([table.c[group_by].label("group_key")] if group_by else [])
+    labels = definitions.group_labels(group_by)
+    keys = [periods.c.idx] + [table.c[column].label(label) for column, label in labels]
     statement = (
         select(*keys, *(func.coalesce(func.sum(table.c[name]), 0).label(name) for name in names))
         .select_from(periods.join(table, join_on))
         .where(*dimension_clauses(flt, table.c))
         .group_by(*keys)
     )
-    schema = {"idx": pl.Int64, **({"group_key": pl.Int64} if group_by else {}), **{n: pl.Int64 for n in names}}
+    schema = {"idx": pl.Int64, **{label: pl.Int64 for _, label in labels}, **{n: pl.Int64 for n in names}}
     rows = conn.execute(statement).all()
     return pl.DataFrame(
         [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
@@ -447,7 +448,7 @@ def period_counts(
     flt: CaseFilter,
     periods: Sequence[tuple[date, date]],
     rules: DeadlineRules,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     *,
     required: bool = False,
 ) -> pl.DataFrame | None:
@@ -470,7 +471,7 @@ def period_counts(
             p, group_by,
         )
         states = _summed(conn, flt, s, SUMMARY_STATE_COUNTS, s.c.month_number == p.c.m_state, p, group_by)
-    keys = ["idx", "group_key"] if group_by else ["idx"]
+    keys = ["idx", *(label for _, label in definitions.group_labels(group_by))]
     merged = (
         events.join(cohorts, on=keys, how="full", coalesce=True, nulls_equal=True)
         .join(states, on=keys, how="full", coalesce=True, nulls_equal=True)
@@ -479,7 +480,7 @@ def period_counts(
     )
     if group_by:
         return merged
-    return definitions.counts_frame(merged.rows(), len(periods), grouped=False)
+    return definitions.counts_frame(merged.rows(), len(periods))
 
 
 def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool = False) -> list[tuple] | None:

@@ -161,6 +161,34 @@ def test_counts_grouped_by_unit_and_owner_leader_match_raw(random_county, column
         )
 
 
+@pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "owner leader 1"])
+def test_counts_grouped_by_two_columns_match_raw_and_sum_to_one_column(random_county, name):
+    """The review's top issues group by township and category at once: one statement for every cell."""
+    for period in [SINGLE_MONTHS[12], SINGLE_MONTHS[30], RANGES[0]]:
+        raw, summed = _both(random_county, _filter(**FILTERS[name]), [period], group_by=("township_id", "category_id"))
+        nonzero = pl.any_horizontal(pl.col(metrics.MEASURES) != 0)
+        keys = ["township_id", "category_id"]
+        assert_frame_equal(summed.filter(nonzero).sort(keys, nulls_last=True),
+                           raw.filter(nonzero).sort(keys, nulls_last=True))
+        assert summed.filter(nonzero).height >= 3  # several cells, so that the comparison means something
+        # Summed over the categories, each township's counts are those grouped by township alone.
+        _, by_township = _both(random_county, _filter(**FILTERS[name]), [period], group_by="township_id")
+        assert_frame_equal(
+            summed.group_by("idx", "township_id").agg(pl.col(metrics.MEASURES).sum())
+            .rename({"township_id": "group_key"}).filter(nonzero).sort("group_key", nulls_last=True),
+            by_township.filter(nonzero).sort("group_key", nulls_last=True), check_column_order=False)
+
+
+def test_grouped_figures_refuse_an_unknown_or_repeated_column(random_county):
+    flt = _filter()
+    with pytest.raises(ValueError):
+        metrics.grouped_figures(random_county, flt, ("township_id", "petitioner_id"))
+    with pytest.raises(ValueError):
+        metrics.grouped_figures(random_county, flt, ("township_id", "township_id"))
+    pair = metrics.grouped_figures(random_county, flt, ("township_id", "category_id"))
+    assert pair.columns[:2] == ["township_id", "category_id"] and "group_key" not in pair.columns
+
+
 @pytest.mark.parametrize("by", metrics.BREAKDOWN_DIMENSIONS)
 @pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "combined"])
 def test_breakdowns_match_raw(random_county, by, name):
