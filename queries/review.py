@@ -148,23 +148,28 @@ def top_issues(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = No
 
     Columns :data:`TOP_ISSUE_SCHEMA` (definitions in the module docstring);
     ``rank_volume`` 1 for the most cases, ``rank_rise`` 1 for the largest
-    rise over the previous month (None where there was no rise). Per township
-    in view, the engine's figures grouped by category (the monthly summary:
-    milliseconds per township at any number of cases).
+    rise over the previous month (None where there was no rise). Two
+    statements for every township in view at once: the engine's figures
+    grouped by township and category, and the cases received by month
+    (both from the monthly summary: milliseconds at any number of cases).
     """
     flt = review_month_filter(flt)
     previous, earlier = flt.previous_period().start, flt.year_earlier().start
     categories = {row["id"]: row for row in reference.categories(engine).iter_rows(named=True)}
+    townships = _townships_in_view(engine, flt)
+    ids = [township_id for township_id, _ in townships]
+    figures = metrics.grouped_figures(engine, flt, ("township_id", "category_id"), rules)
+    found = {(int(r["township_id"]), int(r["category_id"])): r for r in figures.iter_rows(named=True)
+             if r["township_id"] is not None and r["category_id"] is not None}
+    months = metrics.received_by_month_split(engine, flt.with_period(earlier, flt.end), "category",
+                                             [("township", ids)])
+    by_month: dict[tuple[int, int, date], int] = {
+        (t, k, m): n for t, k, m, n in months.select("member", "key", "month", "received").iter_rows()}
     rows = []
-    for township_id, township in _townships_in_view(engine, flt):
-        cell = replace(flt, township_ids=(township_id,))
-        figures = metrics.grouped_figures(engine, cell, "category_id", rules)
-        months = metrics.received_by_month(engine, cell.with_period(earlier, flt.end), "category")
-        by_month: dict[tuple[int, date], int] = {(k, m): n for k, m, n in months.iter_rows()}
-        seen = {int(k) for k, m in by_month if m in (flt.start, previous)}
-        found = {int(r["group_key"]): r for r in figures.iter_rows(named=True) if r["group_key"] is not None}
-        for category_id in sorted(seen | {k for k, r in found.items() if r["received"]}):
-            r = found.get(category_id, {})
+    for township_id, township in townships:
+        seen = {k for t, k, m in by_month if t == township_id and m in (flt.start, previous)}
+        for category_id in sorted(seen | {k for (t, k), r in found.items() if t == township_id and r["received"]}):
+            r = found.get((township_id, category_id), {})
             received = int(r.get("received") or 0)
             concluded = int(r.get("resolution_base") or 0)
             spec = categories.get(category_id, {})
@@ -172,8 +177,8 @@ def top_issues(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = No
                 "category_id": category_id, "category": spec.get("name"), "category_code": spec.get("code"),
                 "township_id": township_id, "township": township,
                 "received": received,
-                "previous": by_month.get((category_id, previous), 0),
-                "year_earlier": by_month.get((category_id, earlier), 0),
+                "previous": by_month.get((township_id, category_id, previous), 0),
+                "year_earlier": by_month.get((township_id, category_id, earlier), 0),
                 "concluded": concluded, "resolved": int(r.get("resolved") or 0),
                 "open": received - concluded,
                 "overdue_open": int(r.get("overdue_open") or 0), "backlog": int(r.get("backlog") or 0),
