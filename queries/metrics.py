@@ -413,7 +413,7 @@ GROUP_COLUMNS = ("township_id", "park_id", "category_id", "unit_id", "owner_lead
 
 def grouped_figures(
     engine: Engine, flt: CaseFilter, column: str | tuple[str, ...], rules: DeadlineRules | None = None, *,
-    source: str = "auto",
+    periods: Sequence[tuple[date, date]] | None = None, source: str = "auto",
 ) -> pl.DataFrame:
     """Every headline figure and the numerators and denominators behind it, per value of one case column.
 
@@ -423,12 +423,16 @@ def grouped_figures(
     frame onto the list of values wanted and fill the counts with zeros.
     ``column`` may be several columns (township and category, say): one row
     per combination, keyed by a column of each name instead of ``group_key``.
+    ``periods`` asks for several periods in the same statement instead of the
+    filter's own (its other choices apply to each): the frame then begins
+    with ``idx``, the index into ``periods``.
     """
     columns = (column,) if isinstance(column, str) else tuple(column)
     if not columns or any(name not in GROUP_COLUMNS for name in columns) or len(set(columns)) < len(columns):
         raise ValueError(f"column must be one or more of {GROUP_COLUMNS}, not {column!r}")
-    counts = _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column, source=source)
-    keys = [label for _, label in group_labels(column)]
+    asked = [(flt.start, flt.end)] if periods is None else list(periods)
+    counts = _period_counts(engine, flt, asked, _rules(rules), group_by=column, source=source)
+    keys = ([] if periods is None else ["idx"]) + [label for _, label in group_labels(column)]
     return _with_rates(counts).select(*keys, *HEADLINE_COLUMNS, *_part_columns())
 
 

@@ -204,7 +204,22 @@ def top_issues(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = No
 # --- overdue and backlog by unit and by owner leader -----------------------------------------
 
 
-def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: str) -> pl.DataFrame:
+def month_end_states(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None) -> pl.DataFrame:
+    """超期未结 and 积案 per (responsible unit, owner leader), at the month's end (``idx`` 0) and the previous one's (1).
+
+    The engine's state counts, both ends and both groupings in one call (from
+    the monthly summary: a statement per summary table); :func:`states_by`
+    sums it up per unit or per leader.
+    """
+    flt = review_month_filter(flt)
+    before = flt.previous_period()
+    return metrics.grouped_figures(engine, flt, ("unit_id", "owner_leader_id"), rules,
+                                   periods=[(flt.start, flt.end), (before.start, before.end)]).select(
+        "idx", "unit_id", "owner_leader_id", "overdue_open", "backlog")
+
+
+def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: str,
+              states: pl.DataFrame | None = None) -> pl.DataFrame:
     """超期未结 and 积案 at the month's end per responsible unit (``by`` "unit") or owner leader ("leader").
 
     The engine's state counts (the monthly summary's): ``overdue_open``,
@@ -212,14 +227,17 @@ def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: 
     ``backlog_previous``) and ``backlog_change``. A row for cases with no unit
     or no owner leader (``id`` and ``name`` None) when it counts anything;
     rows with nothing at either end are left out. Units with most overdue
-    first; leaders in protocol order.
+    first; leaders in protocol order. ``states`` is :func:`month_end_states`
+    when already read (the review reads it once for both groupings).
     """
     column = {"unit": "unit_id", "leader": "owner_leader_id"}[by]
     flt = review_month_filter(flt)
-    now = metrics.grouped_figures(engine, flt, column, rules).select(
-        pl.col("group_key").alias("id"), "overdue_open", "backlog")
-    before = metrics.grouped_figures(engine, flt.previous_period(), column, rules).select(
-        pl.col("group_key").alias("id"), pl.col("overdue_open").alias("overdue_previous"),
+    states = month_end_states(engine, flt, rules) if states is None else states
+    # State counts add up over the other column (each case has one unit and one leader, or none).
+    summed = states.group_by("idx", column).agg(pl.col("overdue_open", "backlog").sum())
+    now = summed.filter(pl.col("idx") == 0).select(pl.col(column).alias("id"), "overdue_open", "backlog")
+    before = summed.filter(pl.col("idx") == 1).select(
+        pl.col(column).alias("id"), pl.col("overdue_open").alias("overdue_previous"),
         pl.col("backlog").alias("backlog_previous"))
     counts = now.join(before, on="id", how="full", coalesce=True, nulls_equal=True)
     names = outcomes.grouping_values(engine, flt, by).with_row_index("order")
@@ -434,7 +452,8 @@ def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = N
         hotspots.flagged(engine, flt, level).with_columns(pl.lit(level).alias("level"))
         for level in ("township", "park")
     ])
-    by_leader = states_by(engine, flt, rules, "leader")
+    states = month_end_states(engine, flt, rules)
+    by_leader = states_by(engine, flt, rules, "leader", states)
     return Review(
         month=flt.start,
         flt=flt,
@@ -448,7 +467,7 @@ def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = N
         rising_rule_zh="",
         rising_rule_en="",
         hot_spots=spots,
-        by_unit=states_by(engine, flt, rules, "unit"),
+        by_unit=states_by(engine, flt, rules, "unit", states),
         by_leader=by_leader,
         receptions=reception_outcomes(engine, flt, rules, by_leader),
     )

@@ -179,6 +179,22 @@ def test_counts_grouped_by_two_columns_match_raw_and_sum_to_one_column(random_co
             by_township.filter(nonzero).sort("group_key", nulls_last=True), check_column_order=False)
 
 
+@pytest.mark.parametrize("source", ["summary", "raw"])
+def test_grouped_figures_for_several_periods_are_each_periods_figures(random_county, source):
+    """The review reads overdue and backlog at two month ends in one call: each as if asked alone."""
+    flt = _filter(**FILTERS["everything"])
+    periods = [SINGLE_MONTHS[30], SINGLE_MONTHS[29], RANGES[0]]
+    both = metrics.grouped_figures(random_county, flt, ("unit_id", "owner_leader_id"), RULES, periods=periods,
+                                   source=source)
+    keys = ["unit_id", "owner_leader_id"]
+    for i, period in enumerate(periods):
+        alone = metrics.grouped_figures(random_county, flt.with_period(*period), ("unit_id", "owner_leader_id"),
+                                        RULES, source=source)
+        assert alone.height > 3
+        assert_frame_equal(both.filter(pl.col("idx") == i).drop("idx").sort(keys, nulls_last=True),
+                           alone.sort(keys, nulls_last=True))
+
+
 def test_grouped_figures_refuse_an_unknown_or_repeated_column(random_county):
     flt = _filter()
     with pytest.raises(ValueError):
