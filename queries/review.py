@@ -83,8 +83,10 @@ class Review:
     """One month's review for one viewer: every table the page, the Word report and the workbook show.
 
     ``flt`` is the reviewed month with the viewer's scope and filters;
-    ``report`` is :func:`queries.report.month_report` for it (the figures of
-    ``report --month``); ``change`` the three rows of
+    ``report`` holds the period and every scalar figure of
+    :func:`queries.report.month_report` for it (:data:`queries.report.REPORT_SCALARS`,
+    the figures of ``report --month``; not its breakdowns by channel and
+    place, which the review does not show); ``change`` the three rows of
     :func:`queries.metrics.headline_change`; ``trend`` 13 months of
     :func:`queries.metrics.monthly_trend`. ``dispatch_previous`` is the list
     handed out at the start of the reviewed month (the last review's), read at
@@ -438,6 +440,18 @@ PENDING_RISING_SCHEMA = {"category": pl.String, "township": pl.String, "park": p
                          "expected": pl.Float64, "rising_months": pl.Int64}
 
 
+def report_figures(flt: CaseFilter, change: pl.DataFrame) -> dict:
+    """The period and the scalar figures of ``report --month`` from :func:`~queries.metrics.headline_change`'s first row.
+
+    The same engine over the same period (:func:`queries.report.month_report`
+    reads them with :func:`~queries.metrics.headline`), so the same numbers,
+    without a statement of its own nor those of the report's breakdowns.
+    """
+    current = change.row(0, named=True)  # headline_change's rows: current, previous, a year earlier
+    return {"period": {"start": flt.start.isoformat(), "end": flt.end.isoformat()},
+            **{key: current[key] for key in report.REPORT_SCALARS}}
+
+
 def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> Review:
     """Every figure of the review of the filter's (last) month but the rising issues (method "pending").
 
@@ -454,12 +468,13 @@ def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = N
     ])
     states = month_end_states(engine, flt, rules)
     by_leader = states_by(engine, flt, rules, "leader", states)
+    change = metrics.headline_change(engine, flt, rules)
     return Review(
         month=flt.start,
         flt=flt,
         township=township,
-        report=report.month_report(engine, flt, rules),
-        change=metrics.headline_change(engine, flt, rules),
+        report=report_figures(flt, change),
+        change=change,
         trend=metrics.monthly_trend(engine, flt, 13, rules),
         top_issues=top_issues(engine, flt, rules),
         rising=pl.DataFrame(schema=PENDING_RISING_SCHEMA),
