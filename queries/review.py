@@ -440,6 +440,23 @@ PENDING_RISING_SCHEMA = {"category": pl.String, "township": pl.String, "park": p
                          "expected": pl.Float64, "rising_months": pl.Int64}
 
 
+def change_from_trend(flt: CaseFilter, trend: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~queries.metrics.headline_change` of a month, read off its 13-month trend.
+
+    The month, the one before (环比) and the one a year earlier (同比) are all
+    among the trend's months, counted by the same engine over the same whole
+    months: the same frame, without asking the database again.
+    """
+    compared = [flt, flt.previous_period(), flt.year_earlier()]
+    labels = pl.DataFrame(
+        {"period": ["current", "previous", "year_earlier"], "start": [f.start for f in compared],
+         "end": [f.end for f in compared]},
+        schema={"period": pl.String, "start": pl.Date, "end": pl.Date},
+    )
+    return labels.join(trend.rename({"month": "start"}), on="start", how="left", maintain_order="left").select(
+        "period", "start", "end", *(c for c in trend.columns if c != "month"))
+
+
 def report_figures(flt: CaseFilter, change: pl.DataFrame) -> dict:
     """The period and the scalar figures of ``report --month`` from :func:`~queries.metrics.headline_change`'s first row.
 
@@ -468,14 +485,15 @@ def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = N
     ])
     states = month_end_states(engine, flt, rules)
     by_leader = states_by(engine, flt, rules, "leader", states)
-    change = metrics.headline_change(engine, flt, rules)
+    trend = metrics.monthly_trend(engine, flt, 13, rules)
+    change = change_from_trend(flt, trend)
     return Review(
         month=flt.start,
         flt=flt,
         township=township,
         report=report_figures(flt, change),
         change=change,
-        trend=metrics.monthly_trend(engine, flt, 13, rules),
+        trend=trend,
         top_issues=top_issues(engine, flt, rules),
         rising=pl.DataFrame(schema=PENDING_RISING_SCHEMA),
         rising_method=RISING_PENDING,

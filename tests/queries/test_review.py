@@ -6,10 +6,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from polars.testing import assert_frame_equal
 from review_county import OCTOBER, TODAY, build_review_county
 
 from queries import review
 from queries.filters import CaseFilter, Scope
+from queries.metrics import headline_change
 from queries.report import REPORT_SCALARS, month_report
 
 OFFICE = OCTOBER
@@ -107,6 +109,9 @@ def test_the_review_carries_the_report_figures(county):
     report = month_report(county, OFFICE)
     assert result.report == {key: value for key, value in report.items() if not key.startswith("by_")}
     assert set(result.report) == {"period", *REPORT_SCALARS}
+    # 环比 and 同比 read off the 13-month trend: the engine's own headline_change.
+    assert_frame_equal(result.change, headline_change(county, OFFICE))
+    assert result.change["received"].to_list() == [8, 6, 2]
     assert result.report["received"] == 8
     assert result.handed_month == date(2026, 11, 1)
     assert result.dispatch_previous["id"].to_list() == [4, 1, 2, 3]
