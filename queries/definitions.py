@@ -148,10 +148,10 @@ def group_labels(group_by: str | Sequence[str] | None) -> list[tuple[str, str]]:
     return [(column, column) for column in group_by]
 
 
-def counts_frame(rows, n_periods: int, keys: Sequence[str] = ()) -> pl.DataFrame:
-    """Rows of (idx, *keys, *MEASURES) as a frame; without keys (not grouped), every period gets a row."""
+def counts_frame(rows, n_periods: int, keys: Sequence[str] = (), measures: Sequence[str] = MEASURES) -> pl.DataFrame:
+    """Rows of (idx, *keys, *measures) as a frame; without keys (not grouped), every period gets a row."""
     schema = {"idx": pl.Int64, **{key: pl.Int64 for key in keys}}
-    schema.update({name: pl.Int64 for name in MEASURES})
+    schema.update({name: pl.Int64 for name in measures})
     found = pl.DataFrame(
         [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
     )

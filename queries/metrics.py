@@ -161,11 +161,13 @@ def _period_counts(
     rules: DeadlineRules,
     group_by: str | Sequence[str] | None = None,
     source: str = "auto",
+    measures: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Numerators and denominators of every metric, one row per period (and group).
 
     ``group_by`` is a case column (the frame's ``group_key``) or several (each
     a column of the frame under its own name: :func:`~queries.definitions.group_labels`).
+    ``measures`` keeps only those counts (the summary then reads only the tables holding them).
 
     ``source`` "auto" answers from the monthly summary when every period is
     made of whole months and the summary is current (same data version, same
@@ -177,10 +179,14 @@ def _period_counts(
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     if source != "raw":
 
-        answer = summary.period_counts(engine, flt, periods, rules, group_by, required=source == "summary")
+        answer = summary.period_counts(engine, flt, periods, rules, group_by, measures=measures,
+                                       required=source == "summary")
         if answer is not None:
             return answer
-    return _raw_period_counts(engine, flt, periods, rules, group_by)
+    raw = _raw_period_counts(engine, flt, periods, rules, group_by)
+    if measures is None:
+        return raw
+    return raw.select(*(name for name in raw.columns if name not in MEASURES), *measures)
 
 
 def _with_rates(counts: pl.DataFrame) -> pl.DataFrame:
@@ -434,6 +440,28 @@ def grouped_figures(
     counts = _period_counts(engine, flt, asked, _rules(rules), group_by=column, source=source)
     keys = ([] if periods is None else ["idx"]) + [label for _, label in group_labels(column)]
     return _with_rates(counts).select(*keys, *HEADLINE_COLUMNS, *_part_columns())
+
+
+def grouped_counts(
+    engine: Engine, flt: CaseFilter, column: str | tuple[str, ...], measures: Sequence[str],
+    rules: DeadlineRules | None = None, *, periods: Sequence[tuple[date, date]] | None = None,
+    source: str = "auto",
+) -> pl.DataFrame:
+    """Some of the counts behind the figures (:data:`MEASURES`), grouped as by :func:`grouped_figures`.
+
+    The same keys (and ``idx`` with ``periods``) and the chosen counts, no
+    rates: from the monthly summary only the tables that hold those counts are
+    read (overdue and backlog, the state counts, need one statement, not three).
+    """
+    columns = (column,) if isinstance(column, str) else tuple(column)
+    if not columns or any(name not in GROUP_COLUMNS for name in columns) or len(set(columns)) < len(columns):
+        raise ValueError(f"column must be one or more of {GROUP_COLUMNS}, not {column!r}")
+    if not measures or any(name not in MEASURES for name in measures):
+        raise ValueError(f"measures must be some of {MEASURES}, not {measures!r}")
+    asked = [(flt.start, flt.end)] if periods is None else list(periods)
+    counts = _period_counts(engine, flt, asked, _rules(rules), group_by=column, source=source, measures=measures)
+    keys = ([] if periods is None else ["idx"]) + [label for _, label in group_labels(column)]
+    return counts.select(*keys, *measures)
 
 
 def open_case_list(

@@ -210,14 +210,13 @@ def month_end_states(engine: Engine, flt: CaseFilter, rules: DeadlineRules | Non
     """超期未结 and 积案 per (responsible unit, owner leader), at the month's end (``idx`` 0) and the previous one's (1).
 
     The engine's state counts, both ends and both groupings in one call (from
-    the monthly summary: a statement per summary table); :func:`states_by`
-    sums it up per unit or per leader.
+    the monthly summary: one statement, over its table of state counts);
+    :func:`states_by` sums it up per unit or per leader.
     """
     flt = review_month_filter(flt)
     before = flt.previous_period()
-    return metrics.grouped_figures(engine, flt, ("unit_id", "owner_leader_id"), rules,
-                                   periods=[(flt.start, flt.end), (before.start, before.end)]).select(
-        "idx", "unit_id", "owner_leader_id", "overdue_open", "backlog")
+    return metrics.grouped_counts(engine, flt, ("unit_id", "owner_leader_id"), ("overdue_open", "backlog"), rules,
+                                  periods=[(flt.start, flt.end), (before.start, before.end)])
 
 
 def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: str,

@@ -450,9 +450,15 @@ def period_counts(
     rules: DeadlineRules,
     group_by: str | Sequence[str] | None = None,
     *,
+    measures: Sequence[str] | None = None,
     required: bool = False,
 ) -> pl.DataFrame | None:
-    """The frame of ``definitions._raw_period_counts`` from the summary, or None when it cannot answer."""
+    """The frame of ``definitions._raw_period_counts`` from the summary, or None when it cannot answer.
+
+    ``measures`` (default: all) limits the frame to those counts, and the
+    statements to the summary tables that hold them.
+    """
+    names = list(definitions.MEASURES if measures is None else measures)
     months = month_periods(periods)
     if months is None:
         return _unavailable(required, "a period is not made of whole calendar months")
@@ -463,24 +469,22 @@ def period_counts(
         p = _periods_table(months, stamp["last_state_month"])
         grain = _grain(flt, group_by)
         e, k, s = (_table(kind, grain) for kind in ("events", "cohorts", "states"))
-        events = _summed(conn, flt, e, SUMMARY_EVENT_COUNTS, e.c.month_number.between(p.c.m_first, p.c.m_last),
-                         p, group_by)
-        cohorts = _summed(
-            conn, flt, k, SUMMARY_COHORT_COUNTS,
-            and_(k.c.received_month.between(p.c.m_first, p.c.m_last), k.c.concluded_month <= p.c.m_last),
-            p, group_by,
-        )
-        states = _summed(conn, flt, s, SUMMARY_STATE_COUNTS, s.c.month_number == p.c.m_state, p, group_by)
+        wanted = [
+            (e, SUMMARY_EVENT_COUNTS, e.c.month_number.between(p.c.m_first, p.c.m_last)),
+            (k, SUMMARY_COHORT_COUNTS,
+             and_(k.c.received_month.between(p.c.m_first, p.c.m_last), k.c.concluded_month <= p.c.m_last)),
+            (s, SUMMARY_STATE_COUNTS, s.c.month_number == p.c.m_state),
+        ]
+        frames = [_summed(conn, flt, table, counts, join_on, p, group_by) for table, counts, join_on in wanted
+                  if set(counts) & set(names)]
     keys = ["idx", *(label for _, label in definitions.group_labels(group_by))]
-    merged = (
-        events.join(cohorts, on=keys, how="full", coalesce=True, nulls_equal=True)
-        .join(states, on=keys, how="full", coalesce=True, nulls_equal=True)
-        .with_columns(pl.col(name).fill_null(0) for name in definitions.MEASURES)
-        .select(*keys, *definitions.MEASURES)
-    )
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.join(frame, on=keys, how="full", coalesce=True, nulls_equal=True)
+    merged = merged.with_columns(pl.col(name).fill_null(0) for name in names).select(*keys, *names)
     if group_by:
         return merged
-    return definitions.counts_frame(merged.rows(), len(periods))
+    return definitions.counts_frame(merged.rows(), len(periods), measures=names)
 
 
 def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool = False) -> list[tuple] | None:

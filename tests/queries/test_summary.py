@@ -195,6 +195,26 @@ def test_grouped_figures_for_several_periods_are_each_periods_figures(random_cou
                            alone.sort(keys, nulls_last=True))
 
 
+@pytest.mark.parametrize("measures", [("overdue_open", "backlog"), ("received", "resolved", "backlog"),
+                                      ("resolution_base",)])
+def test_some_counts_alone_are_those_of_all_counts(random_county, measures):
+    """grouped_counts reads only the summary tables holding the counts asked for: the same counts."""
+    flt = _filter(**FILTERS["accusations hidden"])
+    periods = [RANGES[0], SINGLE_MONTHS[12]]
+    keys = ["idx", "unit_id", "owner_leader_id"]
+    nonzero = pl.any_horizontal(pl.col(list(measures)) != 0)
+    every = metrics.grouped_figures(random_county, flt, ("unit_id", "owner_leader_id"), RULES, periods=periods,
+                                    source="raw").select(*keys, *measures).filter(nonzero).sort(keys, nulls_last=True)
+    assert every.height > 2
+    for source in ("summary", "raw"):
+        some = metrics.grouped_counts(random_county, flt, ("unit_id", "owner_leader_id"), measures, RULES,
+                                      periods=periods, source=source)
+        assert some.columns == [*keys, *measures]
+        assert_frame_equal(some.filter(nonzero).sort(keys, nulls_last=True), every)
+    with pytest.raises(ValueError):
+        metrics.grouped_counts(random_county, flt, "unit_id", ("petitioners",))
+
+
 def test_grouped_figures_refuse_an_unknown_or_repeated_column(random_county):
     flt = _filter()
     with pytest.raises(ValueError):
