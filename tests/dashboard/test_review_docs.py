@@ -203,6 +203,19 @@ def test_the_briefing_says_one_thing_a_slide_and_nothing_personal(office, townsh
     assert "纪检监察" not in " ".join(s.message + " ".join(s.points) for s in briefing_slides(township))
 
 
+def test_the_report_charts_look_the_same_whether_streamlit_was_imported_or_not(office, monkeypatch):
+    # Importing Streamlit makes its placeholder template plotly's default; the command does not import it.
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401 - registers the "streamlit" template
+
+    monkeypatch.setattr(pio.templates, "default", "plotly")
+    plain = {name: fig.to_plotly_json() for name, fig in review_charts.report_figures(office).items()}
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
+    under_streamlit = {name: fig.to_plotly_json() for name, fig in review_charts.report_figures(office).items()}
+    assert plain == under_streamlit
+    assert plain["trend"]["layout"]["template"] == pio.templates["none"].to_plotly_json()
+
+
 @pytest.mark.browser
 def test_the_charts_render_offline_with_chinese_text(office, tmp_path):
     figures = review_charts.report_figures(office)
