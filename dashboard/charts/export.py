@@ -27,9 +27,11 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
-import polars as pl
+if TYPE_CHECKING:  # names for annotations only: the review command imports this module before anything heavy
+    import plotly.graph_objects as go
+    import polars as pl
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
