@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
-from data.db import DatabaseUnavailable
+from queries.filters import CaseFilter
 
 COMMAND_MODULES = ("demo", "report", "serve", "users", "geo", "cases", "bench", "receptions", "trends", "review")
 
@@ -28,6 +29,24 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="database URL (else $DASHBOARD_DB_URL, else var/dashboard.sqlite)",
     )
+
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str) -> CaseFilter:
+    """``--month YYYY-MM`` as the filter of that calendar month; anything else is a :class:`CommandError`."""
+    match = MONTH_PATTERN.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise CommandError(f"--month must be YYYY-MM with a month from 01 to 12, not {text!r}")
+    return CaseFilter.for_month(int(match.group(1)), int(match.group(2)))
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    # data.db (SQLAlchemy, the models) is not imported here: a command may start work before it needs it
+    # (the review starts Chromium first). An exception of its class means the module is loaded.
+    db = sys.modules.get("data.db")
+    return db is not None and isinstance(exc, db.DatabaseUnavailable)
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -52,12 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CommandError, DatabaseUnavailable) as exc:
+    except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the promise is "one clear line, no traceback"
+        if _database_unavailable(exc):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(f"error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
         return 1

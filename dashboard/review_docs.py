@@ -31,7 +31,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from dashboard.charts.export import figures_png, neutralised
+from dashboard.charts.export import PngSession, figures_png, neutralised
 from dashboard.charts.review import issue_label, report_figures
 from queries import hotspots
 from queries import review as review_queries
@@ -390,14 +390,12 @@ def _table(doc, table: Table, *, size: float = 10.5):
     return t
 
 
-def _image(doc, png: bytes | None, caption: str) -> None:
-    if png is None:
-        return
-    doc.add_picture(io.BytesIO(png), width=Cm(IMAGE_WIDTH_CM))
-    picture = doc.paragraphs[-1]
+def _image(doc, slots: dict, name: str, caption: str) -> None:
+    """Room for the chart ``name`` and its caption; the picture is placed later (:meth:`ReviewDocument.docx`)."""
+    picture = doc.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True  # the caption stays under its picture
-    _paragraph(doc, caption, size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    slots[name] = (picture, _paragraph(doc, caption, size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER))
 
 
 def _note(doc, text: str) -> None:
@@ -431,10 +429,37 @@ def _long_date(d: date, lang: str) -> str:
     return translate("review.doc.date", lang, year=d.year, month=d.month, day=d.day)
 
 
+@dataclass
+class ReviewDocument:
+    """The Word report built but for its charts, which :meth:`docx` places: the pictures can be drawn meanwhile."""
+
+    doc: object  # a python-docx Document
+    slots: dict  # chart name -> (its empty paragraph, its caption's paragraph)
+
+    def docx(self, charts: dict[str, bytes] | None = None) -> bytes:
+        """The document's bytes with ``charts`` (PNG by name) in place; a chart not given is left out, caption too."""
+        for name, (picture, caption) in self.slots.items():
+            png = (charts or {}).get(name)
+            if png is None:
+                for paragraph in (picture, caption):
+                    paragraph._element.getparent().remove(paragraph._element)
+            else:
+                picture.add_run().add_picture(io.BytesIO(png), width=Cm(IMAGE_WIDTH_CM))
+        self.slots = {}  # placed once
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+
 def review_docx(review: Review, *, made_on: date, charts: dict[str, bytes] | None = None, is_demo: bool = False,
                 lang: str = "zh") -> bytes:
     """The review as a Word document: title, period, summary, tables, charts, dispatch lists, signature block."""
-    charts = charts or {}
+    return review_document(review, made_on=made_on, is_demo=is_demo, lang=lang).docx(charts)
+
+
+def review_document(review: Review, *, made_on: date, is_demo: bool = False, lang: str = "zh") -> ReviewDocument:
+    """:func:`review_docx` without its charts yet: a :class:`ReviewDocument`."""
+    slots: dict = {}
     doc = _new_document()
     doc.core_properties.title = review_title(review, lang)
     doc.core_properties.author = translate("review.doc.office", lang)  # never a person's name
@@ -453,7 +478,7 @@ def review_docx(review: Review, *, made_on: date, charts: dict[str, bytes] | Non
     _heading(doc, translate("review.section.headline", lang))
     _table(doc, headline_table(review, lang))
     _note(doc, translate("review.doc.headline_note", lang))
-    _image(doc, charts.get("trend"), translate("review.chart.trend_caption", lang))
+    _image(doc, slots, "trend", translate("review.chart.trend_caption", lang))
 
     _heading(doc, translate("review.section.issues", lang))
     for which in ("volume", "rise"):
@@ -463,7 +488,7 @@ def review_docx(review: Review, *, made_on: date, charts: dict[str, bytes] | Non
             _table(doc, table, size=9)
         else:
             _paragraph(doc, translate(f"review.empty.top_{which}", lang))
-    _image(doc, charts.get("top_issues"), translate("review.chart.top_issues", lang))
+    _image(doc, slots, "top_issues", translate("review.chart.top_issues", lang))
     _note(doc, translate("review.doc.issue_note", lang))
 
     _heading(doc, translate("review.section.signals", lang))
@@ -488,7 +513,7 @@ def review_docx(review: Review, *, made_on: date, charts: dict[str, bytes] | Non
             _table(doc, table)
         else:
             _paragraph(doc, translate("review.empty.states", lang))
-    _image(doc, charts.get("overdue_by_unit"), translate("review.chart.overdue_by_unit", lang))
+    _image(doc, slots, "overdue_by_unit", translate("review.chart.overdue_by_unit", lang))
 
     _heading(doc, translate("review.section.receptions", lang))
     if review.receptions.height:
@@ -511,9 +536,7 @@ def review_docx(review: Review, *, made_on: date, charts: dict[str, bytes] | Non
     else:
         _paragraph(doc, translate("review.empty.dispatch_current", lang))
     _signature(doc, made_on, lang)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return ReviewDocument(doc, slots)
 
 
 def hot_spot_rule(lang: str) -> str:
@@ -624,32 +647,43 @@ def review_xlsx(review: Review, *, lang: str = "zh") -> bytes:
 # --- everything at once (the command line, the page's one-click download) ----------------------------------
 
 
-def report_charts(review: Review, lang: str = "zh") -> dict[str, bytes]:
-    """The report's charts as PNG, all in one Chromium session."""
+def report_charts(review: Review, lang: str = "zh", *, session: PngSession | None = None) -> dict[str, bytes]:
+    """The report's charts as PNG, all in one Chromium session (``session`` if one is open, else its own)."""
     figures = report_figures(review, lang)
-    pngs = figures_png(list(figures.values()), width=1100, scale=2)
+    # Bars and lines only: the basic plotly.js draws them (PngSession; a session of the caller's opened so too).
+    pngs = figures_png(list(figures.values()), width=1100, scale=2, session=session, basic=True)
     return dict(zip(figures, pngs, strict=True))
 
 
 def write_review(engine, flt, rules, out_dir: Path, *, today: date, is_demo: bool = False, lang: str = "zh",
-                 charts: Callable[[Review, str], dict[str, bytes]] | None = None) -> tuple[Path, Path]:
+                 charts: Callable[..., dict[str, bytes]] | None = None,
+                 session: PngSession | None = None) -> tuple[Path, Path]:
     """Build the review of the filter's month and write ``review-YYYY-MM.docx`` and ``.xlsx`` into ``out_dir``.
 
-    The charts need none of the rising issues, so Chromium renders them (in
-    processes of its own) while the rising issues' models are fitted here:
-    the two slowest steps overlap. ``charts`` renders the pictures (default
-    :func:`report_charts`, looked up when called). Returns the two paths.
+    The pictures are the slowest part (Chromium): they are drawn on another
+    thread while this one reads the rising issues and the dispatch lists,
+    builds the workbook and the Word document but for its pictures, which
+    are placed last. ``session`` is a Chromium
+    session the caller opened early (:class:`~dashboard.charts.export.PngSession`,
+    so that its start-up overlapped the queries too); it is begun closing
+    once the pictures are back, while the Word file is built. ``charts``
+    renders the pictures (default :func:`report_charts`, looked up when
+    called; it gets ``session`` as a keyword). Returns the two paths.
     """
     charts = charts or report_charts
     base = review_queries.review_base(engine, flt, rules)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pictures = pool.submit(charts, base, lang)
+        pictures = pool.submit(charts, base, lang, session=session)
         review = review_queries.with_rising(base, review_queries.rising_part(engine, flt))
         review = review_queries.with_dispatch(review, engine, today)
+        workbook = review_xlsx(review, lang=lang)
+        document = review_document(review, made_on=today, is_demo=is_demo, lang=lang)
         rendered = pictures.result()
+    if session is not None:
+        session.close(wait=False)  # Chromium exits while the files are written; the caller's close() waits
     out_dir.mkdir(parents=True, exist_ok=True)
     docx_path = out_dir / f"{file_stem(review)}.docx"
     xlsx_path = out_dir / f"{file_stem(review)}.xlsx"
-    docx_path.write_bytes(review_docx(review, made_on=today, charts=rendered, is_demo=is_demo, lang=lang))
-    xlsx_path.write_bytes(review_xlsx(review, lang=lang))
+    docx_path.write_bytes(document.docx(rendered))
+    xlsx_path.write_bytes(workbook)
     return docx_path, xlsx_path

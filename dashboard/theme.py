@@ -8,8 +8,6 @@ table): it is the only thing the app passes to ``st.html``. Selectors use Stream
 
 from __future__ import annotations
 
-import streamlit as st
-
 from text.i18n import DEFAULT_LANGUAGE, translate
 
 # Fonts already on the machine that shows the page: no web font is fetched
@@ -200,13 +198,21 @@ def streamlit_texts_css(lang: str, max_upload_mb: int) -> str:
 """
 
 
+# Streamlit is imported by the two functions that write to the page, not here: the chart builders use this
+# module too, and the review command (Word report) would otherwise pay ~0.5 s to import Streamlit.
+
+
 def apply_briefing() -> None:
     """Inject the briefing's static CSS (large type for the slide)."""
+    import streamlit as st
+
     st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
 
 
 def apply(projection: bool, lang: str = DEFAULT_LANGUAGE) -> None:
     """Inject this run's static CSS (``st.html``: a style-only block takes no room on the page)."""
+    import streamlit as st
+
     st.html(_BASE_CSS + streamlit_texts_css(lang, int(st.get_option("server.maxUploadSize"))))
     if projection:
         st.html(_PROJECTION_CSS)

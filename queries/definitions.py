@@ -10,6 +10,8 @@ internals the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 from sqlalchemy import and_, case, func, not_, null, or_
 from sqlalchemy.sql.elements import ColumnElement
@@ -236,16 +238,27 @@ MEASURES = EVENT_MEASURES + COHORT_MEASURES + STATE_MEASURES
 
 
 
-def counts_frame(rows, n_periods: int, grouped: bool) -> pl.DataFrame:
-    """Rows of (idx, [group_key], *MEASURES) as a frame; without groups, every period gets a row."""
-    schema = {"idx": pl.Int64}
-    if grouped:
-        schema["group_key"] = pl.Int64
-    schema.update({name: pl.Int64 for name in MEASURES})
+def group_labels(group_by: str | Sequence[str] | None) -> list[tuple[str, str]]:
+    """(case column, its label in a grouped frame) for each grouping key.
+
+    One column is labelled ``group_key``; several (township and category, say)
+    keep their own names, so the frame says which key is which.
+    """
+    if group_by is None:
+        return []
+    if isinstance(group_by, str):
+        return [(group_by, "group_key")]
+    return [(column, column) for column in group_by]
+
+
+def counts_frame(rows, n_periods: int, keys: Sequence[str] = (), measures: Sequence[str] = MEASURES) -> pl.DataFrame:
+    """Rows of (idx, *keys, *measures) as a frame; without keys (not grouped), every period gets a row."""
+    schema = {"idx": pl.Int64, **{key: pl.Int64 for key in keys}}
+    schema.update({name: pl.Int64 for name in measures})
     found = pl.DataFrame(
         [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
     )
-    if grouped:
+    if keys:
         return found
     # A period with no relevant case yields no row: give it zeros.
     all_periods = pl.DataFrame({"idx": list(range(n_periods))}, schema={"idx": pl.Int64})

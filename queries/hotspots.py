@@ -110,13 +110,14 @@ def _history_months(engine: Engine, flt: CaseFilter) -> int:
     return sum(1 for k in range(1, HISTORY_MONTHS + 1) if add_months(first_month, -k) >= first_data_month)
 
 
-def hot_spots(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
+def hot_spots(engine: Engine, flt: CaseFilter, level: str, *, only_flagged: bool = False) -> pl.DataFrame:
     """Every area the viewer may see and the filter includes, tested against its own history.
 
     Columns: ``id``, ``name``, ``observed`` (received in the period),
     ``expected`` (λ; None without history), ``history_months``, ``p_value``
     (P(X ≥ observed | λ); None without history), ``is_hot_spot``. Hot spots
-    first, then by p-value.
+    first, then by p-value. ``only_flagged`` returns the hot spots alone
+    (:func:`flagged`).
     """
     in_scope = areas.areas_in_scope(engine, flt, level).filter(pl.col("in_filter")).select("id", "name")
     counts = monthly_counts(engine, flt, level)
@@ -135,6 +136,11 @@ def hot_spots(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     scale = period_months(flt)
     rows = []
     for row in frame.iter_rows(named=True):
+        if only_flagged and (history_months == 0
+                             or row["observed"] < row["history_total"] / history_months * scale + MIN_EXCESS):
+            # Never a hot spot (the second condition of the rule fails): its p-value is not wanted. At or
+            # below the mean the tail sums as many terms as cases observed (thousands in a township).
+            continue
         if history_months == 0:
             expected = p_value = None
             hot = False
@@ -153,5 +159,5 @@ def hot_spots(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
 
 def flagged(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     """Only the hot spots (same columns as :func:`hot_spots`)."""
-    return hot_spots(engine, flt, level).filter(pl.col("is_hot_spot"))
+    return hot_spots(engine, flt, level, only_flagged=True).filter(pl.col("is_hot_spot"))
 

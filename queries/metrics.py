@@ -44,6 +44,7 @@ from queries.definitions import (  # noqa: F401 - the engine's public names
     cohort_measures,
     counts_frame,
     event_measures,
+    group_labels,
     open_at,
     state_measures,
     statutory_due_on,
@@ -107,7 +108,7 @@ def _raw_period_counts(
     flt: CaseFilter,
     periods: Sequence[tuple[date, date]],
     rules: DeadlineRules,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Every count for every period in one statement over the cases table."""
     periods_table = _periods_table(periods)
@@ -141,7 +142,8 @@ def _raw_period_counts(
         and_(c.concluded_on >= p.p_start, c.concluded_on <= p.p_end),
         open_at(p.p_end),
     )
-    keys = [p.idx] + ([c[group_by].label("group_key")] if group_by is not None else [])
+    labels = group_labels(group_by)
+    keys = [p.idx] + [c[column].label(label) for column, label in labels]
     statement = (
         select(*keys, *(measures[name].label(name) for name in MEASURES))
         .select_from(periods_table.join(cases, relevant))
@@ -150,7 +152,7 @@ def _raw_period_counts(
     )
     with engine.connect() as conn:
         rows = conn.execute(statement).all()
-    return counts_frame(rows, len(periods), group_by is not None)
+    return counts_frame(rows, len(periods), [label for _, label in labels])
 
 
 def _period_counts(
@@ -158,10 +160,15 @@ def _period_counts(
     flt: CaseFilter,
     periods: Sequence[tuple[date, date]],
     rules: DeadlineRules,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     source: str = "auto",
+    measures: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Numerators and denominators of every metric, one row per period (and group).
+
+    ``group_by`` is a case column (the frame's ``group_key``) or several (each
+    a column of the frame under its own name: :func:`~queries.definitions.group_labels`).
+    ``measures`` keeps only those counts (the summary then reads only the tables holding them).
 
     ``source`` "auto" answers from the monthly summary when every period is
     made of whole months and the summary is current (same data version, same
@@ -173,10 +180,14 @@ def _period_counts(
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     if source != "raw":
 
-        answer = summary.period_counts(engine, flt, periods, rules, group_by, required=source == "summary")
+        answer = summary.period_counts(engine, flt, periods, rules, group_by, measures=measures,
+                                       required=source == "summary")
         if answer is not None:
             return answer
-    return _raw_period_counts(engine, flt, periods, rules, group_by)
+    raw = _raw_period_counts(engine, flt, periods, rules, group_by)
+    if measures is None:
+        return raw
+    return raw.select(*(name for name in raw.columns if name not in MEASURES), *measures)
 
 
 def _with_rates(counts: pl.DataFrame) -> pl.DataFrame:
@@ -408,7 +419,8 @@ GROUP_COLUMNS = ("township_id", "park_id", "category_id", "unit_id", "owner_lead
 
 
 def grouped_figures(
-    engine: Engine, flt: CaseFilter, column: str, rules: DeadlineRules | None = None, *, source: str = "auto"
+    engine: Engine, flt: CaseFilter, column: str | tuple[str, ...], rules: DeadlineRules | None = None, *,
+    periods: Sequence[tuple[date, date]] | None = None, source: str = "auto",
 ) -> pl.DataFrame:
     """Every headline figure and the numerators and denominators behind it, per value of one case column.
 
@@ -416,11 +428,41 @@ def grouped_figures(
     ``group_key`` is the column's value, None for cases without one. A value
     with no case that counts may have no row, or a row of zeros: join the
     frame onto the list of values wanted and fill the counts with zeros.
+    ``column`` may be several columns (township and category, say): one row
+    per combination, keyed by a column of each name instead of ``group_key``.
+    ``periods`` asks for several periods in the same statement instead of the
+    filter's own (its other choices apply to each): the frame then begins
+    with ``idx``, the index into ``periods``.
     """
-    if column not in GROUP_COLUMNS:
-        raise ValueError(f"column must be one of {GROUP_COLUMNS}, not {column!r}")
-    counts = _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column, source=source)
-    return _with_rates(counts).select("group_key", *HEADLINE_COLUMNS, *_part_columns())
+    columns = (column,) if isinstance(column, str) else tuple(column)
+    if not columns or any(name not in GROUP_COLUMNS for name in columns) or len(set(columns)) < len(columns):
+        raise ValueError(f"column must be one or more of {GROUP_COLUMNS}, not {column!r}")
+    asked = [(flt.start, flt.end)] if periods is None else list(periods)
+    counts = _period_counts(engine, flt, asked, _rules(rules), group_by=column, source=source)
+    keys = ([] if periods is None else ["idx"]) + [label for _, label in group_labels(column)]
+    return _with_rates(counts).select(*keys, *HEADLINE_COLUMNS, *_part_columns())
+
+
+def grouped_counts(
+    engine: Engine, flt: CaseFilter, column: str | tuple[str, ...], measures: Sequence[str],
+    rules: DeadlineRules | None = None, *, periods: Sequence[tuple[date, date]] | None = None,
+    source: str = "auto",
+) -> pl.DataFrame:
+    """Some of the counts behind the figures (:data:`MEASURES`), grouped as by :func:`grouped_figures`.
+
+    The same keys (and ``idx`` with ``periods``) and the chosen counts, no
+    rates: from the monthly summary only the tables that hold those counts are
+    read (overdue and backlog, the state counts, need one statement, not three).
+    """
+    columns = (column,) if isinstance(column, str) else tuple(column)
+    if not columns or any(name not in GROUP_COLUMNS for name in columns) or len(set(columns)) < len(columns):
+        raise ValueError(f"column must be one or more of {GROUP_COLUMNS}, not {column!r}")
+    if not measures or any(name not in MEASURES for name in measures):
+        raise ValueError(f"measures must be some of {MEASURES}, not {measures!r}")
+    asked = [(flt.start, flt.end)] if periods is None else list(periods)
+    counts = _period_counts(engine, flt, asked, _rules(rules), group_by=column, source=source, measures=measures)
+    keys = ([] if periods is None else ["idx"]) + [label for _, label in group_labels(column)]
+    return counts.select(*keys, *measures)
 
 
 def open_case_list(

@@ -83,8 +83,10 @@ class Review:
     """One month's review for one viewer: every table the page, the Word report and the workbook show.
 
     ``flt`` is the reviewed month with the viewer's scope and filters;
-    ``report`` is :func:`queries.report.month_report` for it (the figures of
-    ``report --month``); ``change`` the three rows of
+    ``report`` holds the period and every scalar figure of
+    :func:`queries.report.month_report` for it (:data:`queries.report.REPORT_SCALARS`,
+    the figures of ``report --month``; not its breakdowns by channel and
+    place, which the review does not show); ``change`` the three rows of
     :func:`queries.metrics.headline_change`; ``trend`` 13 months of
     :func:`queries.metrics.monthly_trend`. ``dispatch_previous`` is the list
     handed out at the start of the reviewed month (the last review's), read at
@@ -148,23 +150,28 @@ def top_issues(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = No
 
     Columns :data:`TOP_ISSUE_SCHEMA` (definitions in the module docstring);
     ``rank_volume`` 1 for the most cases, ``rank_rise`` 1 for the largest
-    rise over the previous month (None where there was no rise). Per township
-    in view, the engine's figures grouped by category (the monthly summary:
-    milliseconds per township at any number of cases).
+    rise over the previous month (None where there was no rise). Two
+    statements for every township in view at once: the engine's figures
+    grouped by township and category, and the cases received by month
+    (both from the monthly summary: milliseconds at any number of cases).
     """
     flt = review_month_filter(flt)
     previous, earlier = flt.previous_period().start, flt.year_earlier().start
     categories = {row["id"]: row for row in reference.categories(engine).iter_rows(named=True)}
+    townships = _townships_in_view(engine, flt)
+    ids = [township_id for township_id, _ in townships]
+    figures = metrics.grouped_figures(engine, flt, ("township_id", "category_id"), rules)
+    found = {(int(r["township_id"]), int(r["category_id"])): r for r in figures.iter_rows(named=True)
+             if r["township_id"] is not None and r["category_id"] is not None}
+    months = metrics.received_by_month_split(engine, flt.with_period(earlier, flt.end), "category",
+                                             [("township", ids)])
+    by_month: dict[tuple[int, int, date], int] = {
+        (t, k, m): n for t, k, m, n in months.select("member", "key", "month", "received").iter_rows()}
     rows = []
-    for township_id, township in _townships_in_view(engine, flt):
-        cell = replace(flt, township_ids=(township_id,))
-        figures = metrics.grouped_figures(engine, cell, "category_id", rules)
-        months = metrics.received_by_month(engine, cell.with_period(earlier, flt.end), "category")
-        by_month: dict[tuple[int, date], int] = {(k, m): n for k, m, n in months.iter_rows()}
-        seen = {int(k) for k, m in by_month if m in (flt.start, previous)}
-        found = {int(r["group_key"]): r for r in figures.iter_rows(named=True) if r["group_key"] is not None}
-        for category_id in sorted(seen | {k for k, r in found.items() if r["received"]}):
-            r = found.get(category_id, {})
+    for township_id, township in townships:
+        seen = {k for t, k, m in by_month if t == township_id and m in (flt.start, previous)}
+        for category_id in sorted(seen | {k for (t, k), r in found.items() if t == township_id and r["received"]}):
+            r = found.get((township_id, category_id), {})
             received = int(r.get("received") or 0)
             concluded = int(r.get("resolution_base") or 0)
             spec = categories.get(category_id, {})
@@ -172,8 +179,8 @@ def top_issues(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = No
                 "category_id": category_id, "category": spec.get("name"), "category_code": spec.get("code"),
                 "township_id": township_id, "township": township,
                 "received": received,
-                "previous": by_month.get((category_id, previous), 0),
-                "year_earlier": by_month.get((category_id, earlier), 0),
+                "previous": by_month.get((township_id, category_id, previous), 0),
+                "year_earlier": by_month.get((township_id, category_id, earlier), 0),
                 "concluded": concluded, "resolved": int(r.get("resolved") or 0),
                 "open": received - concluded,
                 "overdue_open": int(r.get("overdue_open") or 0), "backlog": int(r.get("backlog") or 0),
@@ -199,7 +206,21 @@ def top_issues(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = No
 # --- overdue and backlog by unit and by owner leader -----------------------------------------
 
 
-def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: str) -> pl.DataFrame:
+def month_end_states(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None) -> pl.DataFrame:
+    """超期未结 and 积案 per (responsible unit, owner leader), at the month's end (``idx`` 0) and the previous one's (1).
+
+    The engine's state counts, both ends and both groupings in one call (from
+    the monthly summary: one statement, over its table of state counts);
+    :func:`states_by` sums it up per unit or per leader.
+    """
+    flt = review_month_filter(flt)
+    before = flt.previous_period()
+    return metrics.grouped_counts(engine, flt, ("unit_id", "owner_leader_id"), ("overdue_open", "backlog"), rules,
+                                  periods=[(flt.start, flt.end), (before.start, before.end)])
+
+
+def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: str,
+              states: pl.DataFrame | None = None) -> pl.DataFrame:
     """超期未结 and 积案 at the month's end per responsible unit (``by`` "unit") or owner leader ("leader").
 
     The engine's state counts (the monthly summary's): ``overdue_open``,
@@ -207,14 +228,17 @@ def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: 
     ``backlog_previous``) and ``backlog_change``. A row for cases with no unit
     or no owner leader (``id`` and ``name`` None) when it counts anything;
     rows with nothing at either end are left out. Units with most overdue
-    first; leaders in protocol order.
+    first; leaders in protocol order. ``states`` is :func:`month_end_states`
+    when already read (the review reads it once for both groupings).
     """
     column = {"unit": "unit_id", "leader": "owner_leader_id"}[by]
     flt = review_month_filter(flt)
-    now = metrics.grouped_figures(engine, flt, column, rules).select(
-        pl.col("group_key").alias("id"), "overdue_open", "backlog")
-    before = metrics.grouped_figures(engine, flt.previous_period(), column, rules).select(
-        pl.col("group_key").alias("id"), pl.col("overdue_open").alias("overdue_previous"),
+    states = month_end_states(engine, flt, rules) if states is None else states
+    # State counts add up over the other column (each case has one unit and one leader, or none).
+    summed = states.group_by("idx", column).agg(pl.col("overdue_open", "backlog").sum())
+    now = summed.filter(pl.col("idx") == 0).select(pl.col(column).alias("id"), "overdue_open", "backlog")
+    before = summed.filter(pl.col("idx") == 1).select(
+        pl.col(column).alias("id"), pl.col("overdue_open").alias("overdue_previous"),
         pl.col("backlog").alias("backlog_previous"))
     counts = now.join(before, on="id", how="full", coalesce=True, nulls_equal=True)
     names = outcomes.grouping_values(engine, flt, by).with_row_index("order")
@@ -415,6 +439,35 @@ PENDING_RISING_SCHEMA = {"category": pl.String, "township": pl.String, "park": p
                          "expected": pl.Float64, "rising_months": pl.Int64}
 
 
+def change_from_trend(flt: CaseFilter, trend: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~queries.metrics.headline_change` of a month, read off its 13-month trend.
+
+    The month, the one before (环比) and the one a year earlier (同比) are all
+    among the trend's months, counted by the same engine over the same whole
+    months: the same frame, without asking the database again.
+    """
+    compared = [flt, flt.previous_period(), flt.year_earlier()]
+    labels = pl.DataFrame(
+        {"period": ["current", "previous", "year_earlier"], "start": [f.start for f in compared],
+         "end": [f.end for f in compared]},
+        schema={"period": pl.String, "start": pl.Date, "end": pl.Date},
+    )
+    return labels.join(trend.rename({"month": "start"}), on="start", how="left", maintain_order="left").select(
+        "period", "start", "end", *(c for c in trend.columns if c != "month"))
+
+
+def report_figures(flt: CaseFilter, change: pl.DataFrame) -> dict:
+    """The period and the scalar figures of ``report --month`` from :func:`~queries.metrics.headline_change`'s first row.
+
+    The same engine over the same period (:func:`queries.report.month_report`
+    reads them with :func:`~queries.metrics.headline`), so the same numbers,
+    without a statement of its own nor those of the report's breakdowns.
+    """
+    current = change.row(0, named=True)  # headline_change's rows: current, previous, a year earlier
+    return {"period": {"start": flt.start.isoformat(), "end": flt.end.isoformat()},
+            **{key: current[key] for key in report.REPORT_SCALARS}}
+
+
 def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> Review:
     """Every figure of the review of the filter's (last) month but the rising issues (method "pending").
 
@@ -429,21 +482,24 @@ def review_base(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = N
         hotspots.flagged(engine, flt, level).with_columns(pl.lit(level).alias("level"))
         for level in ("township", "park")
     ])
-    by_leader = states_by(engine, flt, rules, "leader")
+    states = month_end_states(engine, flt, rules)
+    by_leader = states_by(engine, flt, rules, "leader", states)
+    trend = metrics.monthly_trend(engine, flt, 13, rules)
+    change = change_from_trend(flt, trend)
     return Review(
         month=flt.start,
         flt=flt,
         township=township,
-        report=report.month_report(engine, flt, rules),
-        change=metrics.headline_change(engine, flt, rules),
-        trend=metrics.monthly_trend(engine, flt, 13, rules),
+        report=report_figures(flt, change),
+        change=change,
+        trend=trend,
         top_issues=top_issues(engine, flt, rules),
         rising=pl.DataFrame(schema=PENDING_RISING_SCHEMA),
         rising_method=RISING_PENDING,
         rising_rule_zh="",
         rising_rule_en="",
         hot_spots=spots,
-        by_unit=states_by(engine, flt, rules, "unit"),
+        by_unit=states_by(engine, flt, rules, "unit", states),
         by_leader=by_leader,
         receptions=reception_outcomes(engine, flt, rules, by_leader),
     )

@@ -46,6 +46,7 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 from sqlalchemy import (
+    BigInteger,
     Connection,
     Date,
     Engine,
@@ -584,13 +585,13 @@ def month_periods(periods: Sequence[tuple[date, date]]) -> list[tuple[int, int]]
     return out
 
 
-def _grain(flt: CaseFilter, group_column: str | None = None) -> int:
+def _grain(flt: CaseFilter, group_column: str | Sequence[str] | None = None) -> int:
     """0 for the tables with every dimension, 1 for the coarse ones when the question needs no other.
 
     The scope needs only the coarse dimensions (township, category, the
     accusation flag); so do the township and category filters.
     """
-    needed = {group_column} - {None}
+    needed = {column for column, _ in definitions.group_labels(group_column)}
     needed |= {d.column for d in DIMENSIONS if getattr(flt, d.filter_field)}
     return 1 if needed <= set(SUMMARY_COARSE_DIMENSIONS) else 0
 
@@ -615,18 +616,18 @@ def _periods_table(months: list[tuple[int, int]], last_state_month: int | None):
 
 
 def _summed(conn, flt, table, names, join_on, periods, group_by):
-    keys = [periods.c.idx] + ([table.c[group_by].label("group_key")] if group_by else [])
+    labels = definitions.group_labels(group_by)
+    keys = [periods.c.idx] + [table.c[column].label(label) for column, label in labels]
     statement = (
-        select(*keys, *(func.coalesce(func.sum(table.c[name]), 0).label(name) for name in names))
+        # Integer sums (PostgreSQL's sum may be numeric): the rows go to Polars as they come, with no
+        # conversion of each value in Python (a grouped review reads thousands of them).
+        select(*keys, *(cast(func.coalesce(func.sum(table.c[name]), 0), BigInteger).label(name) for name in names))
         .select_from(periods.join(table, join_on))
         .where(*dimension_clauses(flt, table.c))
         .group_by(*keys)
     )
-    schema = {"idx": pl.Int64, **({"group_key": pl.Int64} if group_by else {}), **{n: pl.Int64 for n in names}}
-    rows = conn.execute(statement).all()
-    return pl.DataFrame(
-        [tuple(int(v) if v is not None else None for v in r) for r in rows], schema=schema, orient="row"
-    )
+    schema = {"idx": pl.Int64, **{label: pl.Int64 for _, label in labels}, **{n: pl.Int64 for n in names}}
+    return pl.DataFrame([tuple(r) for r in conn.execute(statement).all()], schema=schema, orient="row")
 
 
 def _unavailable(required: bool, why: str) -> None:
@@ -639,11 +640,17 @@ def period_counts(
     flt: CaseFilter,
     periods: Sequence[tuple[date, date]],
     rules: DeadlineRules,
-    group_by: str | None = None,
+    group_by: str | Sequence[str] | None = None,
     *,
+    measures: Sequence[str] | None = None,
     required: bool = False,
 ) -> pl.DataFrame | None:
-    """The frame of ``definitions._raw_period_counts`` from the summary, or None when it cannot answer."""
+    """The frame of ``definitions._raw_period_counts`` from the summary, or None when it cannot answer.
+
+    ``measures`` (default: all) limits the frame to those counts, and the
+    statements to the summary tables that hold them.
+    """
+    names = list(definitions.MEASURES if measures is None else measures)
     months = month_periods(periods)
     if months is None:
         return _unavailable(required, "a period is not made of whole calendar months")
@@ -654,24 +661,22 @@ def period_counts(
         p = _periods_table(months, stamp["last_state_month"])
         grain = _grain(flt, group_by)
         e, k, s = (_table(kind, grain) for kind in ("events", "cohorts", "states"))
-        events = _summed(conn, flt, e, SUMMARY_EVENT_COUNTS, e.c.month_number.between(p.c.m_first, p.c.m_last),
-                         p, group_by)
-        cohorts = _summed(
-            conn, flt, k, SUMMARY_COHORT_COUNTS,
-            and_(k.c.received_month.between(p.c.m_first, p.c.m_last), k.c.concluded_month <= p.c.m_last),
-            p, group_by,
-        )
-        states = _summed(conn, flt, s, SUMMARY_STATE_COUNTS, s.c.month_number == p.c.m_state, p, group_by)
-    keys = ["idx", "group_key"] if group_by else ["idx"]
-    merged = (
-        events.join(cohorts, on=keys, how="full", coalesce=True, nulls_equal=True)
-        .join(states, on=keys, how="full", coalesce=True, nulls_equal=True)
-        .with_columns(pl.col(name).fill_null(0) for name in definitions.MEASURES)
-        .select(*keys, *definitions.MEASURES)
-    )
+        wanted = [
+            (e, SUMMARY_EVENT_COUNTS, e.c.month_number.between(p.c.m_first, p.c.m_last)),
+            (k, SUMMARY_COHORT_COUNTS,
+             and_(k.c.received_month.between(p.c.m_first, p.c.m_last), k.c.concluded_month <= p.c.m_last)),
+            (s, SUMMARY_STATE_COUNTS, s.c.month_number == p.c.m_state),
+        ]
+        frames = [_summed(conn, flt, table, counts, join_on, p, group_by) for table, counts, join_on in wanted
+                  if set(counts) & set(names)]
+    keys = ["idx", *(label for _, label in definitions.group_labels(group_by))]
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.join(frame, on=keys, how="full", coalesce=True, nulls_equal=True)
+    merged = merged.with_columns(pl.col(name).fill_null(0) for name in names).select(*keys, *names)
     if group_by:
         return merged
-    return definitions.counts_frame(merged.rows(), len(periods), grouped=False)
+    return definitions.counts_frame(merged.rows(), len(periods), measures=names)
 
 
 def breakdown_rows(engine: Engine, flt: CaseFilter, by: str, *, required: bool = False) -> list[tuple] | None:

@@ -67,6 +67,10 @@ def report_figures(review: Review, lang: str = "zh") -> dict[str, go.Figure]:
         "overdue_by_unit": overdue_by_unit_figure(review, lang),
     }
     for fig in figures.values():
+        # plotly.js's own look (black text, a grey grid on white) whoever builds them: importing Streamlit
+        # makes its placeholder template plotly's default (the same pictures as this), so the command,
+        # which no longer imports it, would otherwise draw with plotly.py's default template instead.
+        fig.update_layout(template="none")
         fig.update_layout(title=None)  # the report's caption names the figure
         fig.update_yaxes(automargin=True)
         fig.update_xaxes(automargin=True)

@@ -12,11 +12,10 @@ Without filters and ``--by`` the JSON is exactly what it always was.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 
 from config.settings import load_settings, resolve_database_url
-from dashboard.cli import CommandError, add_db_argument
+from dashboard.cli import CommandError, add_db_argument, parse_month
 from data.db import make_engine, migrate
 from data.models import CHANNEL_VALUES
 from queries.filters import CaseFilter
@@ -25,7 +24,6 @@ from queries.names import AmbiguousName, UnknownName, resolve_name
 from queries.report import REPORT_BY, month_report, month_report_rows
 from text.formatting import format_rate
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 # option -> (the dimension named, the CaseFilter field it restricts)
 NAME_FILTERS = {
     "township": ("township", "township_ids"),
@@ -49,13 +47,6 @@ def register(subparsers) -> None:
     parser.add_argument("--by", choices=tuple(REPORT_BY), help="one report per unit, leader, township or category")
     add_db_argument(parser)
     parser.set_defaults(func=run)
-
-
-def parse_month(text: str) -> CaseFilter:
-    match = MONTH_PATTERN.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise CommandError(f"--month must be YYYY-MM with a month from 01 to 12, not {text!r}")
-    return CaseFilter.for_month(int(match.group(1)), int(match.group(2)))
 
 
 def apply_filters(engine, flt: CaseFilter, args) -> CaseFilter:

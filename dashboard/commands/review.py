@@ -15,14 +15,13 @@ from pathlib import Path
 
 from config.clock import local_today
 from config.settings import load_settings, resolve_database_url
-from dashboard.cli import CommandError, add_db_argument
-from dashboard.commands.report import parse_month
-from dashboard.review_docs import write_review
-from data import audit
-from data.db import is_demo, make_engine, migrate
+from dashboard.charts.export import PngSession
+from dashboard.cli import CommandError, add_db_argument, parse_month
 from queries.filters import Scope
-from queries.names import AmbiguousName, UnknownName, resolve_name
-from services.writes import Actor
+
+# Only light modules above: Chromium's start-up (seconds; the longest step) begins as soon as the
+# arguments are read, and the command's own libraries (SQLAlchemy, Polars, python-docx…) are imported
+# while it starts (README, "Monthly review").
 
 
 def register(subparsers) -> None:
@@ -37,30 +36,55 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     flt = parse_month(args.month)
-    engine = make_engine(resolve_database_url(args.db))
-    written: tuple[Path, Path] | None = None
-    actor = Actor.command_line()
-    try:
-        migrate(engine)
-        if args.township:
-            try:
-                township_id = resolve_name(engine, "township", args.township)
-            except (UnknownName, AmbiguousName) as exc:
-                raise CommandError(f"--township: {exc}") from None
+    url = resolve_database_url(args.db)
+    township_id = _township(url, args.township) if args.township else None
+    with PngSession(basic=True) as session:
+        from data.db import make_engine, migrate
+
+        if township_id is not None:
             # A township's review is what its officer sees: their township, no complaints about officials.
             flt = replace(flt, scope=Scope(township_id=township_id, see_accusations=False))
-        out = Path(args.out)
+        engine = make_engine(url)
         try:
-            written = write_review(engine, flt, load_settings().deadlines, out, today=local_today(),
-                                   is_demo=is_demo(engine), lang=args.lang)
-        except OSError as exc:
-            audit.record(engine, username=actor.username, action="export", object=f"review:{args.month}",
-                         outcome="failure")
-            raise CommandError(f"cannot write into {out}: {exc.strerror or exc}") from exc
-        for path in written:
-            audit.record(engine, username=actor.username, action="export", object=f"review:{path.name}")
-    finally:
-        engine.dispose()
+            migrate(engine)
+            written = _write(engine, flt, args, session)
+        finally:
+            engine.dispose()
     for path in written:
         print(path)
     return 0
+
+
+def _township(url: str, name: str) -> int:
+    """The township named, checked before Chromium is started (a wrong name is one line, at once)."""
+    from data.db import make_engine, migrate
+    from queries.names import AmbiguousName, UnknownName, resolve_name
+
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        return resolve_name(engine, "township", name)
+    except (UnknownName, AmbiguousName) as exc:
+        raise CommandError(f"--township: {exc}") from None
+    finally:
+        engine.dispose()
+
+
+def _write(engine, flt, args, session: PngSession) -> tuple[Path, Path]:
+    from dashboard.review_docs import write_review
+    from data import audit
+    from data.db import is_demo
+    from services.writes import Actor
+
+    actor = Actor.command_line()
+    out = Path(args.out)
+    try:
+        written = write_review(engine, flt, load_settings().deadlines, out, today=local_today(),
+                               is_demo=is_demo(engine), lang=args.lang, session=session)
+    except OSError as exc:
+        audit.record(engine, username=actor.username, action="export", object=f"review:{args.month}",
+                     outcome="failure")
+        raise CommandError(f"cannot write into {out}: {exc.strerror or exc}") from exc
+    for path in written:
+        audit.record(engine, username=actor.username, action="export", object=f"review:{path.name}")
+    return written

@@ -17,8 +17,7 @@ import json
 from dataclasses import replace
 
 from config.settings import resolve_database_url
-from dashboard.cli import CommandError, add_db_argument
-from dashboard.commands.report import parse_month
+from dashboard.cli import CommandError, add_db_argument, parse_month
 from data.db import make_engine, migrate
 from queries import hot_words, reference, rising
 from queries.filters import CaseFilter

@@ -100,6 +100,27 @@ def test_the_word_report_has_its_title_sections_and_the_report_figures(engine, o
     assert [p.text for p in doc.paragraphs[-4:-2]] == ["县信访工作联席会议办公室", "2026年11月10日"]  # signature block
 
 
+def test_the_charts_placed_after_the_document_is_built_and_a_missing_one_left_out(office):
+    # The command builds the document while Chromium draws, then places the pictures: the same document.
+    at_once = Document(io.BytesIO(review_docs.review_docx(office, made_on=TODAY, charts=CHARTS)))
+    built = review_docs.review_document(office, made_on=TODAY)
+    later = Document(io.BytesIO(built.docx(CHARTS)))
+    assert [p.text for p in later.paragraphs] == [p.text for p in at_once.paragraphs]
+    assert len(later.inline_shapes) == 3
+    pictures = [i for i, p in enumerate(later.paragraphs) if p._element.xpath(".//pic:pic")]
+    captions = [later.paragraphs[i + 1].text for i in pictures]
+    assert captions == [translate("review.chart.trend_caption", "zh"), translate("review.chart.top_issues", "zh"),
+                        translate("review.chart.overdue_by_unit", "zh")]
+    # A chart that could not be drawn leaves no empty paragraph and no caption behind.
+    one = Document(io.BytesIO(review_docs.review_docx(office, made_on=TODAY, charts={"top_issues": CHARTS["trend"]})))
+    texts = [p.text for p in one.paragraphs]
+    assert len(one.inline_shapes) == 1
+    assert translate("review.chart.trend_caption", "zh") not in texts
+    assert texts.count(translate("review.chart.top_issues", "zh")) == 1
+    none = Document(io.BytesIO(review_docs.review_docx(office, made_on=TODAY)))
+    assert len(none.paragraphs) == len(at_once.paragraphs) - 6
+
+
 def test_the_word_report_tables_say_what_the_review_found(office):
     _, doc = _docx(office)
     text = _all_text(doc)
@@ -180,6 +201,19 @@ def test_the_briefing_says_one_thing_a_slide_and_nothing_personal(office, townsh
     assert PETITIONER_NAME not in words
     assert briefing_slides(township)[0].message == "甲镇2026年10月信访形势研判"
     assert "纪检监察" not in " ".join(s.message + " ".join(s.points) for s in briefing_slides(township))
+
+
+def test_the_report_charts_look_the_same_whether_streamlit_was_imported_or_not(office, monkeypatch):
+    # Importing Streamlit makes its placeholder template plotly's default; the command does not import it.
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401 - registers the "streamlit" template
+
+    monkeypatch.setattr(pio.templates, "default", "plotly")
+    plain = {name: fig.to_plotly_json() for name, fig in review_charts.report_figures(office).items()}
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
+    under_streamlit = {name: fig.to_plotly_json() for name, fig in review_charts.report_figures(office).items()}
+    assert plain == under_streamlit
+    assert plain["trend"]["layout"]["template"] == pio.templates["none"].to_plotly_json()
 
 
 @pytest.mark.browser

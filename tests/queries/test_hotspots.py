@@ -107,6 +107,19 @@ def test_the_park_behind_the_spike_is_a_hot_spot(spiked):
     assert (park["observed"], park["expected"], park["is_hot_spot"]) == (30, 0.0, True)
 
 
+def test_flagged_tests_only_what_can_be_hot_and_finds_the_same(spiked):
+    """flagged skips the p-value of areas below λ + 5 (never hot): the same frame as testing all of them."""
+    from polars.testing import assert_frame_equal
+
+    for flt in [MARCH, CaseFilter.for_month(2026, 2), CaseFilter.for_month(2026, 3, category_ids=(1,)),
+                CaseFilter(start=date(2026, 2, 10), end=date(2026, 3, 31))]:
+        for level in ("township", "park"):
+            every = hotspots.hot_spots(spiked, flt, level)
+            assert_frame_equal(hotspots.flagged(spiked, flt, level), every.filter(every["is_hot_spot"]))
+    # W: a p-value below ALPHA, but 4 < 0.25 + 5: never tested, never flagged; X still is.
+    assert hotspots.hot_spots(spiked, MARCH, "township", only_flagged=True)["id"].to_list() == [1]
+
+
 def test_flat_county_has_none(flat):
     for level in ("township", "park"):
         assert hotspots.flagged(flat, MARCH, level).is_empty()

@@ -6,11 +6,13 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from polars.testing import assert_frame_equal
 from review_county import OCTOBER, TODAY, build_review_county
 
 from queries import review
 from queries.filters import CaseFilter, Scope
-from queries.report import month_report
+from queries.metrics import headline_change
+from queries.report import REPORT_SCALARS, month_report
 
 OFFICE = OCTOBER
 TOWNSHIP_1 = replace(OCTOBER, scope=Scope(township_id=1, see_accusations=False))
@@ -103,7 +105,13 @@ def test_this_reviews_list_carries_what_is_not_done(county):
 def test_the_review_carries_the_report_figures(county):
     result = review.build_review(county, CaseFilter(start=date(2026, 8, 1), end=date(2026, 10, 31)), None, TODAY)
     assert result.month == date(2026, 10, 1)  # a range is reviewed by its last month
-    assert result.report == month_report(county, OFFICE)
+    # Every figure of report --month but its breakdowns by channel and place, which the review does not show.
+    report = month_report(county, OFFICE)
+    assert result.report == {key: value for key, value in report.items() if not key.startswith("by_")}
+    assert set(result.report) == {"period", *REPORT_SCALARS}
+    # 环比 and 同比 read off the 13-month trend: the engine's own headline_change.
+    assert_frame_equal(result.change, headline_change(county, OFFICE))
+    assert result.change["received"].to_list() == [8, 6, 2]
     assert result.report["received"] == 8
     assert result.handed_month == date(2026, 11, 1)
     assert result.dispatch_previous["id"].to_list() == [4, 1, 2, 3]

@@ -165,6 +165,70 @@ def test_counts_grouped_by_unit_and_owner_leader_match_raw(random_county, column
         )
 
 
+@pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "owner leader 1"])
+def test_counts_grouped_by_two_columns_match_raw_and_sum_to_one_column(random_county, name):
+    """The review's top issues group by township and category at once: one statement for every cell."""
+    for period in [SINGLE_MONTHS[12], SINGLE_MONTHS[30], RANGES[0]]:
+        raw, summed = _both(random_county, _filter(**FILTERS[name]), [period], group_by=("township_id", "category_id"))
+        nonzero = pl.any_horizontal(pl.col(metrics.MEASURES) != 0)
+        keys = ["township_id", "category_id"]
+        assert_frame_equal(summed.filter(nonzero).sort(keys, nulls_last=True),
+                           raw.filter(nonzero).sort(keys, nulls_last=True))
+        assert summed.filter(nonzero).height >= 3  # several cells, so that the comparison means something
+        # Summed over the categories, each township's counts are those grouped by township alone.
+        _, by_township = _both(random_county, _filter(**FILTERS[name]), [period], group_by="township_id")
+        assert_frame_equal(
+            summed.group_by("idx", "township_id").agg(pl.col(metrics.MEASURES).sum())
+            .rename({"township_id": "group_key"}).filter(nonzero).sort("group_key", nulls_last=True),
+            by_township.filter(nonzero).sort("group_key", nulls_last=True), check_column_order=False)
+
+
+@pytest.mark.parametrize("source", ["summary", "raw"])
+def test_grouped_figures_for_several_periods_are_each_periods_figures(random_county, source):
+    """The review reads overdue and backlog at two month ends in one call: each as if asked alone."""
+    flt = _filter(**FILTERS["everything"])
+    periods = [SINGLE_MONTHS[30], SINGLE_MONTHS[29], RANGES[0]]
+    both = metrics.grouped_figures(random_county, flt, ("unit_id", "owner_leader_id"), RULES, periods=periods,
+                                   source=source)
+    keys = ["unit_id", "owner_leader_id"]
+    for i, period in enumerate(periods):
+        alone = metrics.grouped_figures(random_county, flt.with_period(*period), ("unit_id", "owner_leader_id"),
+                                        RULES, source=source)
+        assert alone.height > 3
+        assert_frame_equal(both.filter(pl.col("idx") == i).drop("idx").sort(keys, nulls_last=True),
+                           alone.sort(keys, nulls_last=True))
+
+
+@pytest.mark.parametrize("measures", [("overdue_open", "backlog"), ("received", "resolved", "backlog"),
+                                      ("resolution_base",)])
+def test_some_counts_alone_are_those_of_all_counts(random_county, measures):
+    """grouped_counts reads only the summary tables holding the counts asked for: the same counts."""
+    flt = _filter(**FILTERS["accusations hidden"])
+    periods = [RANGES[0], SINGLE_MONTHS[12]]
+    keys = ["idx", "unit_id", "owner_leader_id"]
+    nonzero = pl.any_horizontal(pl.col(list(measures)) != 0)
+    every = metrics.grouped_figures(random_county, flt, ("unit_id", "owner_leader_id"), RULES, periods=periods,
+                                    source="raw").select(*keys, *measures).filter(nonzero).sort(keys, nulls_last=True)
+    assert every.height > 2
+    for source in ("summary", "raw"):
+        some = metrics.grouped_counts(random_county, flt, ("unit_id", "owner_leader_id"), measures, RULES,
+                                      periods=periods, source=source)
+        assert some.columns == [*keys, *measures]
+        assert_frame_equal(some.filter(nonzero).sort(keys, nulls_last=True), every)
+    with pytest.raises(ValueError):
+        metrics.grouped_counts(random_county, flt, "unit_id", ("petitioners",))
+
+
+def test_grouped_figures_refuse_an_unknown_or_repeated_column(random_county):
+    flt = _filter()
+    with pytest.raises(ValueError):
+        metrics.grouped_figures(random_county, flt, ("township_id", "petitioner_id"))
+    with pytest.raises(ValueError):
+        metrics.grouped_figures(random_county, flt, ("township_id", "township_id"))
+    pair = metrics.grouped_figures(random_county, flt, ("township_id", "category_id"))
+    assert pair.columns[:2] == ["township_id", "category_id"] and "group_key" not in pair.columns
+
+
 @pytest.mark.parametrize("by", metrics.BREAKDOWN_DIMENSIONS)
 @pytest.mark.parametrize("name", ["everything", "township officer", "accusations hidden", "combined"])
 def test_breakdowns_match_raw(random_county, by, name):

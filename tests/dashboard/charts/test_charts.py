@@ -29,6 +29,20 @@ def test_a_rate_with_no_denominator_is_a_gap_not_zero():
     assert fig.layout.yaxis.range == (0, 10 * 1.35)
 
 
+def test_counts_and_rate_share_the_months_with_the_rate_on_a_right_hand_axis_above_the_bars():
+    fig = counts_with_rate(["1月", "2月"], [40, 30], [0.95, 0.9], count_name="信访总量", rate_name="化解率",
+                           projection=False)
+    bars, line = fig.data
+    assert (bars.type, bars.yaxis, line.type, line.yaxis) == ("bar", "y", "scatter", "y2")
+    rate_axis = fig.layout.yaxis2
+    assert (rate_axis.overlaying, rate_axis.side, rate_axis.range, rate_axis.ticksuffix) == ("y", "right", (0, 105), "%")
+    assert rate_axis.showgrid is False and rate_axis.title.text == "化解率"
+    assert fig.layout.yaxis.title.text == "信访总量" and fig.layout.xaxis.type == "category"
+    # The right-hand axis's labels need room: the plot ends short of the right edge, as make_subplots leaves it.
+    assert tuple(fig.layout.xaxis.domain) == (0.0, 0.94)
+    assert fig.layout.font.family.startswith('"Noto Sans CJK SC"') and fig.layout.height == 380
+
+
 def test_sparkline_writes_the_last_month_only():
     fig = sparkline(["10月", "11月"], [4, 9], projection=False)
     assert list(fig.data[0].text) == [None, "9"]
