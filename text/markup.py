@@ -83,13 +83,17 @@ def html_text(value) -> str:
     ``html.escape(quote=True)``, and also the backtick, ``$`` and backslash as
     character references: Folium writes a tooltip's text into a JavaScript
     template literal (`` `<div>…</div>` ``), where `` ` `` would end it and
-    ``${…}`` would run code.
+    ``${…}`` would run code. Braces too: branca renders each map element's
+    output again as a Jinja template on the server, where ``{{ … }}`` in a
+    name would be evaluated (and could run code there).
     """
     return (
         html.escape(_text(value), quote=True)
         .replace("`", "&#96;")
         .replace("$", "&#36;")
         .replace("\\", "&#92;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
     )
 
 

@@ -90,7 +90,10 @@ def test_markdown_join_escapes_each_value_not_the_separator():
         ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
         ('"a" & \'b\'', "&quot;a&quot; &amp; &#x27;b&#x27;"),
         # Folium puts tooltip text into a JavaScript template literal.
-        ("`${alert(1)}`", "&#96;&#36;{alert(1)}&#96;"),
+        ("`${alert(1)}`", "&#96;&#36;&#123;alert(1)&#125;&#96;"),
+        # Branca renders a map element's output again as a Jinja template on the server.
+        ("{{ 7*7 }}{% if 1 %}x{% endif %}{#c#}", "&#123;&#123; 7*7 &#125;&#125;&#123;% if 1 %&#125;x"
+                                                  "&#123;% endif %&#125;&#123;#c#&#125;"),
         ("a\\", "a&#92;"),
         ("东岭镇", "东岭镇"),
         (None, ""),
