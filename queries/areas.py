@@ -118,9 +118,22 @@ def reception_points(engine: Engine) -> pl.DataFrame:
 # --- the figures behind the choropleth --------------------------------------------
 
 
+def area_list(engine: Engine, level: str) -> pl.DataFrame:
+    """Every township or park without its boundary: ``id``, ``name``, ``township_id``, ``population``. By id."""
+    _check_level(level)
+    if level == "township":
+        t = Township.__table__.c
+        statement = select(t.id, t.name, t.id.label("township_id"), t.population).order_by(t.id)
+    else:
+        p = Park.__table__.c
+        statement = select(p.id, p.name, p.township_id, literal(None).label("population")).order_by(p.id)
+    schema = {"id": pl.Int64, "name": pl.String, "township_id": pl.Int64, "population": pl.Int64}
+    return pl.DataFrame(_rows(engine, statement), schema=schema, orient="row")
+
+
 def areas_in_scope(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     """Areas the viewer may see, with whether the sidebar's filter includes them."""
-    areas = boundaries(engine, level).select("id", "name", "township_id", "population")
+    areas = area_list(engine, level)
     if flt.scope.township_id is not None:
         areas = areas.filter(pl.col("township_id") == flt.scope.township_id)
     in_filter = pl.lit(True)
@@ -150,20 +163,17 @@ def area_measures(
     ``first_time``, ``first_time_share`` (first-time ÷ received, None when
     nothing was received), ``overdue_open``, ``backlog``.
 
-    The counts are :func:`queries.metrics.area_figures` for the period, the
-    previous period and the same period a year earlier.
+    The counts are :func:`queries.metrics.area_figures_change`: the period, the
+    previous period and the same period a year earlier, read at once.
     """
     _check_level(level)
-    figures = {
-        name: metrics.area_figures(engine, period, level, rules).select("id", "received", "first_time",
-                                                                         "overdue_open", "backlog")
-        for name, period in (
-            ("current", flt), ("previous", flt.previous_period()), ("year_earlier", flt.year_earlier())
-        )
-    }
-    current = figures["current"]
-    previous = figures["previous"].select("id", pl.col("received").alias("received_previous"))
-    earlier = figures["year_earlier"].select("id", pl.col("received").alias("received_year_earlier"))
+    figures = metrics.area_figures_change(engine, flt, level, rules)
+    current = figures.filter(pl.col("period") == "current").select("id", "received", "first_time", "overdue_open",
+                                                                     "backlog")
+    previous = figures.filter(pl.col("period") == "previous").select(
+        "id", pl.col("received").alias("received_previous"))
+    earlier = figures.filter(pl.col("period") == "year_earlier").select(
+        "id", pl.col("received").alias("received_year_earlier"))
     frame = (
         areas_in_scope(engine, flt, level)
         .join(current, on="id", how="left")
