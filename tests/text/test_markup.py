@@ -14,6 +14,7 @@ from text.markup import (
     WORD_JOINER,
     html_text,
     is_formula_like,
+    markdown_html_text,
     markdown_join,
     markdown_text,
     plotly_text,
@@ -138,3 +139,19 @@ def test_plotly_text(value, expected):
 def test_sheet_cell(value, expected):
     assert sheet_cell(value) == expected
     assert is_formula_like(value) == (expected != value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("<img src=x>", "&#60;img src&#61;x&#62;"),
+        # Markdown inside HTML: emphasis, a link, math and a directive stay text; a blank line cannot end the block.
+        ("**b** [l](http://e)", "&#42;&#42;b&#42;&#42; &#91;l&#93;&#40;http&#58;&#47;&#47;e&#41;"),
+        ("$x^2$ :material/home:", "&#36;x&#94;2&#36; &#58;material&#47;home&#58;"),
+        ("a\n\nb", "a b"),
+        ("东岭镇（工业园区）", "东岭镇（工业园区）"),  # full-width punctuation is not ASCII: as it is
+        (None, ""),
+    ],
+)
+def test_markdown_html_text(value, expected):
+    assert markdown_html_text(value) == expected
