@@ -9,7 +9,7 @@ dashboard/asgi.py, headless, loopback) on a demo database (built or reused as
 (1920×1080) times:
 
 * the overview: navigation until all six KPI tiles show a value and the
-  13-month trend's lines are drawn;
+  13-month trend's bars are drawn;
 * the map: navigation until the Leaflet polygons are drawn in the map's iframe;
 * the overview after a filter change (another month, by URL).
 
@@ -54,7 +54,8 @@ def overview_drawn(page) -> None:
         }}""",
         timeout=TIMEOUT_MS,
     )
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg .trace').length >= 3",
+    # The 13-month trend: inline SVG (dashboard/charts/svg.py), drawn with the page.
+    page.wait_for_function("document.querySelectorAll('svg[data-chart=\"trend\"] rect').length >= 13",
                            timeout=TIMEOUT_MS)
 
 

@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import branca.element
 import folium
 import numpy as np
 import polars as pl
@@ -383,7 +384,105 @@ _HATCH_SVG = """
 """
 
 
-class _Legend(folium.MacroElement):
+def _js(value) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` (``<``, ``>``, ``&``, ``'`` and line separators escaped)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+class _Text(branca.element.Element):
+    """Output that is final: it is written out as it is, never compiled as a template.
+
+    ``branca``'s ``Element(text)`` compiles ``text`` as a Jinja template and
+    renders it; for text that is already rendered that costs a compilation
+    each time (most of the map's server time when every label and point was an
+    element of its own) and evaluates any ``{{ … }}`` that came from data.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _Script(folium.MacroElement):
+    """A map element whose rendered header, HTML and script are kept as :class:`_Text`.
+
+    streamlit-folium reads each element's script macro itself (and the header
+    and HTML through the figure), so nothing is lost; the full page
+    (``get_root().render()``) shows the same text.
+    """
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        module = self._template.module
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = module.__dict__.get(part)
+            if macro is not None:
+                target.add_child(_Text(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Areas(_Script):
+    """A GeoJSON layer of areas, each drawn in the style given for its feature id.
+
+    The same Leaflet layer as ``folium.GeoJson`` (an ``L.geoJson`` group, so
+    streamlit-folium's click handler reads the clicked feature the same way),
+    written by one template: the features' properties are only the level, the
+    id and the tooltip (already escaped HTML).
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
+            interactive: {{ this.interactive }},
+            style: (function (styles, fallback) {
+                return function (feature) { return styles[feature.id] || fallback; };
+            })({{ this.styles }}, {{ this.fallback }}),
+            onEachFeature: function (feature, layer) {
+                {%- if this.highlight %}
+                layer.on({
+                    mouseover: function (e) { e.target.setStyle({{ this.highlight }}); },
+                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+                {%- endif %}
+            }
+        });
+        {%- if this.tooltips %}
+        {{ this.get_name() }}.bindTooltip(function (layer) { return layer.feature.properties.tooltip; },
+            {sticky: true, className: "foliumtooltip"});
+        {%- endif %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict], styles: dict[str, dict], *, name: str, fallback: dict | None = None,
+                 highlight: dict | None = None, interactive: bool = True):
+        super().__init__()
+        self._name = name
+        self.features = features
+        self.data = _js({"type": "FeatureCollection", "features": features})
+        self.styles = _js(styles)
+        self.fallback = _js(fallback or {})
+        self.highlight = _js(highlight) if highlight else ""
+        self.interactive = "true" if interactive else "false"
+        self.tooltips = any("tooltip" in f["properties"] for f in features)
+
+    def _get_self_bounds(self):
+        # streamlit-folium reports the map's bounds before the browser sends its own.
+        box = bounds({"type": "FeatureCollection", "features": self.features})
+        return box if box else [[None, None], [None, None]]
+
+
+class _Legend(_Script):
     """A Leaflet control holding pre-escaped legend HTML (no external asset)."""
 
     _template = folium.template.Template(
@@ -406,7 +505,7 @@ class _Legend(folium.MacroElement):
         self.html = html_text
 
 
-class _FitUntilTouched(folium.MacroElement):
+class _FitUntilTouched(_Script):
     """Fit the county to the map beside the legend; fit again on resize until someone pans or zooms.
 
     The legend sits in the bottom-right corner: the county is kept clear of it
@@ -447,7 +546,7 @@ class _FitUntilTouched(folium.MacroElement):
         self.margin = int(margin)
 
 
-class _Declutter(folium.MacroElement):
+class _Declutter(_Script):
     """Move labels apart in the browser, where their size in pixels is known.
 
     Each label may sit right, left, above or below its reception point's dot
@@ -539,7 +638,7 @@ class _Declutter(folium.MacroElement):
         self.gap = int(gap)
 
 
-class _MetricScale(folium.MacroElement):
+class _MetricScale(_Script):
     """Leaflet's scale bar in kilometres only (folium's ``control_scale`` adds miles)."""
 
     _template = folium.template.Template(
@@ -593,15 +692,56 @@ def _label_html(name: str, value_text: str | None, *, park: bool, out: bool, hot
     return f'<div class="{classes}" {data}>{inner}</div>'
 
 
-def _label(location: tuple[float, float], html_text: str) -> folium.Marker:
-    # A zero-size icon whose content centres itself on the point; not
-    # interactive, so a click on a label reaches the polygon under it.
-    return folium.Marker(
-        location=location,
-        icon=folium.DivIcon(html=html_text, icon_size=(0, 0), icon_anchor=(0, 0), class_name="area-label-icon"),
-        interactive=False,
-        keyboard=False,
+class _Labels(_Script):
+    """Every area label in one element: a zero-size, non-interactive marker per label.
+
+    One element instead of a folium Marker and DivIcon per label (each of
+    which cost a template compilation per render). A click on a label reaches
+    the polygon under it (the markers are not interactive).
+    """
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
+        {{ this.rows }}.forEach(function (row) {
+            L.marker([row[0], row[1]], {
+                interactive: false, keyboard: false,
+                icon: L.divIcon({html: row[2], iconSize: [0, 0], iconAnchor: [0, 0], className: "area-label-icon"})
+            }).addTo({{ this.get_name() }});
+        });
+        {% endmacro %}
+        """
     )
+
+    def __init__(self, labels: list[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.rows = _js([[float(lat), float(lon), html] for lat, lon, html in labels])
+
+
+class _Points(_Script):
+    """Every reception point in one element: a circle with its name as a tooltip (see :class:`_Labels`)."""
+
+    _template = folium.template.Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.rows }}.forEach(function (row) {
+            L.circleMarker([row[0], row[1]], {
+                radius: row[2], color: {{ this.colour|tojson }}, weight: 3, fill: true, fillColor: "#ffffff",
+                fillOpacity: 1, className: "reception-point"
+            }).bindTooltip(row[3], {sticky: true}).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[tuple[float, float, int, str]], colour: str):
+        super().__init__()
+        self._name = "Points"
+        self.colour = colour
+        # The tooltip is HTML: the name is escaped by the caller (html_text).
+        self.rows = _js([[float(lat), float(lon), int(radius), tooltip] for lat, lon, radius, tooltip in points])
 
 
 def build_map(
@@ -633,83 +773,63 @@ def build_map(
     # awesome-markers…) is replaced on this instance, not on the class.
     m.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    m.get_root().header.add_child(folium.Element(_css(projection)), name="map_css")
-    m.get_root().html.add_child(folium.Element(_HATCH_SVG), name="park_hatch")
+    m.get_root().header.add_child(_Text(_css(projection)), name="map_css")
+    m.get_root().html.add_child(_Text(_HATCH_SVG), name="park_hatch")
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap", max_zoom=18).add_to(m)
     fill_opacity = 0.7 if tile_url else 0.88
 
     hot_text = translate("map.hot_spot", lang)
-    label_layer = folium.FeatureGroup(name="labels", control=False)
-
-    def township_style(feature):
-        props = feature["properties"]
-        row = township_rows.get(props[ID_PROPERTY])
-        value = row[measure] if row is not None and row["in_filter"] else None
-        return {"fillColor": classes.colour(value), "fillOpacity": fill_opacity, "color": "#ffffff",
-                "weight": 1.5, "opacity": 1}
 
     township_features = [f for f in layers.townships["features"] if f["properties"][ID_PROPERTY] in township_rows]
     if township_features:
-        tooltip_features = [_with_tooltip(f, township_rows, measure, lang) for f in township_features]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": tooltip_features},
-            name="townships",
-            style_function=township_style,
-            highlight_function=lambda feature: {"weight": 4, "color": "#000000"},
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        def township_fill(area_id: int) -> str:
+            row = township_rows[area_id]
+            return classes.colour(row[measure] if row["in_filter"] else None)
+
+        _Areas(
+            [_with_tooltip(f, township_rows, measure, lang) for f in township_features],
+            {f["id"]: {"fillColor": township_fill(f["properties"][ID_PROPERTY]), "fillOpacity": fill_opacity,
+                       "color": "#ffffff", "weight": 1.5, "opacity": 1} for f in township_features},
+            name="townships", highlight={"weight": 4, "color": "#000000"},
         ).add_to(m)
     # Hot spots' outlines drawn again on top, so a neighbour's white border never covers them.
-    hot_features = [f for f in township_features if f["properties"][ID_PROPERTY] in layers.hot_townships]
+    hot_features = [_slim(f) for f in township_features if f["properties"][ID_PROPERTY] in layers.hot_townships]
     if hot_features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": hot_features}, name="hot_spots",
-            style_function=lambda feature: {"fill": False, "color": HOT_SPOT_COLOUR, "weight": 6, "opacity": 1},
-            interactive=False,
-        ).add_to(m)
+        _Areas(hot_features, {}, name="hot_spots", interactive=False,
+               fallback={"fill": False, "color": HOT_SPOT_COLOUR, "weight": 6, "opacity": 1}).add_to(m)
 
     park_features = [f for f in layers.parks["features"] if f["properties"][ID_PROPERTY] in park_rows]
     if park_features:
-        folium.GeoJson(
-            {"type": "FeatureCollection",
-             "features": [_with_tooltip(f, park_rows, measure, lang) for f in park_features]},
-            name="parks",
-            style_function=lambda feature: {
-                "fillColor": "url(#park-hatch)",
-                "fillOpacity": 1,
-                "color": HOT_SPOT_COLOUR if feature["properties"][ID_PROPERTY] in layers.hot_parks else PARK_OUTLINE,
-                "weight": 5 if feature["properties"][ID_PROPERTY] in layers.hot_parks else 2.5,
-                "dashArray": "6 4",
-            },
-            highlight_function=lambda feature: {"weight": 4},
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        def park_style(area_id: int) -> dict:
+            hot = area_id in layers.hot_parks
+            return {"fillColor": "url(#park-hatch)", "fillOpacity": 1, "color": HOT_SPOT_COLOUR if hot else PARK_OUTLINE,
+                    "weight": 5 if hot else 2.5, "dashArray": "6 4"}
+
+        _Areas(
+            [_with_tooltip(f, park_rows, measure, lang) for f in park_features],
+            {f["id"]: park_style(f["properties"][ID_PROPERTY]) for f in park_features},
+            name="parks", highlight={"weight": 4},
         ).add_to(m)
 
     radius = 9 if projection else 6
-    for row in layers.points.iter_rows(named=True):
-        centre = row["kind"] == "county_centre"
-        folium.CircleMarker(
-            location=(row["lat"], row["lon"]),
-            radius=radius + (4 if centre else 0),
-            color=POINT_COLOUR,
-            weight=3,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1,
-            # Folium writes a tooltip's text into a JavaScript template literal: html_text escapes ` and $ too.
-            tooltip=html_text(row["name"]),
-            class_name="reception-point",
-        ).add_to(m)
+    points = [
+        (row["lat"], row["lon"], radius + (4 if row["kind"] == "county_centre" else 0), html_text(row["name"]))
+        for row in layers.points.iter_rows(named=True)
+    ]
+    if points:
+        _Points(points, POINT_COLOUR).add_to(m)
 
+    labels = []
     for feature in township_features:
         props = feature["properties"]
         row = township_rows[props[ID_PROPERTY]]
         value_text = format_value(row[measure], measure) if row["in_filter"] else None
         hot = props[ID_PROPERTY] in layers.hot_townships
-        _label((props["label_lat"], props["label_lon"]),
-               _label_html(props["name"], value_text, park=False, out=not row["in_filter"],
-                           hot_text=hot_text if hot else None, mode=props.get("label_mode", LABEL_CENTRED),
-                           area_id=props[ID_PROPERTY], point_radius=radius + 2)).add_to(label_layer)
+        labels.append((props["label_lat"], props["label_lon"],
+                       _label_html(props["name"], value_text, park=False, out=not row["in_filter"],
+                                   hot_text=hot_text if hot else None, mode=props.get("label_mode", LABEL_CENTRED),
+                                   area_id=props[ID_PROPERTY], point_radius=radius + 2)))
     for feature in park_features:
         props = feature["properties"]
         row = park_rows[props[ID_PROPERTY]]
@@ -717,11 +837,12 @@ def build_map(
         park_measure = "received" if measure == "per_10k" else measure
         value_text = format_value(row[park_measure], park_measure) if row["in_filter"] else None
         hot = props[ID_PROPERTY] in layers.hot_parks
-        _label((props["label_lat"], props["label_lon"]),
-               _label_html(props["name"], value_text, park=True, out=not row["in_filter"],
-                           hot_text=hot_text if hot else None, mode=LABEL_ABOVE,
-                           area_id=props[ID_PROPERTY])).add_to(label_layer)
-    label_layer.add_to(m)
+        labels.append((props["label_lat"], props["label_lon"],
+                       _label_html(props["name"], value_text, park=True, out=not row["in_filter"],
+                                   hot_text=hot_text if hot else None, mode=LABEL_ABOVE,
+                                   area_id=props[ID_PROPERTY])))
+    if labels:
+        _Labels(labels).add_to(m)
 
     _Legend(_legend_html(classes, measure, lang, bool(layers.hot_townships or layers.hot_parks))).add_to(m)
     _MetricScale().add_to(m)
@@ -732,17 +853,21 @@ def build_map(
     return m
 
 
+def _slim(feature: dict, **extra) -> dict:
+    """The feature with only what the browser needs: the click reads the level and the id."""
+    props = feature["properties"]
+    return {"type": "Feature", "id": feature["id"], "geometry": feature["geometry"],
+            "properties": {LEVEL_PROPERTY: props[LEVEL_PROPERTY], ID_PROPERTY: props[ID_PROPERTY], **extra}}
+
+
 def _with_tooltip(feature: dict, rows: dict[int, dict], measure: str, lang: str) -> dict:
     row = rows[feature["properties"][ID_PROPERTY]]
     if feature["properties"][LEVEL_PROPERTY] == "park" and measure == "per_10k":
         measure = "received"
     value = format_value(row[measure], measure) if row["in_filter"] else DASH
     text = f"{feature['properties']['name']}: {translate(f'map.measure.{measure}', lang)} {value}"
-    # GeoJsonTooltip writes properties as HTML: names come from imported files.
-    # Only what the browser needs is sent: the click reads the level and the id.
-    properties = {LEVEL_PROPERTY: feature["properties"][LEVEL_PROPERTY],
-                  ID_PROPERTY: feature["properties"][ID_PROPERTY], "tooltip": html_text(text)}
-    return {**feature, "properties": properties}
+    # The tooltip is shown as HTML: names come from imported files.
+    return _slim(feature, tooltip=html_text(text))
 
 
 def selection_layer(collection: dict, area_id: int | None) -> folium.FeatureGroup | None:
@@ -753,7 +878,8 @@ def selection_layer(collection: dict, area_id: int | None) -> folium.FeatureGrou
     """
     if area_id is None:
         return None
-    features = [f for f in collection["features"] if f["properties"][ID_PROPERTY] == area_id]
+    # Only what the outline needs: the name (from a file) is not sent again.
+    features = [_slim(f) for f in collection["features"] if f["properties"][ID_PROPERTY] == area_id]
     if not features:
         return None
     group = folium.FeatureGroup(name="selection", control=False)

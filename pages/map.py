@@ -279,6 +279,8 @@ def render() -> None:
             use_container_width=True,
             # Only a click reruns the page: panning and zooming stay in the browser.
             returned_objects=["last_active_drawing"],
+            # st_folium renders the map itself; render=True would render the whole figure first, a second time.
+            render=False,
             # The selection outline is swapped into the running map, which is not re-mounted.
             feature_group_to_add=maps.selection_layer(geojson[selected[0]], selected[1]) if selected else None,
             on_change=_on_map_change,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data_access, filters_ui, theme
-from dashboard.charts.bars import ranked_bars
-from dashboard.charts.series import counts_with_rate
+from dashboard import data_access, filters_ui
+from dashboard.charts import svg
 from text.formatting import (
     change_direction,
     format_change,
@@ -17,7 +15,6 @@ from text.formatting import (
     format_rate,
 )
 from text.i18n import metric_help, metric_label, t
-from text.markup import plotly_text
 
 # The tiles: metric, kind ("count" or "rate"), and whether a rise is good news.
 KPI_TILES = (
@@ -64,18 +61,21 @@ def kpi_tiles(flt) -> None:
             st.markdown(_yoy_markdown(current[name], earlier[name], kind, rise_is_good))
 
 
-def trend_figure(trend, projection: bool) -> go.Figure:
+# The overview draws its charts as inline SVG and HTML (dashboard/charts/svg.py), not with Plotly:
+# a new browser spent 1.5-2.6 s evaluating Plotly's chunk and drawing them (README, "Performance").
+def trend_chart(trend, projection: bool) -> str:
     months = [format_month_tick(m, first=(i == 0)) for i, m in enumerate(trend["month"])]
-    return counts_with_rate(
+    return svg.trend_chart(
         months, trend["received"].to_list(), trend["first_time_resolution_rate"].to_list(),
         count_name=t("overview.trend.received"), rate_name=t("overview.trend.rate"), projection=projection,
     )
 
 
-def top_areas_figure(top, projection: bool) -> go.Figure:
-    # Township and park names come from imported files: Plotly would draw <a href>, <b>… in them.
-    return ranked_bars([plotly_text(label) for label in top["label"]], top["received"].to_list(), projection,
-                       axis_title=t("overview.top.received"), min_slots=6, row_height=32, projection_height=400)
+def top_areas_chart(top, projection: bool) -> str:
+    # Township and park names come from imported files: svg.ranked_bars escapes them as HTML.
+    # On the wall both lists keep ten rows' height, so their captions line up.
+    return svg.ranked_bars(top["label"].to_list(), top["received"].to_list(), projection,
+                           caption=t("overview.top.received"), min_slots=TOP_AREAS if projection else 6)
 
 
 def top_areas(flt, by: str, title_key: str, projection: bool) -> None:
@@ -84,10 +84,7 @@ def top_areas(flt, by: str, title_key: str, projection: bool) -> None:
     if top.is_empty():
         st.caption(t("overview.top.empty"))
         return
-    st.plotly_chart(
-        top_areas_figure(top, projection), theme=theme.plotly_theme(projection),
-        config=theme.plotly_config(projection), key=f"overview.top.{by}",
-    )
+    st.markdown(top_areas_chart(top, projection), unsafe_allow_html=True)
 
 
 def render() -> None:
@@ -116,10 +113,7 @@ def render() -> None:
         township_col, park_col = st.columns(2)
     with trend_col:
         st.subheader(t("overview.trend.title"))
-        st.plotly_chart(
-            trend_figure(trend, projection), theme=theme.plotly_theme(projection),
-            config=theme.plotly_config(projection), key="overview.trend",
-        )
+        st.markdown(trend_chart(trend, projection), unsafe_allow_html=True)
     with township_col:
         top_areas(flt, "township", "overview.top_townships.title", projection)
     with park_col:

@@ -118,22 +118,49 @@ def reception_points(engine: Engine) -> pl.DataFrame:
 # --- the figures behind the choropleth --------------------------------------------
 
 
-def areas_in_scope(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
-    """Areas the viewer may see, with whether the sidebar's filter includes them."""
-    areas = boundaries(engine, level).select("id", "name", "township_id", "population")
+def area_list(engine: Engine, level: str) -> pl.DataFrame:
+    """Every township or park without its boundary: ``id``, ``name``, ``township_id``, ``population``. By id."""
+    _check_level(level)
+    if level == "township":
+        t = Township.__table__.c
+        statement = select(t.id, t.name, t.id.label("township_id"), t.population).order_by(t.id)
+    else:
+        p = Park.__table__.c
+        statement = select(p.id, p.name, p.township_id, literal(None).label("population")).order_by(p.id)
+    schema = {"id": pl.Int64, "name": pl.String, "township_id": pl.Int64, "population": pl.Int64}
+    return pl.DataFrame(_rows(engine, statement), schema=schema, orient="row")
+
+
+def _scoped_areas(engine: Engine, flt: CaseFilter, level: str) -> list[tuple]:
+    """(id, name, township_id, population, in_filter) of every area the viewer may see, by id.
+
+    Plain tuples: the map's measures and hot spots are a few dozen rows,
+    where each Polars operation would cost more than the arithmetic.
+    """
+    listed = area_list(engine, level).rows()
     if flt.scope.township_id is not None:
-        areas = areas.filter(pl.col("township_id") == flt.scope.township_id)
-    in_filter = pl.lit(True)
-    if flt.township_ids:
-        in_filter = in_filter & pl.col("township_id").is_in(flt.township_ids)
-    if flt.park_ids and level == "park":
-        in_filter = in_filter & pl.col("id").is_in(flt.park_ids)
-    elif flt.park_ids:
+        listed = [row for row in listed if row[2] == flt.scope.township_id]
+    holding = None
+    if flt.park_ids and level == "township":
         # Only the townships holding a chosen park can have a case in the filter.
         p = Park.__table__.c
-        holding = [r[0] for r in _rows(engine, select(p.township_id).where(p.id.in_(flt.park_ids)))]
-        in_filter = in_filter & pl.col("id").is_in(holding)
-    return areas.with_columns(in_filter.fill_null(False).alias("in_filter"))
+        holding = {r[0] for r in _rows(engine, select(p.township_id).where(p.id.in_(flt.park_ids)))}
+    out = []
+    for area_id, name, township_id, population in listed:
+        in_filter = (
+            (not flt.township_ids or township_id in flt.township_ids)
+            and (not (flt.park_ids and level == "park") or area_id in flt.park_ids)
+            and (holding is None or area_id in holding)
+        )
+        out.append((area_id, name, township_id, population, in_filter))
+    return out
+
+
+def areas_in_scope(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
+    """Areas the viewer may see, with whether the sidebar's filter includes them."""
+    schema = {"id": pl.Int64, "name": pl.String, "township_id": pl.Int64, "population": pl.Int64,
+              "in_filter": pl.Boolean}
+    return pl.DataFrame(_scoped_areas(engine, flt, level), schema=schema, orient="row")
 
 
 def area_measures(
@@ -150,43 +177,27 @@ def area_measures(
     ``first_time``, ``first_time_share`` (first-time ÷ received, None when
     nothing was received), ``overdue_open``, ``backlog``.
 
-    The counts are :func:`queries.metrics.area_figures` for the period, the
-    previous period and the same period a year earlier.
+    The counts are :func:`queries.metrics.area_figures_change`: the period, the
+    previous period and the same period a year earlier, read at once.
     """
     _check_level(level)
-    figures = {
-        name: metrics.area_figures(engine, period, level, rules).select("id", "received", "first_time",
-                                                                         "overdue_open", "backlog")
-        for name, period in (
-            ("current", flt), ("previous", flt.previous_period()), ("year_earlier", flt.year_earlier())
-        )
+    figures = metrics.area_figures_change(engine, flt, level, rules).select(
+        "period", "id", "received", "first_time", "overdue_open", "backlog")
+    counts: dict[tuple[str, int], tuple[int, int, int, int]] = {
+        (period, area_id): rest for period, area_id, *rest in figures.iter_rows()
     }
-    current = figures["current"]
-    previous = figures["previous"].select("id", pl.col("received").alias("received_previous"))
-    earlier = figures["year_earlier"].select("id", pl.col("received").alias("received_year_earlier"))
-    frame = (
-        areas_in_scope(engine, flt, level)
-        .join(current, on="id", how="left")
-        .join(previous, on="id", how="left")
-        .join(earlier, on="id", how="left")
-        .with_columns(
-            pl.col(name).fill_null(0)
-            for name in ("received", "first_time", "overdue_open", "backlog", "received_previous",
-                         "received_year_earlier")
-        )
-    )
-    return frame.with_columns(
-        pl.when(pl.col("population") > 0)
-        .then(pl.col("received") * PER_RESIDENTS / pl.col("population"))
-        .otherwise(None)
-        .alias("per_10k"),
-        (pl.col("received") - pl.col("received_previous")).alias("change_mom"),
-        (pl.col("received") - pl.col("received_year_earlier")).alias("change_yoy"),
-        pl.when(pl.col("received") > 0)
-        .then(pl.col("first_time") / pl.col("received"))
-        .otherwise(None)
-        .alias("first_time_share"),
-    ).select(list(_MEASURE_SCHEMA)).cast(_MEASURE_SCHEMA).sort("id")
+    rows = []
+    for area_id, name, township_id, population, in_filter in _scoped_areas(engine, flt, level):
+        received, first_time, overdue_open, backlog = counts.get(("current", area_id), (0, 0, 0, 0))
+        previous = counts.get(("previous", area_id), (0,))[0]
+        earlier = counts.get(("year_earlier", area_id), (0,))[0]
+        rows.append((
+            area_id, name, township_id, population, in_filter, received,
+            received * PER_RESIDENTS / population if population is not None and population > 0 else None,
+            previous, received - previous, earlier, received - earlier, first_time,
+            first_time / received if received > 0 else None, overdue_open, backlog,
+        ))
+    return pl.DataFrame(rows, schema=_MEASURE_SCHEMA, orient="row")
 
 
 def averages(measures: pl.DataFrame) -> dict[str, float | None]:

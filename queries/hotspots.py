@@ -68,16 +68,8 @@ def period_months(flt: CaseFilter) -> float:
     return float(months) if months else flt.days / DAYS_PER_MONTH
 
 
-def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
-    """``received`` per area and bucket.
-
-    Bucket 0 is the filter's period; bucket k (1…:data:`HISTORY_MONTHS`) is
-    the k-th calendar month before the period's first month. Columns ``id``,
-    ``bucket``, ``received``; a bucket with no case has no row. The counts are
-    the metrics engine's :func:`~queries.metrics.received_by_month`: one
-    grouped statement over the 12 months and the period (or the monthly
-    summary, when it is current), with the filter and its scope applied.
-    """
+def _bucketed(engine: Engine, flt: CaseFilter, level: str) -> dict[tuple[int, int], int]:
+    """(area id, bucket) -> received; see :func:`monthly_counts`."""
     areas._check_level(level)
     first_month = flt.start.replace(day=1)
     history_start = add_months(first_month, -HISTORY_MONTHS)
@@ -89,15 +81,26 @@ def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
             metrics.received_by_month(engine, flt.with_period(history_start, first_month - timedelta(days=1)), level),
             metrics.received_by_month(engine, flt, level),
         ])
-    months_back = (first_month.year * 12 + first_month.month) - (
-        pl.col("month").dt.year() * 12 + pl.col("month").dt.month()
-    )
-    return (
-        by_month.with_columns(pl.when(months_back <= 0).then(0).otherwise(months_back).cast(pl.Int64).alias("bucket"))
-        .group_by(pl.col("key").alias("id"), "bucket")
-        .agg(pl.col("received").sum().cast(pl.Int64))
-        .sort("id", "bucket")
-    )
+    first = first_month.year * 12 + first_month.month
+    counts: dict[tuple[int, int], int] = {}
+    for key, month, received in by_month.iter_rows():
+        bucket = max(first - (month.year * 12 + month.month), 0)
+        counts[key, bucket] = counts.get((key, bucket), 0) + received
+    return counts
+
+
+def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
+    """``received`` per area and bucket.
+
+    Bucket 0 is the filter's period; bucket k (1…:data:`HISTORY_MONTHS`) is
+    the k-th calendar month before the period's first month. Columns ``id``,
+    ``bucket``, ``received``; a bucket with no case has no row. The counts are
+    the metrics engine's :func:`~queries.metrics.received_by_month`: one
+    grouped statement over the 12 months and the period (or the monthly
+    summary, when it is current), with the filter and its scope applied.
+    """
+    rows = sorted((area_id, bucket, n) for (area_id, bucket), n in _bucketed(engine, flt, level).items())
+    return pl.DataFrame(rows, schema={"id": pl.Int64, "bucket": pl.Int64, "received": pl.Int64}, orient="row")
 
 
 def _history_months(engine: Engine, flt: CaseFilter) -> int:
@@ -119,25 +122,17 @@ def hot_spots(engine: Engine, flt: CaseFilter, level: str, *, only_flagged: bool
     first, then by p-value. ``only_flagged`` returns the hot spots alone
     (:func:`flagged`).
     """
-    in_scope = areas.areas_in_scope(engine, flt, level).filter(pl.col("in_filter")).select("id", "name")
-    counts = monthly_counts(engine, flt, level)
+    # A few dozen areas: plain Python, where each Polars operation would cost more than the arithmetic.
+    in_scope = [(area_id, name) for area_id, name, _, _, in_filter in areas._scoped_areas(engine, flt, level)
+                if in_filter]
+    counts = _bucketed(engine, flt, level)
     history_months = _history_months(engine, flt)
-    observed = counts.filter(pl.col("bucket") == 0).select("id", pl.col("received").alias("observed"))
-    history = (
-        counts.filter(pl.col("bucket").is_between(1, history_months))
-        .group_by("id")
-        .agg(pl.col("received").sum().alias("history_total"))
-    )
-    frame = (
-        in_scope.join(observed, on="id", how="left")
-        .join(history, on="id", how="left")
-        .with_columns(pl.col("observed").fill_null(0), pl.col("history_total").fill_null(0))
-    )
     scale = period_months(flt)
     rows = []
-    for row in frame.iter_rows(named=True):
-        if only_flagged and (history_months == 0
-                             or row["observed"] < row["history_total"] / history_months * scale + MIN_EXCESS):
+    for area_id, name in in_scope:
+        observed = counts.get((area_id, 0), 0)
+        history_total = sum(counts.get((area_id, k), 0) for k in range(1, history_months + 1))
+        if only_flagged and (history_months == 0 or observed < history_total / history_months * scale + MIN_EXCESS):
             # Never a hot spot (the second condition of the rule fails): its p-value is not wanted. At or
             # below the mean the tail sums as many terms as cases observed (thousands in a township).
             continue
@@ -145,16 +140,17 @@ def hot_spots(engine: Engine, flt: CaseFilter, level: str, *, only_flagged: bool
             expected = p_value = None
             hot = False
         else:
-            expected = row["history_total"] / history_months * scale
-            p_value = poisson_upper_tail(row["observed"], expected)
-            hot = p_value < ALPHA and row["observed"] >= expected + MIN_EXCESS
-        rows.append((row["id"], row["name"], row["observed"], expected, history_months, p_value, hot))
+            expected = history_total / history_months * scale
+            p_value = poisson_upper_tail(observed, expected)
+            hot = p_value < ALPHA and observed >= expected + MIN_EXCESS
+        rows.append((area_id, name, observed, expected, history_months, p_value, hot))
+    # Hot spots first, then by p-value (none last), then by id.
+    rows.sort(key=lambda r: (not r[6], r[5] is None, r[5] or 0.0, r[0]))
     schema = {
         "id": pl.Int64, "name": pl.String, "observed": pl.Int64, "expected": pl.Float64,
         "history_months": pl.Int64, "p_value": pl.Float64, "is_hot_spot": pl.Boolean,
     }
-    result = pl.DataFrame(rows, schema=schema, orient="row")
-    return result.sort(["is_hot_spot", "p_value", "id"], descending=[True, False, False], nulls_last=True)
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def flagged(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:

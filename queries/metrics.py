@@ -390,16 +390,15 @@ def received_by_month_split(
     )
 
 
-def area_figures(
-    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None, *, source: str = "auto"
+def _area_frame(
+    engine: Engine, flt: CaseFilter, level: str, periods: Sequence[tuple[date, date]], rules: DeadlineRules | None,
+    source: str,
 ) -> pl.DataFrame:
-    """Per township or per park: ``id``, ``name``, every headline figure. Areas with no case get zeros."""
+    """Every area the scope lists × every period: ``idx``, ``id``, ``name``, every headline figure (zeros filled)."""
     if level not in ("township", "park"):
         raise ValueError(f"level must be 'township' or 'park', not {level!r}")
     column, table = DIMENSION_TABLES[level]
-    counts = _with_rates(
-        _period_counts(engine, flt, [(flt.start, flt.end)], _rules(rules), group_by=column, source=source)
-    )
+    counts = _with_rates(_period_counts(engine, flt, periods, _rules(rules), group_by=column, source=source))
     listed = select(table.c.id, table.c.name).order_by(table.c.id)
     if flt.scope.township_id is not None:
         # A township officer sees their township and the parks that lie in it, no other.
@@ -408,10 +407,35 @@ def area_figures(
     with engine.connect() as conn:
         names = conn.execute(listed).all()
     areas = pl.DataFrame([tuple(r) for r in names], schema={"id": pl.Int64, "name": pl.String}, orient="row")
-    joined = areas.join(counts.drop("idx").rename({"group_key": "id"}), on="id", how="left")
+    grid = pl.DataFrame({"idx": list(range(len(periods)))}, schema={"idx": pl.Int64}).join(areas, how="cross")
+    joined = grid.join(counts.rename({"group_key": "id"}), on=["idx", "id"], how="left")
     return joined.with_columns(pl.col(name).fill_null(0) for name in COUNT_METRICS).select(
-        "id", "name", *HEADLINE_COLUMNS
-    )
+        "idx", "id", "name", *HEADLINE_COLUMNS
+    ).sort("idx", "id")
+
+
+def area_figures(
+    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None, *, source: str = "auto"
+) -> pl.DataFrame:
+    """Per township or per park: ``id``, ``name``, every headline figure. Areas with no case get zeros."""
+    return _area_frame(engine, flt, level, [(flt.start, flt.end)], rules, source).drop("idx")
+
+
+def area_figures_change(
+    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None, *, source: str = "auto"
+) -> pl.DataFrame:
+    """:func:`area_figures` for the period, the previous period (环比) and a year earlier (同比), at once.
+
+    One statement per summary table for all three periods (as
+    :func:`headline_change`); a ``period`` column ("current", "previous",
+    "year_earlier") before ``id``, ``name`` and the figures, rows in that order
+    and by id.
+    """
+    compared = [flt, flt.previous_period(), flt.year_earlier()]
+    frame = _area_frame(engine, flt, level, [(f.start, f.end) for f in compared], rules, source)
+    labels = pl.DataFrame({"idx": [0, 1, 2], "period": ["current", "previous", "year_earlier"]},
+                          schema={"idx": pl.Int64, "period": pl.String})
+    return labels.join(frame, on="idx").sort("idx", "id").drop("idx")
 
 
 # Case columns a grouped figure may be keyed by (integer ids; the monthly summary carries each).

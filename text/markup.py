@@ -10,8 +10,9 @@ data, and the places a page shows it all interpret markup of their own:
   directives, emoji and Material icons). ``![b](http://host/x.png)`` there
   makes every viewer's browser fetch the URL, ``[x](javascript:…)`` is a link
   (Streamlit passes every URL through), ``:material/warning:`` an icon.
-- **HTML** (:func:`html_text`): Folium's labels, tooltips and legend, and
-  anything a page passes with ``unsafe_allow_html``.
+- **HTML** (:func:`html_text`): Folium's labels, tooltips and legend;
+  (:func:`markdown_html_text`) HTML a page passes to ``st.markdown`` with
+  ``unsafe_allow_html`` (the overview's charts).
 - **Plotly text** (:func:`plotly_text`): axis labels, bar labels and hover
   text, where Plotly draws ``<a href>``, ``<b>``, ``<span style>`` and friends.
 - **Spreadsheets** (:func:`sheet_cell`, :func:`is_formula_like`): a cell
@@ -83,14 +84,31 @@ def html_text(value) -> str:
     ``html.escape(quote=True)``, and also the backtick, ``$`` and backslash as
     character references: Folium writes a tooltip's text into a JavaScript
     template literal (`` `<div>…</div>` ``), where `` ` `` would end it and
-    ``${…}`` would run code.
+    ``${…}`` would run code. Braces too: branca renders each map element's
+    output again as a Jinja template on the server, where ``{{ … }}`` in a
+    name would be evaluated (and could run code there).
     """
     return (
         html.escape(_text(value), quote=True)
         .replace("`", "&#96;")
         .replace("$", "&#36;")
         .replace("\\", "&#92;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
     )
+
+
+def markdown_html_text(value) -> str:
+    """``value`` as literal text inside HTML that Streamlit's Markdown renders (``st.markdown(..., unsafe_allow_html=True)``).
+
+    Line breaks become spaces (a blank line would end the HTML block and what
+    follows would be read as Markdown), and every ASCII punctuation character
+    is written as a numeric character reference (``&#60;`` for ``<``): no tag,
+    attribute end, entity, Markdown syntax, math or directive survives, in
+    text or in an attribute value, and the browser shows the character.
+    """
+    text = _LINE_BREAKS.sub(" ", _text(value))
+    return "".join(f"&#{ord(ch)};" if ch in _ASCII_PUNCTUATION else ch for ch in text)
 
 
 def plotly_text(value) -> str:

@@ -135,11 +135,11 @@ def test_every_page_and_the_hostile_panel_as_the_office(county, tmp_path):
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
         page.goto(f"{base}/?month={county.month}")
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg .trace').length >= 3",
-                               timeout=90_000)
-        # A township in the top 10 is named <img …>: Plotly writes it as text.
-        ticks = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .ytick text')].map(t => t.textContent)")
-        assert IMG_TAG in ticks
+        page.wait_for_function("document.querySelectorAll('svg[data-chart=\"trend\"] rect').length >= 13"
+                               " && document.querySelectorAll('[data-chart=\"ranked\"]').length >= 1", timeout=90_000)
+        # A township in the top 10 is named <img …>: the list writes it as text.
+        rows = page.evaluate("() => [...document.querySelectorAll('[data-chart=\"ranked\"] > div')].map(d => d.textContent)")
+        assert IMG_TAG in rows
         assert_dom_is_clean(page, "overview")
 
         open_panel(page, base, county)

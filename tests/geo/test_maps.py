@@ -186,7 +186,7 @@ def test_hot_spots_are_outlined_and_labelled():
     assert '甲镇<b>40</b><span class="hot">热点</span>' in html
     park = _full_html(maps.build_map(_layers(hot_parks=frozenset({1})), "received", lang="zh"))
     assert '东湖工业园区<b>9</b><span class="hot">热点</span>' in park  # beside the park's name, not on the park
-    outline = f'{{"color": "{maps.HOT_SPOT_COLOUR}", "fill": false, "opacity": 1, "weight": 6}}'
+    outline = f'{{"fill":false,"color":"{maps.HOT_SPOT_COLOUR}","weight":6,"opacity":1}}'
     assert outline in html
     calm = _full_html(maps.build_map(_layers(hot_townships=frozenset()), "received", lang="zh"))
     assert 'class="hot"' not in calm and outline not in calm
@@ -267,7 +267,7 @@ def test_label_modes_reach_the_html():
     assert ".area-label.right" in html and ".area-label.above" in html
     # The browser moves labels apart (where their sizes are known) after every zoom, pan and resize.
     assert 'map.on("zoomend moveend resize", schedule)' in html
-    assert 'class="reception-point"' in html or '"className": "reception-point"' in html
+    assert 'className: "reception-point"' in html
 
 
 def test_the_map_fits_the_county_beside_the_legend():
@@ -278,23 +278,47 @@ def test_the_map_fits_the_county_beside_the_legend():
 
 
 def test_hostile_names_stay_text_in_labels_tooltips_and_template_literals():
-    """Names from files in HTML (labels, GeoJSON tooltips) and in Folium's JavaScript template literals."""
+    """Names from files in HTML (labels, GeoJSON and point tooltips), never ending a string or a script."""
     img, script = "<img src=x onerror=alert(1)>", "`${alert(1)}`"
     townships = TOWNSHIPS.with_columns(
         pl.when(pl.col("id") == 1).then(pl.lit(img)).when(pl.col("id") == 3).then(pl.lit(script))
         .otherwise(pl.col("name")).alias("name"))
-    points = POINTS.with_columns(pl.Series("name", [script, img]))
+    points = POINTS.with_columns(pl.Series("name", [script, img + "</script>"]))
     layers = maps.MapLayers(
         townships=maps.area_geojson(townships, "township"), parks=maps.area_geojson(PARKS, "park"),
         township_measures=TOWNSHIP_MEASURES, park_measures=PARK_MEASURES, points=points,
     )
-    raw = maps.build_map(layers, "received", lang="zh").get_root().render()
-    # A reception point's tooltip is written into `…`: nothing in it may end it or interpolate.
-    literals = re.findall(r"bindTooltip\(\s*`(.*?)`\s*,", raw, re.S)
-    assert len(literals) == 2
-    assert all("`" not in text and "${" not in text for text in literals)
-    assert "&#96;&#36;{alert(1)}&#96;" in raw
+    m = maps.build_map(layers, "received", lang="zh")
+    raw = m.get_root().render()
+    script_text = _component_payload(maps.build_map(layers, "received", lang="zh"))
+    for text in (raw, script_text):
+        assert "</script>" not in text.split("<script>")[-1].rsplit("</script>", 1)[0]
+        assert "${alert" not in text and "`" not in text.split("L.map(")[-1]
+        # Points' tooltips: escaped HTML inside a JSON string (its < and > written as \u003c, \u003e).
+        assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;\\u0026lt;/script\\u0026gt;" in text
+        assert "\\u0026#96;\\u0026#36;\\u0026#123;alert(1)\\u0026#125;\\u0026#96;" in text
     html = _full_html(maps.build_map(layers, "received", lang="zh"))
     assert "<img src=x" not in html and "${alert" not in html
     assert 'data-id="1" data-r="8">&lt;img src=x onerror=alert(1)&gt;<b>' in html  # the label, as text
     assert "&lt;img src=x onerror=alert(1)&gt;: 信访总量" in html  # the GeoJSON tooltip, as text
+
+
+def test_template_syntax_in_names_is_never_evaluated():
+    """Branca renders elements' output again as Jinja on the server: a name like {{ 7*7 }} must stay text."""
+    jinja = "{{ 'ran' | upper }}{% if true %}{{ 'if' | upper }}{% endif %}"
+    townships = TOWNSHIPS.with_columns(
+        pl.when(pl.col("id") == 1).then(pl.lit(jinja)).otherwise(pl.col("name")).alias("name"))
+    measures = TOWNSHIP_MEASURES.with_columns(
+        pl.when(pl.col("id") == 1).then(pl.lit(jinja)).otherwise(pl.col("name")).alias("name"))
+    layers = maps.MapLayers(
+        townships=maps.area_geojson(townships, "township"), parks=maps.area_geojson(PARKS, "park"),
+        township_measures=measures, park_measures=PARK_MEASURES,
+        points=POINTS.with_columns(pl.Series("name", [jinja, "甲镇接访点"])), hot_townships=frozenset({1}),
+    )
+    selection = maps.selection_layer(layers.townships, 1)
+    for text in (_full_html(maps.build_map(layers, "received", lang="zh")),
+                 _component_payload(maps.build_map(layers, "received", lang="zh")),
+                 selection.get_root().render() if selection.get_root() is not selection else ""):
+        assert "RAN" not in text and "IF" not in text
+    html = _full_html(maps.build_map(layers, "received", lang="zh"))
+    assert "&#123;&#123; &#x27;ran&#x27; | upper &#125;&#125;" in html  # shown as the name it is

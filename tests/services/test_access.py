@@ -31,7 +31,7 @@ import queries
 from config.settings import DeadlineRules
 from data.db import bump_data_version
 from queries import areas, case_words, hot_words, hotspots, metrics, outcomes, report, rising, summary, trends
-from queries.filters import CaseFilter, Scope
+from queries.filters import CaseFilter, Scope, add_months
 from services import access
 from services.auth import UserInfo
 
@@ -162,6 +162,7 @@ SCOPE_TESTED = {
     "queries.metrics.monthly_trend",
     "queries.metrics.breakdown",
     "queries.metrics.area_figures",
+    "queries.metrics.area_figures_change",
     "queries.metrics.open_case_list",
     "queries.report.month_report",
     "queries.areas.areas_in_scope",
@@ -330,6 +331,30 @@ def test_area_figures_by_park(county_source, scope_name):
     frame = metrics.area_figures(county, flt(scope_name), "park", source=source)
     received = {name: n for name, n in zip(frame["name"].to_list(), frame["received"].to_list(), strict=True) if n}
     assert received == BREAKDOWNS["park"][scope_name]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+@pytest.mark.parametrize("level", ["township", "park"])
+def test_area_figures_change(county_source, level, scope_name):
+    county, source = county_source
+    frame = metrics.area_figures_change(county, flt(scope_name), level, source=source)
+    assert frame["period"].unique(maintain_order=True).to_list() == ["current", "previous", "year_earlier"]
+    current = frame.filter(frame["period"] == "current")
+    received = {i: n for i, n in zip(current["id"].to_list(), current["received"].to_list(), strict=True) if n}
+    assert received == AREA_RECEIVED[(level, scope_name)]
+    # October 2025 holds cases: it is November's previous month and October 2026's year earlier.
+    october = {"full": 3, "township1": 1, "township2": 1, "no_accusations": 2}[scope_name]
+    for month, period in ((date(2025, 11, 1), "previous"), (date(2026, 10, 1), "year_earlier")):
+        f = flt(scope_name, start=month, end=add_months(month, 0, last_day=True))
+        rows = metrics.area_figures_change(county, f, level, source=source)
+        compared = rows.filter(rows["period"] == period).drop("period")
+        if level == "township":
+            assert compared["received"].sum() == october
+        expected = metrics.area_figures(county, f.previous_period() if period == "previous" else f.year_earlier(),
+                                        level, source=source)
+        assert compared.equals(expected)
+        if scope_name.startswith("township") and level == "township":
+            assert compared["id"].to_list() == [SCOPES[scope_name].township_id]  # no other township listed
 
 
 def test_area_figures_by_park_lists_only_the_townships_parks(county):

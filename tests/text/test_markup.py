@@ -14,6 +14,7 @@ from text.markup import (
     WORD_JOINER,
     html_text,
     is_formula_like,
+    markdown_html_text,
     markdown_join,
     markdown_text,
     plotly_text,
@@ -90,7 +91,10 @@ def test_markdown_join_escapes_each_value_not_the_separator():
         ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
         ('"a" & \'b\'', "&quot;a&quot; &amp; &#x27;b&#x27;"),
         # Folium puts tooltip text into a JavaScript template literal.
-        ("`${alert(1)}`", "&#96;&#36;{alert(1)}&#96;"),
+        ("`${alert(1)}`", "&#96;&#36;&#123;alert(1)&#125;&#96;"),
+        # Branca renders a map element's output again as a Jinja template on the server.
+        ("{{ 7*7 }}{% if 1 %}x{% endif %}{#c#}", "&#123;&#123; 7*7 &#125;&#125;&#123;% if 1 %&#125;x"
+                                                  "&#123;% endif %&#125;&#123;#c#&#125;"),
         ("a\\", "a&#92;"),
         ("东岭镇", "东岭镇"),
         (None, ""),
@@ -135,3 +139,19 @@ def test_plotly_text(value, expected):
 def test_sheet_cell(value, expected):
     assert sheet_cell(value) == expected
     assert is_formula_like(value) == (expected != value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("<img src=x>", "&#60;img src&#61;x&#62;"),
+        # Markdown inside HTML: emphasis, a link, math and a directive stay text; a blank line cannot end the block.
+        ("**b** [l](http://e)", "&#42;&#42;b&#42;&#42; &#91;l&#93;&#40;http&#58;&#47;&#47;e&#41;"),
+        ("$x^2$ :material/home:", "&#36;x&#94;2&#36; &#58;material&#47;home&#58;"),
+        ("a\n\nb", "a b"),
+        ("东岭镇（工业园区）", "东岭镇（工业园区）"),  # full-width punctuation is not ASCII: as it is
+        (None, ""),
+    ],
+)
+def test_markdown_html_text(value, expected):
+    assert markdown_html_text(value) == expected

@@ -1,0 +1,186 @@
+"""Charts drawn as inline SVG and HTML for the overview's first screen: no chart library for the browser to load.
+
+A new browser spent 1.5-2.6 s of its main thread evaluating Plotly's 4.7 MB
+chunk and drawing the overview's three charts (CPU profile, README
+"Performance", Browser), more than any other part of the page. These two
+drawings need nothing but the HTML they are: Streamlit's Markdown renders
+them (``st.markdown(..., unsafe_allow_html=True)``), Chromium draws them with
+the page.
+
+Each builder returns one line of HTML with no blank line (a Markdown HTML
+block ends at a blank line), starting with a ``<div>`` so that Markdown reads
+it as an HTML block, not as a paragraph whose text it would parse. Every
+text (an area's name from data, a month, a label from the translation table)
+is escaped with :func:`text.markup.markdown_html_text`; numbers are formatted here;
+everything else is this module's own. Sizes are pixels, horizontal
+positions percentages of the width, so the charts follow their column's
+width with their type at its size. A value's figure is a hover away, in the
+element's ``<title>`` (bars and points) or ``title`` attribute (rows).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from dashboard import theme
+from text.formatting import format_count
+from text.markup import markdown_html_text as esc
+
+# Marks for the browser test and the benchmark (the chart is drawn when its marks are).
+TREND_MARK = "trend"
+RANKED_MARK = "ranked"
+
+
+def _fmt(x: float) -> str:
+    """A coordinate with at most two decimals (the HTML stays short)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def nice_step(top: float, ticks: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` steps up to ``top``."""
+    if top <= 0:
+        return 1.0
+    raw = top / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= raw:
+            return max(factor * power, 1.0)
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def _tick_lines(label: str) -> list[str]:
+    # Month ticks carry Plotly's line break ("1月<br>2026年"): lines of their own here.
+    return label.split("<br>")
+
+
+def trend_chart(
+    months: Sequence[str],
+    counts: Sequence[int | None],
+    rates: Sequence[float | None],
+    *,
+    count_name: str,
+    rate_name: str,
+    projection: bool,
+) -> str:
+    """Bars of a monthly count (left axis) and a line of a rate (fractions, right axis, 0-100%).
+
+    The same reading as :func:`dashboard.charts.series.counts_with_rate`: the
+    bars fill the lower three quarters, the rate (usually 80-100%) runs above
+    them; a missing rate is a gap in the line, never 0%.
+    """
+    n = len(months)
+    height = 400 if projection else 380
+    font = 19 if projection else 13
+    legend_font = 21 if projection else 14
+    pad_top, pad_bottom = legend_font + 22, 2 * font + 20
+    pad_left, pad_right = 7 * font // 2 + 14, 4 * font + 8
+    count_colour, rate_colour = theme.count_colour(projection), theme.rate_colour(projection)
+    top = max([c for c in counts if c is not None] or [0])
+    count_max = max(top, 1) * 1.35
+    step = nice_step(count_max)
+    rate_max = 105.0
+
+    def y_count(value: float) -> float:
+        return 100 * (1 - value / count_max)
+
+    def y_rate(percent: float) -> float:
+        return 100 * (1 - percent / rate_max)
+
+    parts = [
+        f'<div><svg data-chart="{TREND_MARK}" role="img" aria-label="{esc(count_name)} / {esc(rate_name)}" '
+        f'width="100%" height="{height}" style="display:block;overflow:visible;box-sizing:border-box;'
+        f"padding:{pad_top}px {pad_right}px {pad_bottom}px {pad_left}px;font-size:{font}px\" "
+        f'fill="currentColor">',
+    ]
+    # Grid and the count axis's ticks (left), the rate axis's ticks (right).
+    tick = 0.0
+    while tick <= count_max + 1e-9:
+        y = _fmt(y_count(tick))
+        parts.append(f'<line x1="0" x2="100%" y1="{y}%" y2="{y}%" stroke="currentColor" stroke-opacity="0.14"/>')
+        parts.append(f'<text x="-8" y="{y}%" text-anchor="end" dominant-baseline="middle" '
+                     f'fill-opacity="0.8">{format_count(int(round(tick)))}</text>')
+        tick += step
+    for percent in range(0, 101, 20):
+        parts.append(f'<text x="100%" dx="8" y="{_fmt(y_rate(percent))}%" dominant-baseline="middle" '
+                     f'fill-opacity="0.8">{percent}%</text>')
+    slot = 100 / max(n, 1)
+    for i, (month, count) in enumerate(zip(months, counts, strict=True)):
+        lines = [esc(line) for line in _tick_lines(month)]
+        centre = _fmt((i + 0.5) * slot)
+        # The year under a month, a size smaller: two years side by side still fit a narrow column.
+        spans = "".join(f'<tspan x="{centre}%" dy="1.4em">{line}</tspan>' if k == 0 else
+                        f'<tspan x="{centre}%" dy="1.25em" style="font-size:0.85em">{line}</tspan>'
+                        for k, line in enumerate(lines))
+        parts.append(f'<text y="100%" text-anchor="middle" fill-opacity="0.8">{spans}</text>')
+        if count is None:
+            continue
+        y = y_count(count)
+        parts.append(
+            f'<rect x="{_fmt((i + 0.125) * slot)}%" width="{_fmt(0.75 * slot)}%" y="{_fmt(y)}%" '
+            f'height="{_fmt(100 - y)}%" fill="{count_colour}"><title>{" ".join(lines)}: {format_count(count)}'
+            "</title></rect>"
+        )
+    # The rate: segments between months that have one (a missing month breaks the line), then the points.
+    points = [None if r is None else ((i + 0.5) * slot, y_rate(r * 100), r) for i, r in enumerate(rates)]
+    width = 4 if projection else 3
+    for a, b in zip(points, points[1:], strict=False):
+        if a is not None and b is not None:
+            parts.append(f'<line x1="{_fmt(a[0])}%" y1="{_fmt(a[1])}%" x2="{_fmt(b[0])}%" y2="{_fmt(b[1])}%" '
+                         f'stroke="{rate_colour}" stroke-width="{width}" stroke-linecap="round"/>')
+    for i, point in enumerate(points):
+        if point is None:
+            continue
+        label = " ".join(esc(line) for line in _tick_lines(months[i]))
+        parts.append(f'<circle cx="{_fmt(point[0])}%" cy="{_fmt(point[1])}%" r="{width + 2}" fill="{rate_colour}">'
+                     f"<title>{label}: {point[2] * 100:.1f}%</title></circle>")
+    # The legend above the plot, left-aligned.
+    parts.append(
+        f'<text x="0" y="{-(legend_font // 2 + 8)}" style="font-size:{legend_font}px" dominant-baseline="middle">'
+        f'<tspan fill="{count_colour}" style="font-size:1.3em">■</tspan> {esc(count_name)}'
+        f'<tspan dx="1.5em" fill="{rate_colour}" style="font-size:1.3em">●</tspan> {esc(rate_name)}</text>'
+    )
+    parts.append("</svg></div>")
+    return "".join(parts)
+
+
+def ranked_bars(
+    labels: Sequence[str],
+    counts: Sequence[int],
+    projection: bool,
+    *,
+    caption: str | None = None,
+    min_slots: int = 0,
+) -> str:
+    """One row per label, the largest first (as given), a bar and its count beside it.
+
+    ``labels`` are names from data (escaped here); ``min_slots`` keeps the
+    height of that many rows, so that two short lists side by side line up and
+    one bar does not become a slab; ``caption`` says what is counted.
+    """
+    counts = list(counts)
+    top = max(counts, default=0) or 1
+    row = 40 if projection else 28
+    font = 20 if projection else 14
+    colour = theme.count_colour(projection)
+    cells = []
+    for label, count in zip(labels, counts, strict=True):
+        name = esc(label)
+        share = _fmt(80 * count / top)
+        cells.append(
+            f'<div title="{name}: {format_count(count)}" style="text-align:right;white-space:nowrap;'
+            f'overflow:hidden;text-overflow:ellipsis;max-width:14em">{name}</div>'
+            f'<div title="{name}: {format_count(count)}" style="display:flex;align-items:center;gap:0.4em">'
+            f'<div style="height:{row * 2 // 3}px;width:{share}%;min-width:2px;background:{colour};'
+            f'border-radius:2px"></div><span style="font-variant-numeric:tabular-nums">{format_count(count)}</span>'
+            "</div>"
+        )
+    for _ in range(max(min_slots - len(counts), 0)):
+        cells.append("<div></div><div></div>")
+    below = (f'<div style="margin-top:0.4em;font-size:{font - 2}px;opacity:0.75">{esc(caption)}</div>'
+             if caption else "")
+    return (
+        f'<div data-chart="{RANKED_MARK}" style="display:grid;grid-template-columns:minmax(3em,max-content) 1fr;'
+        f"grid-auto-rows:{row}px;column-gap:0.6em;align-items:center;font-size:{font}px\">"
+        + "".join(cells) + "</div>" + below
+    )
