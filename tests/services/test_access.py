@@ -30,7 +30,19 @@ from scoped_county import (
 import queries
 from config.settings import DeadlineRules
 from data.db import bump_data_version
-from queries import areas, case_words, hot_words, hotspots, metrics, outcomes, report, rising, summary, trends
+from queries import (
+    areas,
+    case_words,
+    hot_words,
+    hotspots,
+    metrics,
+    outcomes,
+    report,
+    review,
+    rising,
+    summary,
+    trends,
+)
 from queries.filters import CaseFilter, Scope, add_months
 from services import access
 from services.auth import UserInfo
@@ -199,6 +211,7 @@ SCOPE_TESTED = {
     "queries.outcomes.case_detail",
     "queries.outcomes.grouping_values",
     "queries.metrics.grouped_figures",
+    "queries.metrics.grouped_counts",
     "queries.report.month_report_rows",
     # The trends page (tests below; the township scope also in tests/queries/test_rising.py and test_hot_words.py).
     "queries.trends.received_series",
@@ -212,6 +225,7 @@ SCOPE_TESTED = {
     # complaint about an official, in tests/queries/test_review.py.
     "queries.review.top_issues",
     "queries.review.states_by",
+    "queries.review.month_end_states",  # below
     "queries.review.reception_outcomes",
     "queries.review.dispatch_list",
     "queries.review.dispatch_lists",
@@ -676,3 +690,15 @@ def test_grouped_figures_and_report_rows(county, scope_name):
     assert metrics.grouped_figures(county, f, "township_id", RULES)["received"].sum() == RECEIVED_MARCH[scope_name]
     rows = report.month_report_rows(county, f, "township", RULES)["rows"]
     assert {row["name"]: row["received"] for row in rows if row["received"]} == BREAKDOWNS["township"][scope_name]
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_grouped_state_counts_and_the_reviews_month_end_states(county, scope_name):
+    f = flt(scope_name)
+    overdue = len(OVERDUE_AT_MARCH_END[scope_name])
+    counts = metrics.grouped_counts(county, f, ("unit_id", "owner_leader_id"), ("overdue_open", "backlog"), RULES)
+    assert counts["overdue_open"].sum() == overdue
+    states = review.month_end_states(county, f, RULES)
+    at_march_end = states.filter(pl.col("idx") == 0)
+    assert at_march_end["overdue_open"].sum() == overdue
+    assert at_march_end["backlog"].sum() == overdue  # the old cases are both overdue and backlog
