@@ -32,6 +32,7 @@ AUTO_KEY = "review.auto"
 INTERVAL_KEY = "review.interval"
 SLIDE_AT_KEY = "review.slide_at"  # when the slide last changed (time.monotonic)
 MESSAGE_KEY = "review.message"  # (kind, text) of the last dispatch edit, shown once
+TAB_KEY = "w.review.tab"  # the open tab (its label); only that tab runs
 INTERVALS = (10, 20, 30, 60)
 OWN_ISSUE = "own"
 
@@ -169,6 +170,7 @@ def _write(edit, *args, **kwargs) -> None:
     """Run one dispatch edit (services/dispatch.py) and say how it went; a refusal is one line."""
     try:
         edit(data_access.engine(), *args, **kwargs)
+        data_access.after_write()  # the lists are cached by data version: read the new one at once
         _say("success", t("review.dispatch.saved"))
     except ValueError as exc:  # DispatchError: one line the clerk can act on
         _say("error", t("review.dispatch.refused", reason=str(exc)))
@@ -289,11 +291,9 @@ def _slip_download(figures: review_queries.Review, review: review_queries.Review
 
 
 @st.fragment
-def dispatch_section(figures: review_queries.Review, user, lang: str, today: date, read: dict) -> None:
-    # A fragment: an edit reruns this section only, not the month's figures above. ``read`` holds the
-    # lists the full run has just read (taken once); a rerun of the fragment alone (after an edit, with
-    # the same arguments) finds it empty and reads the lists as they are now.
-    review = read.pop("review", None) or data_access.with_dispatch(figures, today)
+def dispatch_section(figures: review_queries.Review, user, lang: str, today: date) -> None:
+    # A fragment: an edit reruns this section only, not the month's figures above.
+    review = data_access.with_dispatch(figures, today)  # the lists as they are now
     message = st.session_state.get(MESSAGE_KEY)
     if message:
         getattr(st, message[0])(markdown_text(message[1]))
@@ -425,24 +425,30 @@ def render() -> None:
     if filters_ui.projection_mode():
         briefing(data_access.with_dispatch(figures, today), lang)
         return
-    review = data_access.with_dispatch(figures, today)
-    st.title(markdown_text(review_docs.review_title(review, lang)))
-    previous, earlier = review.flt.previous_period(), review.flt.year_earlier()
+    st.title(markdown_text(review_docs.review_title(figures, lang)))
+    previous, earlier = figures.flt.previous_period(), figures.flt.year_earlier()
     st.caption(t("review.caption", previous=format_period(previous.start, previous.end),
-                 earlier=format_period(earlier.start, earlier.end), handed=format_month(review.handed_month)))
-    if flt.start != review.flt.start:
-        st.info(t("review.range_note", month=format_month(review.month)))
+                 earlier=format_period(earlier.start, earlier.end), handed=format_month(figures.handed_month)))
+    if flt.start != figures.flt.start:
+        st.info(t("review.range_note", month=format_month(figures.month)))
+    # Only the open tab runs (as on the receptions page): a month change with the analysis open does
+    # not draw the dispatch list's forms and tables too (a third of the page's drawing).
     analysis_tab, dispatch_tab, export_tab = st.tabs(
-        [t("review.tab.analysis"), t("review.tab.dispatch"), t("review.tab.export")])
+        [t("review.tab.analysis"), t("review.tab.dispatch"), t("review.tab.export")], key=TAB_KEY,
+        on_change="rerun")
     with analysis_tab:
-        analysis(review, lang)
+        if analysis_tab.open:
+            # Its summary says how the dispatch lists stand: read here, the dispatch tab reads its own.
+            analysis(data_access.with_dispatch(figures, today), lang)
     with dispatch_tab:
-        dispatch_section(figures, user, lang, today, {"review": review})
+        if dispatch_tab.open:
+            dispatch_section(figures, user, lang, today)
     with export_tab:
-        if access.can(user.role, "export"):
-            exports(figures, user, lang, today)
-        st.button(t("review.briefing.start"), key="w.review.start_briefing", icon=":material/slideshow:",
-                  on_click=_start_briefing)
+        if export_tab.open:
+            if access.can(user.role, "export"):
+                exports(figures, user, lang, today)
+            st.button(t("review.briefing.start"), key="w.review.start_briefing", icon=":material/slideshow:",
+                      on_click=_start_briefing)
 
 
 def _start_briefing() -> None:
