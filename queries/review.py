@@ -439,8 +439,9 @@ def dispatch_counts(items: pl.DataFrame) -> dict[str, int]:
 # --- the whole review -----------------------------------------------------------------------------
 
 
-# Rising issues fit a seasonal model per series (queries/rising.py): about 90% of a review's time at a
-# million cases. They are computed apart, so the page can show everything else first.
+# Rising issues fit a seasonal model per series (queries/rising.py): read from the views the write path
+# stores (the county's last 13 months, each officer's last two), else fitted (0.1-0.4 s at a million
+# cases). They are cached apart from the rest, whose figures do not depend on them.
 RISING_PENDING = "pending"
 # The columns of a rising issue the review reads, for the frame that stands in until they are computed.
 PENDING_RISING_SCHEMA = {"category": pl.String, "township": pl.String, "park": pl.String, "received": pl.Int64,
