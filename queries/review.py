@@ -242,27 +242,34 @@ def states_by(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None, by: 
     column = {"unit": "unit_id", "leader": "owner_leader_id"}[by]
     flt = review_month_filter(flt)
     states = month_end_states(engine, flt, rules) if states is None else states
-    # State counts add up over the other column (each case has one unit and one leader, or none).
-    summed = states.group_by("idx", column).agg(pl.col("overdue_open", "backlog").sum())
-    now = summed.filter(pl.col("idx") == 0).select(pl.col(column).alias("id"), "overdue_open", "backlog")
-    before = summed.filter(pl.col("idx") == 1).select(
-        pl.col(column).alias("id"), pl.col("overdue_open").alias("overdue_previous"),
-        pl.col("backlog").alias("backlog_previous"))
-    counts = now.join(before, on="id", how="full", coalesce=True, nulls_equal=True)
-    names = outcomes.grouping_values(engine, flt, by).with_row_index("order")
-    listed = names.join(counts, on="id", how="left")
-    unnamed = counts.filter(pl.col("id").is_null()).with_columns(
-        pl.lit(None, pl.String).alias("name"), pl.lit(None, pl.UInt32).alias("order"))
-    frame = pl.concat([listed, unnamed.select(listed.columns)])
-    numbers = ("overdue_open", "backlog", "overdue_previous", "backlog_previous")
-    frame = frame.with_columns(pl.col(n).fill_null(0).cast(pl.Int64) for n in numbers).filter(
-        pl.any_horizontal(pl.col(list(numbers)) != 0))
-    frame = frame.with_columns((pl.col("backlog") - pl.col("backlog_previous")).alias("backlog_change"))
+    # A few hundred rows into a few dozen: plain Python, where each Polars operation cost more than the
+    # arithmetic (about 10 ms a review for the two groupings under load). State counts add up over the
+    # other column (each case has one unit and one leader, or none).
+    sums: dict[tuple[int, int | None], list[int]] = {}
+    for idx, key, overdue, backlog in states.select("idx", column, "overdue_open", "backlog").iter_rows():
+        acc = sums.setdefault((idx, key), [0, 0])
+        acc[0] += overdue or 0
+        acc[1] += backlog or 0
+
+    def row(key: int | None, name: str | None, order: int | None) -> tuple:
+        (overdue, backlog), (overdue_before, backlog_before) = sums.get((0, key), (0, 0)), sums.get((1, key), (0, 0))
+        return key, name, overdue, backlog, backlog_before, backlog - backlog_before, overdue_before, order
+
+    names = outcomes.grouping_values(engine, flt, by)
+    rows = [row(key, name, order) for order, (key, name) in enumerate(names.select("id", "name").iter_rows())]
+    if any(key is None for _, key in sums):
+        rows.append(row(None, None, None))  # the cases with no unit (or no owner leader)
+    rows = [r for r in rows if r[2] or r[3] or r[4] or r[6]]  # something at either end
+    # Units with most overdue first, leaders in protocol order; ties (and the leaders' list) by the names'
+    # order, the unnamed row after every named one.
+    def listed(r: tuple) -> tuple:
+        return (r[7] is None, r[7] or 0)
+
     if by == "unit":
-        frame = frame.sort(["overdue_open", "backlog", "order"], descending=[True, True, False], nulls_last=True)
+        rows.sort(key=lambda r: (-r[2], -r[3], *listed(r)))
     else:
-        frame = frame.sort("order", nulls_last=True)
-    return frame.select(list(STATE_SCHEMA))
+        rows.sort(key=listed)
+    return pl.DataFrame([r[:7] for r in rows], schema=STATE_SCHEMA, orient="row")
 
 
 # --- the leaders' reception sessions and their cases ---------------------------------------------
