@@ -376,9 +376,10 @@ def after_write() -> None:
 
 
 # --- monthly review (issue 13) ------------------------------------------------------
-# The figures are keyed like every other query. The dispatch lists are read
-# live (a few milliseconds): an edit must show at once, not after the data
-# version's TTL.
+# The figures are keyed like every other query, and so are the dispatch lists:
+# every dispatch edit goes through the write path, which bumps the data version,
+# and the page calls after_write() once it has written, so the editor sees the
+# edit at once (other sessions within the version's TTL, as after an import).
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
@@ -403,11 +404,15 @@ def review_figures(base: review_queries.Review) -> review_queries.Review:
     return review_queries.with_rising(base, _review_rising(s.url, s.version, base.flt))
 
 
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def _dispatch_lists(url: str, version: int, flt: CaseFilter, today: date):
+    return _guarded(url, lambda: review_queries.dispatch_lists(_engine(url), flt, today))
+
+
 def with_dispatch(figures: review_queries.Review, today: date) -> review_queries.Review:
-    """The review with its dispatch lists as they are now (not cached)."""
-    url = database_url()
-    previous, current, as_of = _guarded(
-        url, lambda: review_queries.dispatch_lists(_engine(url), figures.flt, today))
+    """The review with its dispatch lists as of the data version (an edit bumps it: call after_write)."""
+    s = data_state()
+    previous, current, as_of = _dispatch_lists(s.url, s.version, figures.flt, today)
     return replace(figures, dispatch_previous=previous, dispatch_current=current, current_as_of=as_of)
 
 

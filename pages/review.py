@@ -7,7 +7,6 @@ arrow keys or a timer to turn them, nothing personal and nothing to edit.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -33,6 +32,7 @@ AUTO_KEY = "review.auto"
 INTERVAL_KEY = "review.interval"
 SLIDE_AT_KEY = "review.slide_at"  # when the slide last changed (time.monotonic)
 MESSAGE_KEY = "review.message"  # (kind, text) of the last dispatch edit, shown once
+TAB_KEY = "w.review.tab"  # the open tab (its label); only that tab runs
 INTERVALS = (10, 20, 30, 60)
 OWN_ISSUE = "own"
 
@@ -59,26 +59,17 @@ def _table(table: review_docs.Table, *, key: str) -> None:
 # --- the analysis -----------------------------------------------------------------------------------
 
 
-def _summary(slot, review: review_queries.Review, lang: str) -> None:
-    slot.markdown(markdown_text(review_docs.summary_paragraph(review, lang)))
+def _rising(review: review_queries.Review, lang: str) -> None:
+    _table(review_docs.rising_table(review, lang), key="review.table.rising")
+    with st.expander(t("review.rule")):
+        st.caption(markdown_text(review.rising_rule_zh if lang == "zh" else review.rising_rule_en))
 
 
-def _rising(slot, review: review_queries.Review, lang: str) -> None:
-    with slot.container():
-        if review.rising_method == review_queries.RISING_PENDING:
-            st.caption(t("review.rising.pending"))
-            return
-        _table(review_docs.rising_table(review, lang), key="review.table.rising")
-        with st.expander(t("review.rule")):
-            st.caption(markdown_text(review.rising_rule_zh if lang == "zh" else review.rising_rule_en))
-
-
-def analysis(review: review_queries.Review, lang: str) -> tuple:
-    """The analysis tab; returns the slots of the summary and of the rising issues, filled once those are known."""
+def analysis(review: review_queries.Review, lang: str) -> None:
+    """The analysis tab (the review with its rising issues)."""
     with st.container(border=True):
         st.markdown(f"**{t('review.section.summary')}**")
-        summary_slot = st.empty()
-        _summary(summary_slot, review, lang)
+        st.markdown(markdown_text(review_docs.summary_paragraph(review, lang)))
     st.subheader(t("review.section.headline"))
     left, right = st.columns([2, 3])
     with left:
@@ -101,8 +92,7 @@ def analysis(review: review_queries.Review, lang: str) -> tuple:
     rising, spots = st.columns(2)
     with rising:
         st.markdown(f"**{t('review.section.rising')}**")
-        rising_slot = st.empty()
-        _rising(rising_slot, review, lang)
+        _rising(review, lang)
     with spots:
         st.markdown(f"**{t('review.section.hot_spots')}**")
         _table(review_docs.hot_spot_table(review, lang), key="review.table.hot_spots")
@@ -121,7 +111,6 @@ def analysis(review: review_queries.Review, lang: str) -> tuple:
     st.subheader(t("review.section.receptions"))
     _table(review_docs.receptions_table(review, lang), key="review.table.receptions")
     st.caption(t("review.doc.receptions_note"))
-    return summary_slot, rising_slot
 
 
 # --- the dispatch list (交办单) ------------------------------------------------------------------------
@@ -181,6 +170,7 @@ def _write(edit, *args, **kwargs) -> None:
     """Run one dispatch edit (services/dispatch.py) and say how it went; a refusal is one line."""
     try:
         edit(data_access.engine(), *args, **kwargs)
+        data_access.after_write()  # the lists are cached by data version: read the new one at once
         _say("success", t("review.dispatch.saved"))
     except ValueError as exc:  # DispatchError: one line the clerk can act on
         _say("error", t("review.dispatch.refused", reason=str(exc)))
@@ -330,29 +320,23 @@ def dispatch_section(figures: review_queries.Review, user, lang: str, today: dat
 # --- the report in one click ------------------------------------------------------------------------
 
 
-def exports(base: review_queries.Review, complete: dict, user, lang: str, today: date) -> None:
-    """The one-click downloads; ``complete`` receives the figures with their rising issues at the run's end."""
+def exports(figures: review_queries.Review, user, lang: str, today: date) -> None:
+    """The one-click downloads of the review's figures (with their rising issues; the lists are read on click)."""
     st.markdown(t("review.export.lead"))
     engine = data_access.engine()
     is_demo = data_access.data_state().is_demo
-    stem = review_docs.file_stem(base)
+    stem = review_docs.file_stem(figures)
     client = gate.client_addr()  # read now: the callables run on another thread, outside this run
 
-    def figures() -> review_queries.Review:
-        # Built on click, after the run: the complete figures, or (clicked very early) computed here.
-        found = complete.get("figures")
-        return found if found is not None else review_queries.with_rising(
-            base, review_queries.rising_part(engine, base.flt))
-
     def docx() -> bytes:
-        review = review_queries.with_dispatch(figures(), engine, today)
+        review = review_queries.with_dispatch(figures, engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{stem}.docx",
                      client_addr=client)
         return review_docs.review_docx(review, made_on=today, charts=review_docs.report_charts(review, lang),
                                        is_demo=is_demo, lang=lang)
 
     def xlsx() -> bytes:
-        review = review_queries.with_dispatch(figures(), engine, today)
+        review = review_queries.with_dispatch(figures, engine, today)
         audit.record(engine, username=user.username, action="download", object=f"review:{stem}.xlsx",
                      client_addr=client)
         return review_docs.review_xlsx(review, lang=lang)
@@ -364,7 +348,7 @@ def exports(base: review_queries.Review, complete: dict, user, lang: str, today:
     excel.download_button(t("review.export.xlsx"), data=xlsx, file_name=f"{stem}.xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           icon=":material/table_view:", key="w.review.xlsx")
-    st.caption(t("review.export.cli", month=f"{base.month:%Y-%m}"))
+    st.caption(t("review.export.cli", month=f"{figures.month:%Y-%m}"))
 
 
 # --- the briefing ---------------------------------------------------------------------------------------
@@ -435,35 +419,36 @@ def render() -> None:
     today = local_today()
     with st.spinner(t("review.loading")):
         base = data_access.review_base(flt)
+        # The rising issues of the county's last 13 months are stored by the write path (a few
+        # milliseconds to read); another month or a sidebar filter is fitted here (0.1-0.3 s).
+        figures = data_access.review_figures(base)
     if filters_ui.projection_mode():
-        briefing(data_access.with_dispatch(data_access.review_figures(base), today), lang)
+        briefing(data_access.with_dispatch(figures, today), lang)
         return
-    review = data_access.with_dispatch(base, today)
-    st.title(markdown_text(review_docs.review_title(review, lang)))
-    previous, earlier = review.flt.previous_period(), review.flt.year_earlier()
+    st.title(markdown_text(review_docs.review_title(figures, lang)))
+    previous, earlier = figures.flt.previous_period(), figures.flt.year_earlier()
     st.caption(t("review.caption", previous=format_period(previous.start, previous.end),
-                 earlier=format_period(earlier.start, earlier.end), handed=format_month(review.handed_month)))
-    if flt.start != review.flt.start:
-        st.info(t("review.range_note", month=format_month(review.month)))
+                 earlier=format_period(earlier.start, earlier.end), handed=format_month(figures.handed_month)))
+    if flt.start != figures.flt.start:
+        st.info(t("review.range_note", month=format_month(figures.month)))
+    # Only the open tab runs (as on the receptions page): a month change with the analysis open does
+    # not draw the dispatch list's forms and tables too (a third of the page's drawing).
     analysis_tab, dispatch_tab, export_tab = st.tabs(
-        [t("review.tab.analysis"), t("review.tab.dispatch"), t("review.tab.export")])
+        [t("review.tab.analysis"), t("review.tab.dispatch"), t("review.tab.export")], key=TAB_KEY,
+        on_change="rerun")
     with analysis_tab:
-        summary_slot, rising_slot = analysis(review, lang)
+        if analysis_tab.open:
+            # Its summary says how the dispatch lists stand: read here, the dispatch tab reads its own.
+            analysis(data_access.with_dispatch(figures, today), lang)
     with dispatch_tab:
-        dispatch_section(base, user, lang, today)
-    complete: dict = {}
+        if dispatch_tab.open:
+            dispatch_section(figures, user, lang, today)
     with export_tab:
-        if access.can(user.role, "export"):
-            exports(base, complete, user, lang, today)
-        st.button(t("review.briefing.start"), key="w.review.start_briefing", icon=":material/slideshow:",
-                  on_click=_start_briefing)
-    # Last: the rising issues (seconds at a million cases, once per month), while the rest is on screen.
-    figures = data_access.review_figures(base)
-    complete["figures"] = figures
-    finished = replace(review, rising=figures.rising, rising_method=figures.rising_method,
-                       rising_rule_zh=figures.rising_rule_zh, rising_rule_en=figures.rising_rule_en)
-    _summary(summary_slot, finished, lang)
-    _rising(rising_slot, finished, lang)
+        if export_tab.open:
+            if access.can(user.role, "export"):
+                exports(figures, user, lang, today)
+            st.button(t("review.briefing.start"), key="w.review.start_briefing", icon=":material/slideshow:",
+                      on_click=_start_briefing)
 
 
 def _start_briefing() -> None:

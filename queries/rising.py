@@ -740,7 +740,7 @@ class _Baselines:
         return run
 
 
-def rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "auto") -> RisingResult:
+def rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "auto", evidence: bool = True) -> RisingResult:
     """Rising issues in the month of ``flt.end`` (the rule: module docstring, :data:`RULE_ZH`).
 
     The filter's dimensions and scope apply to every count: a township
@@ -748,15 +748,18 @@ def rising_issues(engine: Engine, flt: CaseFilter, *, source: str = "auto") -> R
     their township's parks. With ``source`` "auto", a view the write path
     stored (:func:`store_views`) is read when it is current; otherwise, and
     with "summary" or "raw" (where the counts come from), it is computed.
+    ``evidence=False`` leaves the evidence out (an empty frame): the monthly
+    review draws no chart of it, and a stored view's evidence is thousands of
+    rows (most of the time of reading one).
     """
     if source == "auto":
-        stored = stored_rising_issues(engine, flt)
+        stored = stored_rising_issues(engine, flt, evidence=evidence)
         if stored is not None:
             return stored
-    return _computed(engine, flt, source)
+    return _computed(engine, flt, source, evidence=evidence)
 
 
-def _computed(engine: Engine, flt: CaseFilter, source: str) -> RisingResult:
+def _computed(engine: Engine, flt: CaseFilter, source: str, *, evidence: bool = True) -> RisingResult:
     month = flt.end.replace(day=1)
     n_history = history_months(engine, month)
     method = method_for(n_history)
@@ -785,8 +788,8 @@ def _computed(engine: Engine, flt: CaseFilter, source: str) -> RisingResult:
             "excess": observed - baseline.expected, "rising_months": runs.get(series.series_id),
             "is_rising": series.series_id in rising, "model": baseline.model,
         })
-    return _result(month, method, n_history, issues, _evidence(found, counts, months, target),
-                   _names(_reference_frames(engine)))
+    found_evidence = _evidence(found, counts, months, target) if evidence else pl.DataFrame(schema=_EVIDENCE_SCHEMA)
+    return _result(month, method, n_history, issues, found_evidence, _names(_reference_frames(engine)))
 
 
 def _result(month: date, method: str, n_history: int, issues: list[dict], evidence: pl.DataFrame,
@@ -840,6 +843,11 @@ RISING_FORMAT = 1
 # among them whether the last case is from this month or an earlier one. Each month costs 1-2 s at a
 # million cases in the write path; other months are computed when asked (0.1-0.3 s).
 PRECOMPUTED_MONTHS = 2
+# The county's two views (the office and leaders; the wall screen without complaints about officials)
+# are stored further back: the monthly review is stepped back month by month through the last year, and
+# each month computed on the click was 80-220 ms of a 300 ms budget at a million cases. Every township
+# officer's scope for these months too would cost a write ~20 times as much; they are computed when asked.
+COUNTY_PRECOMPUTED_MONTHS = 13
 _ISSUE_COLUMNS = ("series_id", "level", "category_id", "township_id", "park_id", "received", "expected", "lower",
                   "upper", "p_value", "strength", "excess", "rising_months", "is_rising", "model")
 
@@ -885,9 +893,14 @@ def store_views(conn: Connection) -> dict:
         conn.execute(table.delete())
     frames = _reference_frames(engine)
     period = reference.data_period(engine)
-    months = [] if period is None else [add_months(period[1].replace(day=1), -k) for k in range(PRECOMPUTED_MONTHS)]
-    for month in months:
-        for scope in stored_scopes(engine):
+    last = None if period is None else period[1].replace(day=1)
+    months = [] if last is None else [add_months(last, -k) for k in range(max(PRECOMPUTED_MONTHS,
+                                                                               COUNTY_PRECOMPUTED_MONTHS))]
+    scopes = stored_scopes(engine)
+    for k, month in enumerate(months):
+        for scope in scopes:
+            if k >= (PRECOMPUTED_MONTHS if scope.township_id is not None else COUNTY_PRECOMPUTED_MONTHS):
+                continue
             result = _computed(engine, CaseFilter.for_month(month.year, month.month, scope=scope), "auto")
             key = {"month_number": number_of_month(month), "scope_township_id": scope.township_id,
                    "see_accusations": scope.see_accusations}
@@ -919,12 +932,13 @@ def carry_forward_views(conn: Connection) -> None:
                  .values(data_version=current))
 
 
-def stored_rising_issues(engine: Engine, flt: CaseFilter) -> RisingResult | None:
+def stored_rising_issues(engine: Engine, flt: CaseFilter, *, evidence: bool = True) -> RisingResult | None:
     """The stored view of ``flt``'s month and scope (:func:`store_views`), or None when there is none that holds.
 
     Only a filter without dimension filters has one (a township officer's
     scope is a stored view; an office's choice of a township in the sidebar is
-    not). The same result :func:`rising_issues` computes, read from rows.
+    not). The same result :func:`rising_issues` computes, read from rows
+    (``evidence=False``: without the evidence, an empty frame).
     """
     if any(getattr(flt, d.filter_field) for d in DIMENSIONS):
         return None
@@ -942,7 +956,7 @@ def stored_rising_issues(engine: Engine, flt: CaseFilter) -> RisingResult | None
             return None
         issues = [dict(r) for r in conn.execute(select(*(rising_view_issues.c[c] for c in _ISSUE_COLUMNS))
                                                 .where(*_view_key(rising_view_issues, n, flt.scope))).mappings()]
-        evidence = conn.execute(
+        rows = [] if not evidence else conn.execute(
             select(*(rising_view_evidence.c[c] for c in ("series_id", "evidence_month", "received", "expected",
                                                           "lower", "upper", "is_target")))
             .where(*_view_key(rising_view_evidence, n, flt.scope))).all()
@@ -951,9 +965,9 @@ def stored_rising_issues(engine: Engine, flt: CaseFilter) -> RisingResult | None
         return None
     number = pl.col("evidence_month")
     evidence_frame = (
-        pl.DataFrame(evidence, schema={"series_id": pl.String, "evidence_month": pl.Int64, "received": pl.Int64,
-                                       "expected": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
-                                       "is_target": pl.Boolean}, orient="row")
+        pl.DataFrame(rows, schema={"series_id": pl.String, "evidence_month": pl.Int64, "received": pl.Int64,
+                                   "expected": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
+                                   "is_target": pl.Boolean}, orient="row")
         .with_columns(pl.date(number // 12, number % 12 + 1, 1).alias("month"))
         .sort("series_id", "month").select(list(_EVIDENCE_SCHEMA))
     )

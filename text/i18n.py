@@ -1329,7 +1329,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "review.tab.dispatch": {"zh": "交办事项", "en": "Dispatch list"},
     "review.tab.export": {"zh": "报告与简报", "en": "Report and briefing"},
     "review.rule": {"zh": "判定规则", "en": "The rule"},
-    "review.rising.pending": {"zh": "正在按季节模型计算异常上升问题……", "en": "Fitting the seasonal models of the rising rule…"},
     "review.none_named": {"zh": "（未指定）", "en": "(none recorded)"},
     "review.section.summary": {"zh": "一、总体情况", "en": "1. Summary"},
     "review.section.headline": {"zh": "二、主要指标", "en": "2. Headline figures"},

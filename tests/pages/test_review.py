@@ -47,6 +47,15 @@ def _table(at: AppTest, name: str):
     return next(f.value for f in at.dataframe if TABLE_COLUMNS[name] in f.value.columns)
 
 
+# Only the open tab runs; the analysis is open by default.
+DISPATCH_TAB = {"w.review.tab": "交办事项"}
+
+
+def _open_dispatch(at: AppTest) -> AppTest:
+    at.session_state["w.review.tab"] = DISPATCH_TAB["w.review.tab"]
+    return at.run()
+
+
 def test_office_sees_the_whole_review_and_the_edit_controls(open_page, db_url):
     at = open_page(db_url, "review")
     assert at.title[0].value == "2026年10月信访形势研判"
@@ -61,14 +70,19 @@ def test_office_sees_the_whole_review_and_the_edit_controls(open_page, db_url):
     text = _texts(at)
     assert "陈书记" in text and "县人社局" in text and "纪检监察" in text
     assert PETITIONER_NAME not in text
-    # The office edits the list: the add form and the progress controls are there.
+    # The dispatch tab is closed: its forms are not drawn. Opened, the office edits the list there:
+    # the add form and the progress controls.
+    assert not any(b.label == "加入交办单" for b in at.button)
+    _open_dispatch(at)
+    assert not at.exception
+    assert "办结日期" in _table(at, "dispatch_previous").columns
     assert any(b.label == "加入交办单" for b in at.button)
     assert any(b.label == "登记办结" for b in at.button)
     assert any(s.label == "从排名中选取，或自拟" for s in at.selectbox)
 
 
 def test_office_adds_an_item_from_the_ranking(open_page, db_url):
-    at = open_page(db_url, "review")
+    at = open_page(db_url, "review", state=DISPATCH_TAB)
     picker = next(s for s in at.selectbox if s.key == "w.review.pick")
     picker.set_value("v1").run()
     assert "甲镇劳动社保类信访4件" in at.text_area(key="w.review.issue").value
@@ -83,8 +97,10 @@ def test_office_adds_an_item_from_the_ranking(open_page, db_url):
 def test_leader_sees_the_review_without_edit_controls(open_page, db_url):
     at = open_page(db_url, "review", role="leader")
     assert at.title[0].value == "2026年10月信访形势研判"
-    assert not any(b.label in ("加入交办单", "登记办结", "撤销") for b in at.button)
     assert "陈书记" in _texts(at)
+    _open_dispatch(at)
+    assert "来源" in _table(at, "dispatch_current").columns  # the lists, read-only
+    assert not any(b.label in ("加入交办单", "登记办结", "撤销") for b in at.button)
 
 
 def test_township_officer_sees_their_townships_review(open_page, db_url):
@@ -92,6 +108,8 @@ def test_township_officer_sees_their_townships_review(open_page, db_url):
     assert at.title[0].value == "甲镇2026年10月信访形势研判"
     text = _texts(at)
     assert "乙乡" not in text and "纪检监察" not in text and "王县长" not in text
+    _open_dispatch(at)
+    assert "乙乡" not in _texts(at)
     assert not any(b.label == "加入交办单" for b in at.button)
 
 

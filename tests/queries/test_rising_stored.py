@@ -1,8 +1,8 @@
 """Rising issues stored by the write path: the same result as computed, read only while it holds.
 
 The write path (services/writes.py) stores the rising issues of the latest
-two months for the county (with and without complaints about officials) and
-for each township as its officer sees it, stamped with the data version, the
+13 months for the county (with and without complaints about officials) and of
+the latest two for each township as its officer sees it, stamped with the data version, the
 rule's format and the geography; ``rising_issues`` reads such a view instead
 of computing it, and computes whatever is not stored or no longer holds.
 """
@@ -62,19 +62,33 @@ def own_county(tmp_path):
     engine_iter.close()
 
 
-def test_the_write_path_stores_the_last_two_months_for_every_scope(county):
+def test_the_write_path_stores_13_months_for_the_county_and_two_for_each_township(county):
     with county.connect() as conn:
         stored = conn.execute(select(rising_views.c.month_number, rising_views.c.scope_township_id,
                                      rising_views.c.see_accusations, rising_views.c.method)).all()
-    # The last case is of February 2026: February and January, for the county twice and each township.
-    months = {summary.number_of_month(date(2026, 2, 1)), summary.number_of_month(date(2026, 1, 1))}
-    assert {(m, s.township_id, s.see_accusations, "seasonal") for m in months for s in SCOPES} == set(stored)
-    assert len(stored) == 8
+    # The last case is of February 2026: February 2025 to February 2026 for the county (twice: with and
+    # without complaints about officials), February and January for each township's officer.
+    county_months = {summary.number_of_month(date(2025, 2, 1)) + k for k in range(13)}
+    township_months = {summary.number_of_month(date(2026, 2, 1)), summary.number_of_month(date(2026, 1, 1))}
+    expected = {(m, s.township_id, s.see_accusations, "seasonal")
+                for s in SCOPES for m in (county_months if s.township_id is None else township_months)}
+    assert expected == set(stored)
+    assert len(stored) == 2 * 13 + 2 * 2
 
 
 @pytest.mark.parametrize("scope", SCOPES)
 @pytest.mark.parametrize("when", [(2026, 2), (2026, 1)])
 def test_a_stored_view_is_the_computed_result(county, scope, when):
+    _stored_equals_computed(county, scope, when)
+
+
+@pytest.mark.parametrize("scope", SCOPES[:2])
+@pytest.mark.parametrize("when", [(2025, 12), (2025, 2)])  # the 13th month back is the last stored
+def test_an_earlier_county_view_is_the_computed_result(county, scope, when):
+    _stored_equals_computed(county, scope, when)
+
+
+def _stored_equals_computed(county, scope, when):
     flt = CaseFilter.for_month(*when, scope=scope)
     stored = rising.stored_rising_issues(county, flt)
     computed = rising.rising_issues(county, flt, source="summary")
@@ -96,12 +110,25 @@ def test_the_planted_rise_comes_from_the_store(county, monkeypatch):
     assert result.rising.filter(pl.col("series_id") == f"c{LAND}/t{XISHAN}")["township"].item() == "西山乡"
 
 
+def test_without_evidence_the_stored_view_is_the_same_issues(county):
+    flt = CaseFilter.for_month(2026, 2)  # the planted rise
+    assert rising.stored_rising_issues(county, flt, evidence=False) is not None
+    light = rising.rising_issues(county, flt, evidence=False)
+    full = rising.rising_issues(county, flt, source="summary")
+    assert light.issues.equals(full.issues) and light.rising.height == 2
+    assert (light.method, light.rule_zh) == (full.method, full.rule_zh)
+    assert light.evidence.is_empty() and light.evidence.schema == full.evidence.schema
+    computed = rising.rising_issues(county, flt, source="summary", evidence=False)
+    assert computed.issues.equals(full.issues) and computed.evidence.is_empty()
+
+
 @pytest.mark.parametrize("flt", [
-    CaseFilter.for_month(2025, 12),  # an earlier month
+    CaseFilter.for_month(2025, 1),  # 14 months before the last case's
+    CaseFilter.for_month(2025, 12, scope=Scope(township_id=XISHAN, see_accusations=False)),  # an officer's earlier
     CaseFilter.for_month(2026, 2, township_ids=(XISHAN,)),  # the office's choice of a township in the sidebar
     CaseFilter.for_month(2026, 2, category_ids=(LAND,)),
     CaseFilter.for_month(2026, 2, scope=Scope(township_id=XISHAN, see_accusations=True)),  # no such viewer
-], ids=["month", "township filter", "category filter", "unknown scope"])
+], ids=["month", "officer's earlier month", "township filter", "category filter", "unknown scope"])
 def test_what_is_not_stored_is_computed(county, flt):
     assert rising.stored_rising_issues(county, flt) is None
     assert rising.rising_issues(county, flt).issues.height > 0
