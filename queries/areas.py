@@ -163,8 +163,15 @@ def areas_in_scope(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     return pl.DataFrame(_scoped_areas(engine, flt, level), schema=schema, orient="row")
 
 
+# The counts behind the map's measures: received and first-time (the summary's event counts), overdue
+# and backlog (its state counts). The cohort counts (化解率) are not on the map: never read for it.
+MAP_COUNTS = ("received", "first_time", "overdue_open", "backlog")
+LEVEL_COLUMNS = {"township": "township_id", "park": "park_id"}
+
+
 def area_measures(
-    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None
+    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None,
+    *, scoped: list[tuple] | None = None,
 ) -> pl.DataFrame:
     """Every measure of the map, per township or park, for the filter's period.
 
@@ -177,20 +184,26 @@ def area_measures(
     ``first_time``, ``first_time_share`` (first-time ÷ received, None when
     nothing was received), ``overdue_open``, ``backlog``.
 
-    The counts are :func:`queries.metrics.area_figures_change`: the period, the
-    previous period and the same period a year earlier, read at once.
+    The counts are :func:`queries.metrics.grouped_counts` (the same engine as
+    :func:`~queries.metrics.area_figures_change`): the period, the previous
+    period and the same period a year earlier, read at once, and only the
+    four counts above. ``scoped`` is :func:`_scoped_areas`, when the caller
+    has it already.
     """
     _check_level(level)
-    figures = metrics.area_figures_change(engine, flt, level, rules).select(
-        "period", "id", "received", "first_time", "overdue_open", "backlog")
-    counts: dict[tuple[str, int], tuple[int, int, int, int]] = {
-        (period, area_id): rest for period, area_id, *rest in figures.iter_rows()
+    compared = [flt, flt.previous_period(), flt.year_earlier()]
+    figures = metrics.grouped_counts(engine, flt, LEVEL_COLUMNS[level], MAP_COUNTS, rules,
+                                     periods=[(f.start, f.end) for f in compared])
+    counts: dict[tuple[int, int], tuple[int, int, int, int]] = {
+        (idx, area_id): tuple(rest) for idx, area_id, *rest in figures.select("idx", "group_key", *MAP_COUNTS).rows()
     }
     rows = []
-    for area_id, name, township_id, population, in_filter in _scoped_areas(engine, flt, level):
-        received, first_time, overdue_open, backlog = counts.get(("current", area_id), (0, 0, 0, 0))
-        previous = counts.get(("previous", area_id), (0,))[0]
-        earlier = counts.get(("year_earlier", area_id), (0,))[0]
+    for area_id, name, township_id, population, in_filter in (
+        _scoped_areas(engine, flt, level) if scoped is None else scoped
+    ):
+        received, first_time, overdue_open, backlog = counts.get((0, area_id), (0, 0, 0, 0))
+        previous = counts.get((1, area_id), (0,))[0]
+        earlier = counts.get((2, area_id), (0,))[0]
         rows.append((
             area_id, name, township_id, population, in_filter, received,
             received * PER_RESIDENTS / population if population is not None and population > 0 else None,
@@ -198,6 +211,28 @@ def area_measures(
             first_time / received if received > 0 else None, overdue_open, backlog,
         ))
     return pl.DataFrame(rows, schema=_MEASURE_SCHEMA, orient="row")
+
+
+def map_figures(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> dict[str, dict]:
+    """Everything a filter change asks of the map, both levels at once: one cache entry, shared reads.
+
+    ``{"township": {"measures": ..., "hot_spots": ...}, "park": {...}}``: the
+    frames of :func:`area_measures` and :func:`queries.hotspots.hot_spots`,
+    the same figures as those functions called one by one; the list of areas
+    in scope and the number of history months are read once for both.
+    """
+    # queries.hotspots imports this module (the list of areas in scope): imported here, not at the top.
+    from queries import hotspots
+
+    history_months = hotspots.history_month_count(engine, flt)
+    figures = {}
+    for level in LEVELS:
+        scoped = _scoped_areas(engine, flt, level)
+        figures[level] = {
+            "measures": area_measures(engine, flt, level, rules, scoped=scoped),
+            "hot_spots": hotspots.hot_spots(engine, flt, level, scoped=scoped, history_months=history_months),
+        }
+    return figures
 
 
 def averages(measures: pl.DataFrame) -> dict[str, float | None]:

@@ -26,7 +26,7 @@ from hand_county import MARCH, RULES
 from sqlalchemy import insert, update
 
 from data.models import Leader, LeaderLink, Park, ReceptionPoint, ReceptionSession, Township
-from queries import areas, metrics
+from queries import areas, hotspots, metrics
 from queries.filters import CaseFilter, Scope
 
 SQUARE = '{"type": "Polygon", "coordinates": [[[119.0, 26.0], [119.1, 26.0], [119.1, 26.1], [119.0, 26.0]]]}'
@@ -145,6 +145,27 @@ def test_areas_outside_the_sidebar_filter_are_marked(mapped_county):
     by_park = _by_id(areas.area_measures(mapped_county, CaseFilter.for_month(2026, 3, park_ids=(1,)), "township",
                                          RULES))
     assert (by_park[1]["in_filter"], by_park[2]["in_filter"]) == (True, False)
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [MARCH, CaseFilter(date(2026, 1, 1), date(2026, 3, 31)),
+     CaseFilter.for_month(2026, 3, scope=Scope(township_id=2)),
+     CaseFilter.for_month(2026, 3, scope=Scope(township_id=1, see_accusations=False)),
+     CaseFilter.for_month(2026, 3, township_ids=(2,)), CaseFilter.for_month(2026, 3, park_ids=(1,))],
+    ids=["march", "q1", "officer-2", "officer-1-no-accusations", "township-2", "park-1"],
+)
+def test_map_figures_are_the_measures_and_hot_spots_one_by_one(mapped_county, flt):
+    # One cache entry per filter change for the whole map: the same frames as each function on its own.
+    figures = areas.map_figures(mapped_county, flt, RULES)
+    assert set(figures) == {"township", "park"}
+    for level in ("township", "park"):
+        assert figures[level]["measures"].equals(areas.area_measures(mapped_county, flt, level, RULES))
+        assert figures[level]["hot_spots"].equals(hotspots.hot_spots(mapped_county, flt, level))
+    if flt.scope.township_id == 2:
+        # The officer of township 2 gets neither township 1 nor its park.
+        assert figures["township"]["measures"]["id"].to_list() == [2]
+        assert figures["park"]["measures"].is_empty() and figures["park"]["hot_spots"].is_empty()
 
 
 def test_averages_by_hand(mapped_county):
