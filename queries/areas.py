@@ -22,7 +22,7 @@ from sqlalchemy import Engine, and_, func, literal, or_, select
 from config.settings import DeadlineRules
 from data.models import Leader, LeaderLink, Park, ReceptionPoint, ReceptionSession, Township
 from queries import metrics
-from queries.filters import CaseFilter
+from queries.filters import CaseFilter, add_months
 from queries.sql_dates import as_date
 
 LEVELS = ("township", "park")
@@ -277,13 +277,25 @@ def area_filter(flt: CaseFilter, level: str, area_id: int) -> CaseFilter | None:
     return dataclasses.replace(flt, park_ids=(area_id,))
 
 
-def area_trend(
-    engine: Engine, flt: CaseFilter, level: str, area_id: int, months: int = 13,
-    rules: DeadlineRules | None = None,
-) -> pl.DataFrame | None:
-    """:func:`queries.metrics.monthly_trend` for one area (None if the filter leaves it out)."""
+def area_trend(engine: Engine, flt: CaseFilter, level: str, area_id: int, months: int = 13) -> pl.DataFrame | None:
+    """``month`` and ``received`` of one area for each of ``months`` calendar months ending with ``flt.end``'s.
+
+    The ``received`` column of :func:`queries.metrics.monthly_trend` for the
+    area (whole months, a month with no case 0), read as one statement of
+    received by month (:func:`queries.metrics.received_by_month`) instead of
+    every headline count of 13 periods: the panel's sparkline shows nothing
+    else. None if the filter leaves the area out.
+    """
     narrowed = area_filter(flt, level, area_id)
-    return None if narrowed is None else metrics.monthly_trend(engine, narrowed, months, rules)
+    if narrowed is None:
+        return None
+    last = flt.end.replace(day=1)
+    starts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
+    by_month = metrics.received_by_month(
+        engine, narrowed.with_period(starts[0], add_months(last, 0, last_day=True)), level)
+    received = {month: n for key, month, n in by_month.iter_rows() if key == area_id}
+    return pl.DataFrame({"month": starts, "received": [received.get(s, 0) for s in starts]},
+                        schema={"month": pl.Date, "received": pl.Int64})
 
 
 def area_categories(engine: Engine, flt: CaseFilter, level: str, area_id: int) -> pl.DataFrame | None:
@@ -372,7 +384,7 @@ def area_panel(
 ) -> dict | None:
     """Everything the click panel shows for one area, or None if the sidebar's filter leaves it out.
 
-    Keys: ``trend`` (13 months), ``categories``, ``overdue``, ``backlog``
+    Keys: ``trend`` (13 months: ``month``, ``received``), ``categories``, ``overdue``, ``backlog``
     (case lists, no personal data; None unless ``with_cases``: a role that
     may not list cases gets none read), ``leaders`` (挂点, with each one's
     last reception there) and ``last_reception`` (dict or None), all up to
@@ -382,7 +394,7 @@ def area_panel(
     if narrowed is None:
         return None
     return {
-        "trend": metrics.monthly_trend(engine, narrowed, 13, rules),
+        "trend": area_trend(engine, flt, level, area_id),
         "categories": metrics.breakdown(engine, narrowed, "category"),
         "overdue": metrics.open_case_list(engine, narrowed, "overdue", rules, limit) if with_cases else None,
         "backlog": metrics.open_case_list(engine, narrowed, "backlog", rules, limit) if with_cases else None,

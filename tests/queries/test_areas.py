@@ -191,7 +191,7 @@ def test_reception_points_need_coordinates(mapped_county):
 
 
 def test_click_panel_for_township_one(mapped_county):
-    trend = areas.area_trend(mapped_county, MARCH, "township", 1, rules=RULES)
+    trend = areas.area_trend(mapped_county, MARCH, "township", 1)
     assert trend.height == 13
     assert trend["month"][-1] == date(2026, 3, 1)
     assert trend["received"][-1] == 3  # A B J
@@ -206,18 +206,39 @@ def test_click_panel_for_township_one(mapped_county):
     assert backlog.is_empty()
 
 
+@pytest.mark.parametrize(("level", "area_id"), [("township", 1), ("township", 2), ("park", 1)])
+@pytest.mark.parametrize(
+    "flt",
+    [MARCH, CaseFilter(date(2026, 3, 1), date(2026, 3, 17)), CaseFilter(date(2026, 1, 1), date(2026, 3, 31)),
+     CaseFilter.for_month(2026, 3, scope=Scope(see_accusations=False)),
+     CaseFilter.for_month(2026, 3, scope=Scope(township_id=2)), CaseFilter.for_month(2026, 3, category_ids=(1,))],
+    ids=["march", "mid-march", "q1", "no-accusations", "officer-2", "category-1"],
+)
+@pytest.mark.parametrize("source", ["auto", "raw"])
+def test_the_panels_trend_is_the_engines_monthly_trend(mapped_county, level, area_id, flt, source, monkeypatch):
+    if source == "raw":
+        # The summary cannot answer: both read the cases table.
+        monkeypatch.setattr(metrics.summary, "received_by_month_rows", lambda *a, **k: None)
+        monkeypatch.setattr(metrics.summary, "period_counts", lambda *a, **k: None)
+    trend = areas.area_trend(mapped_county, flt, level, area_id)
+    narrowed = areas.area_filter(flt, level, area_id)
+    engine_trend = metrics.monthly_trend(mapped_county, narrowed, 13, RULES)
+    assert trend["month"].to_list() == engine_trend["month"].to_list()
+    assert trend["received"].to_list() == engine_trend["received"].to_list()
+
+
 def test_click_panel_keeps_the_scope(mapped_county):
     hidden = CaseFilter.for_month(2026, 3, scope=Scope(see_accusations=False))
     mix = areas.area_categories(mapped_county, hidden, "township", 1)
     assert dict(zip(mix["label"], mix["received"], strict=True)) == {"劳动社保": 1}
     officer = CaseFilter.for_month(2026, 3, scope=Scope(township_id=2))
-    assert areas.area_trend(mapped_county, officer, "township", 1, rules=RULES)["received"].sum() == 0
+    assert areas.area_trend(mapped_county, officer, "township", 1)["received"].sum() == 0
 
 
 def test_area_outside_the_filter_has_no_panel(mapped_county):
     only_two = CaseFilter.for_month(2026, 3, township_ids=(2,))
     assert areas.area_filter(only_two, "township", 1) is None
-    assert areas.area_trend(mapped_county, only_two, "township", 1, rules=RULES) is None
+    assert areas.area_trend(mapped_county, only_two, "township", 1) is None
     narrowed = areas.area_filter(CaseFilter.for_month(2026, 3, category_ids=(1,)), "park", 1)
     assert (narrowed.park_ids, narrowed.category_ids) == ((1,), (1,))
 
