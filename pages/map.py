@@ -156,11 +156,10 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
         st.info(t("map.panel.prompt"), icon=":material/touch_app:")
         return
     level, area_id = selected
-    rows = measures[level].filter(pl.col("id") == area_id)
-    if rows.is_empty():
+    row = next((r for r in measures[level].iter_rows(named=True) if r["id"] == area_id), None)
+    if row is None:
         st.info(t("map.panel.prompt"), icon=":material/touch_app:")
         return
-    row = rows.row(0, named=True)
     st.subheader(f"{markdown_text(row['name'])} · {t(f'map.level.{level}')}")
     if not row["in_filter"]:
         st.info(t("map.panel.outside_filter"))
@@ -210,28 +209,30 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
 
 def _hot_spot_list(hot: dict[str, pl.DataFrame], flt) -> None:
     st.subheader(t("map.hotspots.title"))
-    flagged = pl.concat([
-        frame.filter(pl.col("is_hot_spot")).with_columns(pl.lit(t(f"map.level.{level}")).alias("level"))
-        for level, frame in hot.items()
-    ])
-    if flagged.is_empty():
+    # A few rows, picked in Python: on every rerun, each Polars filter or select costs more than the rows.
+    flagged = [
+        (row["name"], t(f"map.level.{level}"), row["observed"], row["expected"], f"{row['p_value']:.1e}")
+        for level, frame in hot.items() for row in frame.iter_rows(named=True) if row["is_hot_spot"]
+    ]
+    if not flagged:
         st.caption(t("map.hotspots.none"))
     else:
-        shown = flagged.select(
-            pl.col("name").alias(t("map.hotspots.area")),
-            pl.col("level").alias(t("map.hotspots.level")),
-            pl.col("observed").alias(t("map.hotspots.observed")),
-            pl.col("expected").round(1).alias(t("map.hotspots.expected")),
-            pl.col("p_value").map_elements(lambda p: f"{p:.1e}", return_dtype=pl.String)
-            .alias(t("map.hotspots.p_value")),
-        )
-        st.dataframe(shown, hide_index=True, width="stretch")
+        expected = t("map.hotspots.expected")
+        shown = pl.DataFrame(flagged, orient="row", schema={
+            t("map.hotspots.area"): pl.String, t("map.hotspots.level"): pl.String,
+            t("map.hotspots.observed"): pl.Int64, expected: pl.Float64, t("map.hotspots.p_value"): pl.String,
+        }).with_columns(pl.col(expected).round(1))
+        st.dataframe(shown.to_arrow(), hide_index=True, width="stretch")
         period = downloads_ui.describe_filter(flt)
         downloads_ui.table_download(shown, what=f"map.hotspots:{period}",
                                     file_stem=f"{t('map.hotspots.title')}-{period.split(':')[0]}",
                                     key="w.map.download.hotspots")
     st.caption(t("map.hotspots.rule", months=hotspots.HISTORY_MONTHS, alpha=hotspots.ALPHA,
                  excess=hotspots.MIN_EXCESS))
+
+
+def _hot_ids(hot: pl.DataFrame) -> frozenset[int]:
+    return frozenset(row["id"] for row in hot.iter_rows(named=True) if row["is_hot_spot"])
 
 
 def render() -> None:
@@ -257,8 +258,8 @@ def render() -> None:
         townships=geojson["township"], parks=geojson["park"],
         township_measures=measures["township"], park_measures=measures["park"],
         points=data_access.reception_points(),
-        hot_townships=frozenset(hot["township"].filter(pl.col("is_hot_spot"))["id"].to_list()),
-        hot_parks=frozenset(hot["park"].filter(pl.col("is_hot_spot"))["id"].to_list()),
+        hot_townships=_hot_ids(hot["township"]),
+        hot_parks=_hot_ids(hot["park"]),
     )
     settings = load_settings()
     fmap = maps.build_map(layers, measure, lang=current_language(), projection=projection,

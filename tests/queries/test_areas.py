@@ -177,6 +177,20 @@ def test_averages_by_hand(mapped_county):
     assert avg["overdue_open"] == pytest.approx(1.0)
 
 
+def test_averages_leave_out_areas_outside_the_filter_and_without_residents():
+    frame = areas.pl.DataFrame(
+        [(1, True, 10, 2, 1, -3, 4, 1, 100_000), (2, True, 5, 0, 5, 1, 0, 0, 0), (3, False, 99, 99, 99, 99, 99, 99, 10)],
+        schema=["id", "in_filter", "received", "first_time", "change_mom", "change_yoy", "overdue_open", "backlog",
+                "population"], orient="row")
+    avg = areas.averages(frame)
+    # Areas 1 and 2 only: (10 + 5) / 2, (1 + 5) / 2, (-3 + 1) / 2 ...
+    assert (avg["received"], avg["change_mom"], avg["change_yoy"], avg["overdue_open"], avg["backlog"]) == \
+        (7.5, 3.0, -1.0, 2.0, 0.5)
+    assert avg["per_10k"] == pytest.approx(10 * 10_000 / 100_000)  # area 2 has no residents: not in the rate
+    assert avg["first_time_share"] == pytest.approx(2 / 15)
+    assert all(value is None for value in areas.averages(frame.filter(~frame["in_filter"])).values())
+
+
 def test_boundaries_prefer_the_display_copy(mapped_county):
     b = _by_id(areas.boundaries(mapped_county, "township"))
     assert b[1]["boundary"] == SQUARE
