@@ -27,6 +27,7 @@ from data import db
 from data.db import DatabaseUnavailable
 from queries import (
     areas,
+    choropleth,
     hot_words,
     metrics,
     outcomes,
@@ -242,11 +243,11 @@ def map_geojson() -> dict[str, dict]:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def _map_figures(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> dict[str, dict]:
-    return _guarded(url, lambda: areas.map_figures(_engine(url), flt, rules))
+    return _guarded(url, lambda: choropleth.map_figures(_engine(url), flt, rules))
 
 
 def map_figures(flt: CaseFilter) -> dict[str, dict]:
-    """Both levels' measures and hot spots (queries.areas.map_figures): one cache entry per filter.
+    """Both levels' measures and hot spots (queries.choropleth.map_figures): one cache entry per filter.
 
     ``{"township": {"measures": ..., "hot_spots": ...}, "park": {...}}``. One
     entry, not four: a filter change reads the areas in scope once per level,

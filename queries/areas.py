@@ -213,28 +213,6 @@ def area_measures(
     return pl.DataFrame(rows, schema=_MEASURE_SCHEMA, orient="row")
 
 
-def map_figures(engine: Engine, flt: CaseFilter, rules: DeadlineRules | None = None) -> dict[str, dict]:
-    """Everything a filter change asks of the map, both levels at once: one cache entry, shared reads.
-
-    ``{"township": {"measures": ..., "hot_spots": ...}, "park": {...}}``: the
-    frames of :func:`area_measures` and :func:`queries.hotspots.hot_spots`,
-    the same figures as those functions called one by one; the list of areas
-    in scope and the number of history months are read once for both.
-    """
-    # queries.hotspots imports this module (the list of areas in scope): imported here, not at the top.
-    from queries import hotspots
-
-    history_months = hotspots.history_month_count(engine, flt)
-    figures = {}
-    for level in LEVELS:
-        scoped = _scoped_areas(engine, flt, level)
-        figures[level] = {
-            "measures": area_measures(engine, flt, level, rules, scoped=scoped),
-            "hot_spots": hotspots.hot_spots(engine, flt, level, scoped=scoped, history_months=history_months),
-        }
-    return figures
-
-
 def averages(measures: pl.DataFrame) -> dict[str, float | None]:
     """The comparison figures shown beside one area: the average over the areas on the map.
 

@@ -103,7 +103,7 @@ def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"id": pl.Int64, "bucket": pl.Int64, "received": pl.Int64}, orient="row")
 
 
-def history_month_count(engine: Engine, flt: CaseFilter) -> int:
+def _history_month_count(engine: Engine, flt: CaseFilter) -> int:
     """How many of the history months lie on or after the first month with data."""
     period = reference.data_period(engine)
     if period is None:
@@ -124,7 +124,7 @@ def hot_spots(
     (P(X ≥ observed | λ); None without history), ``is_hot_spot``. Hot spots
     first, then by p-value. ``only_flagged`` returns the hot spots alone
     (:func:`flagged`). ``scoped`` (the areas in scope, ``queries.areas._scoped_areas``) and
-    ``history_months`` (:func:`history_month_count`) are read here unless the caller has them already.
+    ``history_months`` (:func:`_history_month_count`) are read here unless the caller has them already.
     """
     # A few dozen areas: plain Python, where each Polars operation would cost more than the arithmetic.
     if scoped is None:
@@ -132,7 +132,7 @@ def hot_spots(
     in_scope = [(area_id, name) for area_id, name, _, _, in_filter in scoped if in_filter]
     counts = _bucketed(engine, flt, level)
     if history_months is None:
-        history_months = history_month_count(engine, flt)
+        history_months = _history_month_count(engine, flt)
     scale = period_months(flt)
     rows = []
     for area_id, name in in_scope:

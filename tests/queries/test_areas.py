@@ -26,7 +26,7 @@ from hand_county import MARCH, RULES
 from sqlalchemy import insert, update
 
 from data.models import Leader, LeaderLink, Park, ReceptionPoint, ReceptionSession, Township
-from queries import areas, hotspots, metrics
+from queries import areas, choropleth, hotspots, metrics
 from queries.filters import CaseFilter, Scope
 
 SQUARE = '{"type": "Polygon", "coordinates": [[[119.0, 26.0], [119.1, 26.0], [119.1, 26.1], [119.0, 26.0]]]}'
@@ -157,7 +157,7 @@ def test_areas_outside_the_sidebar_filter_are_marked(mapped_county):
 )
 def test_map_figures_are_the_measures_and_hot_spots_one_by_one(mapped_county, flt):
     # One cache entry per filter change for the whole map: the same frames as each function on its own.
-    figures = areas.map_figures(mapped_county, flt, RULES)
+    figures = choropleth.map_figures(mapped_county, flt, RULES)
     assert set(figures) == {"township", "park"}
     for level in ("township", "park"):
         assert figures[level]["measures"].equals(areas.area_measures(mapped_county, flt, level, RULES))

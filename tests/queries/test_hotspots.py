@@ -24,7 +24,7 @@ from factories import case_row, insert_cases
 from sqlalchemy import event, insert
 
 from data.models import Category, Park, Township
-from queries import areas, hotspots
+from queries import choropleth, hotspots
 from queries.filters import CaseFilter, Scope, add_months
 
 MARCH = CaseFilter.for_month(2026, 3)
@@ -124,8 +124,8 @@ def test_flagged_tests_only_what_can_be_hot_and_finds_the_same(spiked):
                                  CaseFilter.for_month(2026, 3, scope=Scope(township_id=2))],
                          ids=["county", "officer-1", "officer-2"])
 def test_the_maps_one_call_finds_the_same_hot_spots(spiked, flt):
-    # queries.areas.map_figures reads the areas in scope and the history months once for both levels.
-    figures = areas.map_figures(spiked, flt)
+    # queries.choropleth.map_figures reads the areas in scope and the history months once for both levels.
+    figures = choropleth.map_figures(spiked, flt)
     for level in ("township", "park"):
         alone = hotspots.hot_spots(spiked, flt, level)
         assert figures[level]["hot_spots"].equals(alone)
