@@ -172,8 +172,8 @@ def ensure_database(url: str, cases: int, say: Callable[[str], None]) -> Databas
 # --- instrumentation (in the child processes) ---------------------------------------------
 
 
-QUERY_MODULES = ("queries.metrics", "queries.reference", "queries.areas", "queries.hotspots", "queries.report",
-                 "queries.receptions", "queries.trends", "queries.rising", "queries.hot_words",
+QUERY_MODULES = ("queries.metrics", "queries.reference", "queries.areas", "queries.hotspots", "queries.choropleth",
+                 "queries.report", "queries.receptions", "queries.trends", "queries.rising", "queries.hot_words",
                  "queries.outcomes", "data.audit")
 # Helpers in those modules that are not queries.
 NOT_QUERIES = ("audit.utcnow", "audit.record")

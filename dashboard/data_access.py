@@ -27,8 +27,8 @@ from data import db
 from data.db import DatabaseUnavailable
 from queries import (
     areas,
+    choropleth,
     hot_words,
-    hotspots,
     metrics,
     outcomes,
     receptions,
@@ -242,25 +242,19 @@ def map_geojson() -> dict[str, dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _area_measures(url: str, version: int, flt: CaseFilter, level: str, rules: DeadlineRules) -> pl.DataFrame:
-    return _guarded(url, lambda: areas.area_measures(_engine(url), flt, level, rules))
+def _map_figures(url: str, version: int, flt: CaseFilter, rules: DeadlineRules) -> dict[str, dict]:
+    return _guarded(url, lambda: choropleth.map_figures(_engine(url), flt, rules))
 
 
-def area_measures(flt: CaseFilter, level: str) -> pl.DataFrame:
-    """Every map measure per township or park (queries.areas.area_measures)."""
+def map_figures(flt: CaseFilter) -> dict[str, dict]:
+    """Both levels' measures and hot spots (queries.choropleth.map_figures): one cache entry per filter.
+
+    ``{"township": {"measures": ..., "hot_spots": ...}, "park": {...}}``. One
+    entry, not four: a filter change reads the areas in scope once per level,
+    and every rerun hashes the filter once for them.
+    """
     s = data_state()
-    return _area_measures(s.url, s.version, flt, level, deadline_rules())
-
-
-@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def _hot_spots(url: str, version: int, flt: CaseFilter, level: str) -> pl.DataFrame:
-    return _guarded(url, lambda: hotspots.hot_spots(_engine(url), flt, level))
-
-
-def hot_spots(flt: CaseFilter, level: str) -> pl.DataFrame:
-    """Each area tested against its own history (queries.hotspots.hot_spots)."""
-    s = data_state()
-    return _hot_spots(s.url, s.version, flt, level)
+    return _map_figures(s.url, s.version, flt, deadline_rules())
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from streamlit_folium import st_folium
 
 from config.settings import load_settings
-from dashboard import data_access, downloads_ui, filters_ui, gate, reveal_ui, theme
-from dashboard.charts.bars import ranked_bars
-from dashboard.charts.series import sparkline
+from dashboard import data_access, downloads_ui, filters_ui, gate, reveal_ui
+from dashboard.charts import svg
 from geo import maps
 from queries import hotspots
 from queries.areas import MEASURES, averages
 from services import access
 from text.formatting import format_month_short, format_period, format_rate
 from text.i18n import DASH, category_name, current_language, t
-from text.markup import markdown_text, plotly_text
+from text.markup import markdown_text
 
 # Session state of this page (namespaced "map."), initialised in _init_state only.
 MEASURE_KEY = "map.measure"
@@ -92,22 +90,20 @@ def _area_chooser(township_measures: pl.DataFrame, park_measures: pl.DataFrame) 
     )
 
 
-def _category_figure(categories: pl.DataFrame, projection: bool) -> go.Figure:
-    codes = dict(zip(data_access.categories()["id"], data_access.categories()["code"], strict=True))
+# The panel's two small charts are inline SVG and HTML (dashboard/charts/svg.py), as on the overview:
+# building them as Plotly figures took 25-35 ms of each click on the server (validation of every
+# property), and a browser opening the map loads no Plotly at all.
+def category_chart(categories: pl.DataFrame, projection: bool) -> str:
+    all_categories = data_access.categories()
+    codes = dict(zip(all_categories["id"], all_categories["code"], strict=True))
     top = categories.head(TOP_CATEGORIES)
-    # Category names come from imported files: Plotly would draw <a href>, <b>… in them.
-    labels = [plotly_text(category_name(codes.get(key), label))
-              for key, label in zip(top["key"], top["label"], strict=True)]
-    return ranked_bars(labels, top["received"].to_list(), projection)
+    # Category names come from imported files: svg.ranked_bars escapes them as HTML.
+    labels = [category_name(codes.get(key), label) for key, label in zip(top["key"], top["label"], strict=True)]
+    return svg.ranked_bars(labels, top["received"].to_list(), projection)
 
 
-def _sparkline(trend: pl.DataFrame, projection: bool) -> go.Figure:
-    return sparkline([format_month_short(m) for m in trend["month"]], trend["received"].to_list(), projection)
-
-
-def _small_chart_config(projection: bool) -> dict:
-    # A toolbar over a 140-pixel chart hides the chart.
-    return {**theme.plotly_config(projection), "displayModeBar": False}
+def trend_sparkline(trend: pl.DataFrame, projection: bool) -> str:
+    return svg.sparkline([format_month_short(m) for m in trend["month"]], trend["received"].to_list(), projection)
 
 
 def may_list_cases(projection: bool) -> bool:
@@ -123,8 +119,9 @@ def _case_table(cases: pl.DataFrame, level: str, which: str, flt, area_id: int) 
         return
     columns = [c for c in CASE_COLUMNS if not (level == "park" and c == "park")]
     shown = cases.select(columns).rename({c: t(f"map.case.{c}") for c in columns})
-    # st.dataframe draws every cell as plain text (no Markdown, no HTML).
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (cases.height + 1) + 4, 300))
+    # st.dataframe draws every cell as plain text (no Markdown, no HTML). An Arrow table is sent as it
+    # is; a Polars frame would go through pandas first (10-25 ms of a click for the two lists of 200).
+    st.dataframe(shown.to_arrow(), hide_index=True, width="stretch", height=min(36 * (cases.height + 1) + 4, 300))
     period = downloads_ui.describe_filter(flt)
     downloads_ui.table_download(
         shown, what=f"map.{which}:{level}={area_id}:{period}",
@@ -159,11 +156,10 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
         st.info(t("map.panel.prompt"), icon=":material/touch_app:")
         return
     level, area_id = selected
-    rows = measures[level].filter(pl.col("id") == area_id)
-    if rows.is_empty():
+    row = next((r for r in measures[level].iter_rows(named=True) if r["id"] == area_id), None)
+    if row is None:
         st.info(t("map.panel.prompt"), icon=":material/touch_app:")
         return
-    row = rows.row(0, named=True)
     st.subheader(f"{markdown_text(row['name'])} · {t(f'map.level.{level}')}")
     if not row["in_filter"]:
         st.info(t("map.panel.outside_filter"))
@@ -186,14 +182,12 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
         st.info(t("map.panel.outside_filter"))
         return
     st.markdown(f"**{t('map.panel.trend')}**")
-    st.plotly_chart(_sparkline(panel["trend"], projection), theme=theme.plotly_theme(projection),
-                    config=_small_chart_config(projection), key="map.sparkline")
+    st.markdown(trend_sparkline(panel["trend"], projection), unsafe_allow_html=True)
     st.markdown(f"**{t('map.panel.categories')}**")
     if panel["categories"].is_empty():
         st.caption(t("map.panel.no_cases"))
     else:
-        st.plotly_chart(_category_figure(panel["categories"], projection), theme=theme.plotly_theme(projection),
-                        config=_small_chart_config(projection), key="map.categories")
+        st.markdown(category_chart(panel["categories"], projection), unsafe_allow_html=True)
     _leaders(panel)
     if not list_cases:
         # The projection account and the wall screen: figures only. The lists were not even read.
@@ -215,28 +209,30 @@ def _panel(flt, selected, measures: dict[str, pl.DataFrame], projection: bool) -
 
 def _hot_spot_list(hot: dict[str, pl.DataFrame], flt) -> None:
     st.subheader(t("map.hotspots.title"))
-    flagged = pl.concat([
-        frame.filter(pl.col("is_hot_spot")).with_columns(pl.lit(t(f"map.level.{level}")).alias("level"))
-        for level, frame in hot.items()
-    ])
-    if flagged.is_empty():
+    # A few rows, picked in Python: on every rerun, each Polars filter or select costs more than the rows.
+    flagged = [
+        (row["name"], t(f"map.level.{level}"), row["observed"], row["expected"], f"{row['p_value']:.1e}")
+        for level, frame in hot.items() for row in frame.iter_rows(named=True) if row["is_hot_spot"]
+    ]
+    if not flagged:
         st.caption(t("map.hotspots.none"))
     else:
-        shown = flagged.select(
-            pl.col("name").alias(t("map.hotspots.area")),
-            pl.col("level").alias(t("map.hotspots.level")),
-            pl.col("observed").alias(t("map.hotspots.observed")),
-            pl.col("expected").round(1).alias(t("map.hotspots.expected")),
-            pl.col("p_value").map_elements(lambda p: f"{p:.1e}", return_dtype=pl.String)
-            .alias(t("map.hotspots.p_value")),
-        )
-        st.dataframe(shown, hide_index=True, width="stretch")
+        expected = t("map.hotspots.expected")
+        shown = pl.DataFrame(flagged, orient="row", schema={
+            t("map.hotspots.area"): pl.String, t("map.hotspots.level"): pl.String,
+            t("map.hotspots.observed"): pl.Int64, expected: pl.Float64, t("map.hotspots.p_value"): pl.String,
+        }).with_columns(pl.col(expected).round(1))
+        st.dataframe(shown.to_arrow(), hide_index=True, width="stretch")
         period = downloads_ui.describe_filter(flt)
         downloads_ui.table_download(shown, what=f"map.hotspots:{period}",
                                     file_stem=f"{t('map.hotspots.title')}-{period.split(':')[0]}",
                                     key="w.map.download.hotspots")
     st.caption(t("map.hotspots.rule", months=hotspots.HISTORY_MONTHS, alpha=hotspots.ALPHA,
                  excess=hotspots.MIN_EXCESS))
+
+
+def _hot_ids(hot: pl.DataFrame) -> frozenset[int]:
+    return frozenset(row["id"] for row in hot.iter_rows(named=True) if row["is_hot_spot"])
 
 
 def render() -> None:
@@ -255,14 +251,15 @@ def render() -> None:
     # (drawn further down, beside the map) is already in the canonical key.
     measure = st.session_state[MEASURE_KEY]
 
-    measures = {level: data_access.area_measures(flt, level) for level in ("township", "park")}
-    hot = {level: data_access.hot_spots(flt, level) for level in ("township", "park")}
+    figures = data_access.map_figures(flt)
+    measures = {level: figures[level]["measures"] for level in ("township", "park")}
+    hot = {level: figures[level]["hot_spots"] for level in ("township", "park")}
     layers = maps.MapLayers(
         townships=geojson["township"], parks=geojson["park"],
         township_measures=measures["township"], park_measures=measures["park"],
         points=data_access.reception_points(),
-        hot_townships=frozenset(hot["township"].filter(pl.col("is_hot_spot"))["id"].to_list()),
-        hot_parks=frozenset(hot["park"].filter(pl.col("is_hot_spot"))["id"].to_list()),
+        hot_townships=_hot_ids(hot["township"]),
+        hot_parks=_hot_ids(hot["park"]),
     )
     settings = load_settings()
     fmap = maps.build_map(layers, measure, lang=current_language(), projection=projection,

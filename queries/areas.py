@@ -22,7 +22,7 @@ from sqlalchemy import Engine, and_, func, literal, or_, select
 from config.settings import DeadlineRules
 from data.models import Leader, LeaderLink, Park, ReceptionPoint, ReceptionSession, Township
 from queries import metrics
-from queries.filters import CaseFilter
+from queries.filters import CaseFilter, add_months
 from queries.sql_dates import as_date
 
 LEVELS = ("township", "park")
@@ -163,8 +163,15 @@ def areas_in_scope(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     return pl.DataFrame(_scoped_areas(engine, flt, level), schema=schema, orient="row")
 
 
+# The counts behind the map's measures: received and first-time (the summary's event counts), overdue
+# and backlog (its state counts). The cohort counts (化解率) are not on the map: never read for it.
+MAP_COUNTS = ("received", "first_time", "overdue_open", "backlog")
+LEVEL_COLUMNS = {"township": "township_id", "park": "park_id"}
+
+
 def area_measures(
-    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None
+    engine: Engine, flt: CaseFilter, level: str, rules: DeadlineRules | None = None,
+    *, scoped: list[tuple] | None = None,
 ) -> pl.DataFrame:
     """Every measure of the map, per township or park, for the filter's period.
 
@@ -177,20 +184,26 @@ def area_measures(
     ``first_time``, ``first_time_share`` (first-time ÷ received, None when
     nothing was received), ``overdue_open``, ``backlog``.
 
-    The counts are :func:`queries.metrics.area_figures_change`: the period, the
-    previous period and the same period a year earlier, read at once.
+    The counts are :func:`queries.metrics.grouped_counts` (the same engine as
+    :func:`~queries.metrics.area_figures_change`): the period, the previous
+    period and the same period a year earlier, read at once, and only the
+    four counts above. ``scoped`` is :func:`_scoped_areas`, when the caller
+    has it already.
     """
     _check_level(level)
-    figures = metrics.area_figures_change(engine, flt, level, rules).select(
-        "period", "id", "received", "first_time", "overdue_open", "backlog")
-    counts: dict[tuple[str, int], tuple[int, int, int, int]] = {
-        (period, area_id): rest for period, area_id, *rest in figures.iter_rows()
+    compared = [flt, flt.previous_period(), flt.year_earlier()]
+    figures = metrics.grouped_counts(engine, flt, LEVEL_COLUMNS[level], MAP_COUNTS, rules,
+                                     periods=[(f.start, f.end) for f in compared])
+    counts: dict[tuple[int, int], tuple[int, int, int, int]] = {
+        (idx, area_id): tuple(rest) for idx, area_id, *rest in figures.select("idx", "group_key", *MAP_COUNTS).rows()
     }
     rows = []
-    for area_id, name, township_id, population, in_filter in _scoped_areas(engine, flt, level):
-        received, first_time, overdue_open, backlog = counts.get(("current", area_id), (0, 0, 0, 0))
-        previous = counts.get(("previous", area_id), (0,))[0]
-        earlier = counts.get(("year_earlier", area_id), (0,))[0]
+    for area_id, name, township_id, population, in_filter in (
+        _scoped_areas(engine, flt, level) if scoped is None else scoped
+    ):
+        received, first_time, overdue_open, backlog = counts.get((0, area_id), (0, 0, 0, 0))
+        previous = counts.get((1, area_id), (0,))[0]
+        earlier = counts.get((2, area_id), (0,))[0]
         rows.append((
             area_id, name, township_id, population, in_filter, received,
             received * PER_RESIDENTS / population if population is not None and population > 0 else None,
@@ -209,17 +222,18 @@ def averages(measures: pl.DataFrame) -> dict[str, float | None]:
     First-time share: total first-time ÷ total received. Areas left out by the
     sidebar's filter are not averaged in. None when no area qualifies.
     """
-    areas = measures.filter(pl.col("in_filter"))
+    # A few dozen rows on every click: plain Python, where each Polars filter or sum costs more than the rows.
+    areas = [row for row in measures.iter_rows(named=True) if row["in_filter"]]
     result: dict[str, float | None] = {}
     for name in ("received", "change_mom", "change_yoy", "overdue_open", "backlog"):
-        result[name] = float(areas[name].mean()) if areas.height else None
-    with_population = areas.filter(pl.col("population") > 0)
-    population = with_population["population"].sum()
+        result[name] = sum(row[name] for row in areas) / len(areas) if areas else None
+    with_population = [row for row in areas if row["population"] is not None and row["population"] > 0]
+    population = sum(row["population"] for row in with_population)
     result["per_10k"] = (
-        float(with_population["received"].sum()) * PER_RESIDENTS / population if population else None
+        float(sum(row["received"] for row in with_population)) * PER_RESIDENTS / population if population else None
     )
-    received = areas["received"].sum()
-    result["first_time_share"] = float(areas["first_time"].sum()) / received if received else None
+    received = sum(row["received"] for row in areas)
+    result["first_time_share"] = float(sum(row["first_time"] for row in areas)) / received if received else None
     return result
 
 
@@ -242,13 +256,25 @@ def area_filter(flt: CaseFilter, level: str, area_id: int) -> CaseFilter | None:
     return dataclasses.replace(flt, park_ids=(area_id,))
 
 
-def area_trend(
-    engine: Engine, flt: CaseFilter, level: str, area_id: int, months: int = 13,
-    rules: DeadlineRules | None = None,
-) -> pl.DataFrame | None:
-    """:func:`queries.metrics.monthly_trend` for one area (None if the filter leaves it out)."""
+def area_trend(engine: Engine, flt: CaseFilter, level: str, area_id: int, months: int = 13) -> pl.DataFrame | None:
+    """``month`` and ``received`` of one area for each of ``months`` calendar months ending with ``flt.end``'s.
+
+    The ``received`` column of :func:`queries.metrics.monthly_trend` for the
+    area (whole months, a month with no case 0), read as one statement of
+    received by month (:func:`queries.metrics.received_by_month`) instead of
+    every headline count of 13 periods: the panel's sparkline shows nothing
+    else. None if the filter leaves the area out.
+    """
     narrowed = area_filter(flt, level, area_id)
-    return None if narrowed is None else metrics.monthly_trend(engine, narrowed, months, rules)
+    if narrowed is None:
+        return None
+    last = flt.end.replace(day=1)
+    starts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
+    by_month = metrics.received_by_month(
+        engine, narrowed.with_period(starts[0], add_months(last, 0, last_day=True)), level)
+    received = {month: n for key, month, n in by_month.iter_rows() if key == area_id}
+    return pl.DataFrame({"month": starts, "received": [received.get(s, 0) for s in starts]},
+                        schema={"month": pl.Date, "received": pl.Int64})
 
 
 def area_categories(engine: Engine, flt: CaseFilter, level: str, area_id: int) -> pl.DataFrame | None:
@@ -337,7 +363,7 @@ def area_panel(
 ) -> dict | None:
     """Everything the click panel shows for one area, or None if the sidebar's filter leaves it out.
 
-    Keys: ``trend`` (13 months), ``categories``, ``overdue``, ``backlog``
+    Keys: ``trend`` (13 months: ``month``, ``received``), ``categories``, ``overdue``, ``backlog``
     (case lists, no personal data; None unless ``with_cases``: a role that
     may not list cases gets none read), ``leaders`` (挂点, with each one's
     last reception there) and ``last_reception`` (dict or None), all up to
@@ -347,7 +373,7 @@ def area_panel(
     if narrowed is None:
         return None
     return {
-        "trend": metrics.monthly_trend(engine, narrowed, 13, rules),
+        "trend": area_trend(engine, flt, level, area_id),
         "categories": metrics.breakdown(engine, narrowed, "category"),
         "overdue": metrics.open_case_list(engine, narrowed, "overdue", rules, limit) if with_cases else None,
         "backlog": metrics.open_case_list(engine, narrowed, "backlog", rules, limit) if with_cases else None,

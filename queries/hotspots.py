@@ -103,7 +103,7 @@ def monthly_counts(engine: Engine, flt: CaseFilter, level: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"id": pl.Int64, "bucket": pl.Int64, "received": pl.Int64}, orient="row")
 
 
-def _history_months(engine: Engine, flt: CaseFilter) -> int:
+def _history_month_count(engine: Engine, flt: CaseFilter) -> int:
     """How many of the history months lie on or after the first month with data."""
     period = reference.data_period(engine)
     if period is None:
@@ -113,20 +113,26 @@ def _history_months(engine: Engine, flt: CaseFilter) -> int:
     return sum(1 for k in range(1, HISTORY_MONTHS + 1) if add_months(first_month, -k) >= first_data_month)
 
 
-def hot_spots(engine: Engine, flt: CaseFilter, level: str, *, only_flagged: bool = False) -> pl.DataFrame:
+def hot_spots(
+    engine: Engine, flt: CaseFilter, level: str, *, only_flagged: bool = False,
+    scoped: list[tuple] | None = None, history_months: int | None = None,
+) -> pl.DataFrame:
     """Every area the viewer may see and the filter includes, tested against its own history.
 
     Columns: ``id``, ``name``, ``observed`` (received in the period),
     ``expected`` (λ; None without history), ``history_months``, ``p_value``
     (P(X ≥ observed | λ); None without history), ``is_hot_spot``. Hot spots
     first, then by p-value. ``only_flagged`` returns the hot spots alone
-    (:func:`flagged`).
+    (:func:`flagged`). ``scoped`` (the areas in scope, ``queries.areas._scoped_areas``) and
+    ``history_months`` (:func:`_history_month_count`) are read here unless the caller has them already.
     """
     # A few dozen areas: plain Python, where each Polars operation would cost more than the arithmetic.
-    in_scope = [(area_id, name) for area_id, name, _, _, in_filter in areas._scoped_areas(engine, flt, level)
-                if in_filter]
+    if scoped is None:
+        scoped = areas._scoped_areas(engine, flt, level)
+    in_scope = [(area_id, name) for area_id, name, _, _, in_filter in scoped if in_filter]
     counts = _bucketed(engine, flt, level)
-    history_months = _history_months(engine, flt)
+    if history_months is None:
+        history_months = _history_month_count(engine, flt)
     scale = period_months(flt)
     rows = []
     for area_id, name in in_scope:

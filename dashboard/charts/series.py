@@ -1,4 +1,5 @@
-"""Monthly series: counts as bars with a rate as a line, and the small sparkline of an area panel."""
+"""Monthly series: counts as bars with a rate as a line, and counts as lines (the map panel's sparkline is
+dashboard.charts.svg.sparkline)."""
 
 from __future__ import annotations
 
@@ -44,23 +45,6 @@ def counts_with_rate(
             "bargap": 0.25,
         },
     )
-    theme.style_figure(fig, projection)
-    return fig
-
-
-def sparkline(months: Sequence[str], counts: Sequence[int], projection: bool) -> go.Figure:
-    """A small filled line of monthly counts, the last month's figure written at its point."""
-    counts = list(counts)
-    fig = go.Figure(go.Scatter(
-        x=list(months), y=counts, mode="lines+markers+text", fill="tozeroy",
-        line={"color": theme.count_colour(projection), "width": 3},
-        text=[None] * (len(counts) - 1) + [str(counts[-1])] if counts else [], textposition="top left",
-        cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra></extra>",
-    ))
-    fig.update_xaxes(type="category", showgrid=False, tickangle=0, nticks=5)
-    # Headroom for the last month's figure written above its point.
-    fig.update_yaxes(range=[0, max([1, *(c for c in counts if c is not None)]) * 1.3], showgrid=False, visible=False)
-    fig.update_layout(height=200 if projection else 140, margin={"l": 5, "r": 5, "t": 20, "b": 5}, showlegend=False)
     theme.style_figure(fig, projection)
     return fig
 

@@ -184,3 +184,74 @@ def ranked_bars(
         f"grid-auto-rows:{row}px;column-gap:0.6em;align-items:center;font-size:{font}px\">"
         + "".join(cells) + "</div>" + below
     )
+
+
+SPARKLINE_MARK = "sparkline"
+# Month ticks under a sparkline: about this many (13 months -> every third month, both ends labelled).
+SPARKLINE_TICKS = 5
+
+
+def sparkline(months: Sequence[str], counts: Sequence[int | None], projection: bool) -> str:
+    """A small filled line of monthly counts, the last month's figure written at its point (the map's panel).
+
+    The same reading as :func:`dashboard.charts.series.sparkline`: no count
+    axis, the axis's top at 1.3 × the largest count (headroom for the figure
+    written above the last point), every few months' label under the line. A
+    month with no figure (None) breaks the line; a month with no case is 0.
+    The line and its fill are drawn in a nested SVG stretched to the plot
+    (a path takes no percentages); points and text stay in the outer one, so
+    circles stay round and type keeps its size at any width.
+    """
+    counts = list(counts)
+    n = len(counts)
+    height = 200 if projection else 140
+    font = 17 if projection else 12
+    pad_top, pad_bottom, pad_side = font + 12, font + 14, 6
+    colour = theme.count_colour(projection)
+    top = max([1, *(c for c in counts if c is not None)]) * 1.3
+
+    def x(i: int) -> float:
+        return 50.0 if n == 1 else 100 * i / (n - 1)
+
+    def y(value: float) -> float:
+        return 100 * (1 - value / top)
+
+    parts = [
+        f'<div><svg data-chart="{SPARKLINE_MARK}" role="img" width="100%" height="{height}" '
+        f'style="display:block;overflow:visible;box-sizing:border-box;'
+        f'padding:{pad_top}px {pad_side}px {pad_bottom}px {pad_side}px;font-size:{font}px" fill="currentColor">',
+        '<svg width="100%" height="100%" viewBox="0 0 100 100" preserveAspectRatio="none" overflow="visible">',
+    ]
+    # Runs of months with a figure: each is filled down to zero and stroked along its top.
+    runs: list[list[int]] = []
+    for i, count in enumerate(counts):
+        if count is None:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    width = 4 if projection else 3
+    for run in runs:
+        line = " ".join(f"{_fmt(x(i))},{_fmt(y(counts[i]))}" for i in run)
+        parts.append(f'<polygon points="{_fmt(x(run[0]))},100 {line} {_fmt(x(run[-1]))},100" fill="{colour}" '
+                     'fill-opacity="0.25" stroke="none"/>')
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="{width}" '
+                     'stroke-linejoin="round" vector-effect="non-scaling-stroke"/>')
+    parts.append("</svg>")
+    for i, (month, count) in enumerate(zip(months, counts, strict=True)):
+        if count is None:
+            continue
+        parts.append(f'<circle cx="{_fmt(x(i))}%" cy="{_fmt(y(count))}%" r="{width + 1}" fill="{colour}">'
+                     f"<title>{esc(month)}: {format_count(count)}</title></circle>")
+    step = max(1, math.ceil((n - 1) / (SPARKLINE_TICKS - 1))) if n > 1 else 1
+    for i in range(0, n, step):
+        # The end labels lean inwards: they stay within the chart's width.
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        parts.append(f'<text x="{_fmt(x(i))}%" y="100%" dy="1.3em" text-anchor="{anchor}" fill-opacity="0.8">'
+                     f"{esc(months[i])}</text>")
+    if counts and counts[-1] is not None:
+        parts.append(f'<text x="{_fmt(x(n - 1))}%" y="{_fmt(y(counts[-1]))}%" dx="-0.4em" dy="-0.6em" '
+                     f'text-anchor="end" font-weight="600">{format_count(counts[-1])}</text>')
+    parts.append("</svg></div>")
+    return "".join(parts)

@@ -118,8 +118,9 @@ def open_panel(page, base: str, county, query: str = "") -> None:
         ".some(h => h.innerText.replaceAll('\\u2060', '').trim() === heading)",
         arg=heading, timeout=60_000,
     )
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg .trace').length >= 2",
-                           timeout=60_000)
+    # The panel's sparkline and category bars (inline SVG and HTML, dashboard/charts/svg.py).
+    page.wait_for_function("() => document.querySelector('svg[data-chart=\"sparkline\"] polyline')"
+                           " && document.querySelector('[data-chart=\"ranked\"] div')", timeout=60_000)
     page.mouse.move(5, 5)  # no tooltip over the screenshot
     page.wait_for_timeout(1000)
 

@@ -151,6 +151,10 @@ def test_map_is_drawn_offline_and_a_click_fills_the_panel(demo, projection):
             timeout=60_000,
         )
         assert panel_received(page) == received
+        # The panel's 13-month sparkline and its category bars, drawn as inline SVG and HTML.
+        page.wait_for_function("() => document.querySelectorAll('svg[data-chart=\"sparkline\"] circle').length === 13"
+                               " && document.querySelectorAll('[data-chart=\"ranked\"] [title]').length >= 2",
+                               timeout=30_000)
         # The selection outline was swapped into the running map (it was not re-mounted).
         page.wait_for_function(
             "() => document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]').contentWindow"

@@ -123,3 +123,33 @@ def test_a_township_officer_sees_only_their_township(open_map, db_url):
     finally:
         engine.dispose()
     assert len(options) == 1 + len(parks_there)
+
+
+def test_the_hot_spot_list_shows_the_flagged_areas_of_both_levels(open_map, db_url):
+    from queries import reference
+    from queries.filters import CaseFilter, add_months
+
+    engine = make_engine(db_url)
+    try:
+        last = reference.data_period(engine)[1].replace(day=1)
+        for back in range(1, 25):
+            month = add_months(last, -back)
+            flagged = {level: hotspots.flagged(engine, CaseFilter.for_month(month.year, month.month), level)
+                       for level in ("township", "park")}
+            if all(not frame.is_empty() for frame in flagged.values()):
+                break
+        else:
+            pytest.fail("the demo county has no month with a hot township and a hot park")
+    finally:
+        engine.dispose()
+    at = open_map(month=f"{month.year:04d}-{month.month:02d}")
+    (table,) = [df.value for df in at.dataframe]  # no area chosen: the hot spots are the only table
+    assert list(table.columns) == ["地区", "类型", "本期（件）", "预期（件）", "P 值"]
+    expected = [(row["name"], label, row["observed"], row["expected"], f"{row['p_value']:.1e}")
+                for level, label in (("township", "乡镇（街道）"), ("park", "工业园区"))
+                for row in flagged[level].iter_rows(named=True)]
+    shown = list(table.itertuples(index=False, name=None))
+    assert [(name, level, observed, p) for name, level, observed, _, p in shown] == \
+        [(name, level, observed, p) for name, level, observed, _, p in expected]
+    # The expected count is shown to one decimal.
+    assert [row[3] for row in shown] == [pytest.approx(row[3], abs=0.05) for row in expected]

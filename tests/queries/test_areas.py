@@ -26,7 +26,7 @@ from hand_county import MARCH, RULES
 from sqlalchemy import insert, update
 
 from data.models import Leader, LeaderLink, Park, ReceptionPoint, ReceptionSession, Township
-from queries import areas, metrics
+from queries import areas, choropleth, hotspots, metrics
 from queries.filters import CaseFilter, Scope
 
 SQUARE = '{"type": "Polygon", "coordinates": [[[119.0, 26.0], [119.1, 26.0], [119.1, 26.1], [119.0, 26.0]]]}'
@@ -147,6 +147,27 @@ def test_areas_outside_the_sidebar_filter_are_marked(mapped_county):
     assert (by_park[1]["in_filter"], by_park[2]["in_filter"]) == (True, False)
 
 
+@pytest.mark.parametrize(
+    "flt",
+    [MARCH, CaseFilter(date(2026, 1, 1), date(2026, 3, 31)),
+     CaseFilter.for_month(2026, 3, scope=Scope(township_id=2)),
+     CaseFilter.for_month(2026, 3, scope=Scope(township_id=1, see_accusations=False)),
+     CaseFilter.for_month(2026, 3, township_ids=(2,)), CaseFilter.for_month(2026, 3, park_ids=(1,))],
+    ids=["march", "q1", "officer-2", "officer-1-no-accusations", "township-2", "park-1"],
+)
+def test_map_figures_are_the_measures_and_hot_spots_one_by_one(mapped_county, flt):
+    # One cache entry per filter change for the whole map: the same frames as each function on its own.
+    figures = choropleth.map_figures(mapped_county, flt, RULES)
+    assert set(figures) == {"township", "park"}
+    for level in ("township", "park"):
+        assert figures[level]["measures"].equals(areas.area_measures(mapped_county, flt, level, RULES))
+        assert figures[level]["hot_spots"].equals(hotspots.hot_spots(mapped_county, flt, level))
+    if flt.scope.township_id == 2:
+        # The officer of township 2 gets neither township 1 nor its park.
+        assert figures["township"]["measures"]["id"].to_list() == [2]
+        assert figures["park"]["measures"].is_empty() and figures["park"]["hot_spots"].is_empty()
+
+
 def test_averages_by_hand(mapped_county):
     avg = areas.averages(areas.area_measures(mapped_county, MARCH, "township", RULES))
     assert avg["received"] == pytest.approx(2.5)
@@ -154,6 +175,20 @@ def test_averages_by_hand(mapped_county):
     assert avg["first_time_share"] == pytest.approx(3 / 5)
     assert avg["change_mom"] == pytest.approx(2.0)
     assert avg["overdue_open"] == pytest.approx(1.0)
+
+
+def test_averages_leave_out_areas_outside_the_filter_and_without_residents():
+    frame = areas.pl.DataFrame(
+        [(1, True, 10, 2, 1, -3, 4, 1, 100_000), (2, True, 5, 0, 5, 1, 0, 0, 0), (3, False, 99, 99, 99, 99, 99, 99, 10)],
+        schema=["id", "in_filter", "received", "first_time", "change_mom", "change_yoy", "overdue_open", "backlog",
+                "population"], orient="row")
+    avg = areas.averages(frame)
+    # Areas 1 and 2 only: (10 + 5) / 2, (1 + 5) / 2, (-3 + 1) / 2 ...
+    assert (avg["received"], avg["change_mom"], avg["change_yoy"], avg["overdue_open"], avg["backlog"]) == \
+        (7.5, 3.0, -1.0, 2.0, 0.5)
+    assert avg["per_10k"] == pytest.approx(10 * 10_000 / 100_000)  # area 2 has no residents: not in the rate
+    assert avg["first_time_share"] == pytest.approx(2 / 15)
+    assert all(value is None for value in areas.averages(frame.filter(~frame["in_filter"])).values())
 
 
 def test_boundaries_prefer_the_display_copy(mapped_county):
@@ -170,7 +205,7 @@ def test_reception_points_need_coordinates(mapped_county):
 
 
 def test_click_panel_for_township_one(mapped_county):
-    trend = areas.area_trend(mapped_county, MARCH, "township", 1, rules=RULES)
+    trend = areas.area_trend(mapped_county, MARCH, "township", 1)
     assert trend.height == 13
     assert trend["month"][-1] == date(2026, 3, 1)
     assert trend["received"][-1] == 3  # A B J
@@ -185,18 +220,39 @@ def test_click_panel_for_township_one(mapped_county):
     assert backlog.is_empty()
 
 
+@pytest.mark.parametrize(("level", "area_id"), [("township", 1), ("township", 2), ("park", 1)])
+@pytest.mark.parametrize(
+    "flt",
+    [MARCH, CaseFilter(date(2026, 3, 1), date(2026, 3, 17)), CaseFilter(date(2026, 1, 1), date(2026, 3, 31)),
+     CaseFilter.for_month(2026, 3, scope=Scope(see_accusations=False)),
+     CaseFilter.for_month(2026, 3, scope=Scope(township_id=2)), CaseFilter.for_month(2026, 3, category_ids=(1,))],
+    ids=["march", "mid-march", "q1", "no-accusations", "officer-2", "category-1"],
+)
+@pytest.mark.parametrize("source", ["auto", "raw"])
+def test_the_panels_trend_is_the_engines_monthly_trend(mapped_county, level, area_id, flt, source, monkeypatch):
+    if source == "raw":
+        # The summary cannot answer: both read the cases table.
+        monkeypatch.setattr(metrics.summary, "received_by_month_rows", lambda *a, **k: None)
+        monkeypatch.setattr(metrics.summary, "period_counts", lambda *a, **k: None)
+    trend = areas.area_trend(mapped_county, flt, level, area_id)
+    narrowed = areas.area_filter(flt, level, area_id)
+    engine_trend = metrics.monthly_trend(mapped_county, narrowed, 13, RULES)
+    assert trend["month"].to_list() == engine_trend["month"].to_list()
+    assert trend["received"].to_list() == engine_trend["received"].to_list()
+
+
 def test_click_panel_keeps_the_scope(mapped_county):
     hidden = CaseFilter.for_month(2026, 3, scope=Scope(see_accusations=False))
     mix = areas.area_categories(mapped_county, hidden, "township", 1)
     assert dict(zip(mix["label"], mix["received"], strict=True)) == {"劳动社保": 1}
     officer = CaseFilter.for_month(2026, 3, scope=Scope(township_id=2))
-    assert areas.area_trend(mapped_county, officer, "township", 1, rules=RULES)["received"].sum() == 0
+    assert areas.area_trend(mapped_county, officer, "township", 1)["received"].sum() == 0
 
 
 def test_area_outside_the_filter_has_no_panel(mapped_county):
     only_two = CaseFilter.for_month(2026, 3, township_ids=(2,))
     assert areas.area_filter(only_two, "township", 1) is None
-    assert areas.area_trend(mapped_county, only_two, "township", 1, rules=RULES) is None
+    assert areas.area_trend(mapped_county, only_two, "township", 1) is None
     narrowed = areas.area_filter(CaseFilter.for_month(2026, 3, category_ids=(1,)), "park", 1)
     assert (narrowed.park_ids, narrowed.category_ids) == ((1,), (1,))
 

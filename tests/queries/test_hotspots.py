@@ -24,7 +24,7 @@ from factories import case_row, insert_cases
 from sqlalchemy import event, insert
 
 from data.models import Category, Park, Township
-from queries import hotspots
+from queries import choropleth, hotspots
 from queries.filters import CaseFilter, Scope, add_months
 
 MARCH = CaseFilter.for_month(2026, 3)
@@ -118,6 +118,19 @@ def test_flagged_tests_only_what_can_be_hot_and_finds_the_same(spiked):
             assert_frame_equal(hotspots.flagged(spiked, flt, level), every.filter(every["is_hot_spot"]))
     # W: a p-value below ALPHA, but 4 < 0.25 + 5: never tested, never flagged; X still is.
     assert hotspots.hot_spots(spiked, MARCH, "township", only_flagged=True)["id"].to_list() == [1]
+
+
+@pytest.mark.parametrize("flt", [MARCH, CaseFilter.for_month(2026, 3, scope=Scope(township_id=1)),
+                                 CaseFilter.for_month(2026, 3, scope=Scope(township_id=2))],
+                         ids=["county", "officer-1", "officer-2"])
+def test_the_maps_one_call_finds_the_same_hot_spots(spiked, flt):
+    # queries.choropleth.map_figures reads the areas in scope and the history months once for both levels.
+    figures = choropleth.map_figures(spiked, flt)
+    for level in ("township", "park"):
+        alone = hotspots.hot_spots(spiked, flt, level)
+        assert figures[level]["hot_spots"].equals(alone)
+    hot = figures["township"]["hot_spots"].filter(figures["township"]["hot_spots"]["is_hot_spot"])["id"].to_list()
+    assert hot == ([] if flt.scope.township_id == 2 else [1])
 
 
 def test_flat_county_has_none(flat):

@@ -33,6 +33,7 @@ from data.db import bump_data_version
 from queries import (
     areas,
     case_words,
+    choropleth,
     hot_words,
     hotspots,
     metrics,
@@ -185,6 +186,7 @@ SCOPE_TESTED = {
     "queries.hotspots.monthly_counts",
     "queries.hotspots.hot_spots",
     "queries.hotspots.flagged",
+    "queries.choropleth.map_figures",
     "queries.areas.area_panel",
     # The monthly summary answers metrics' figures: proved through metrics(..., source="summary") above.
     "queries.summary.period_counts",
@@ -511,6 +513,20 @@ def test_hot_spots_and_flagged(county_source, scope_name):
     assert set(hotspots.flagged(county, flt(scope_name), "township")["id"].to_list()) <= set(
         AREA_RECEIVED[("township", scope_name)]
     )
+
+
+@pytest.mark.parametrize("scope_name", sorted(SCOPES))
+def test_map_figures(county, scope_name):
+    # The map's one call per filter: each level's measures and hot spots keep the scope.
+    figures = choropleth.map_figures(county, flt(scope_name))
+    for level in ("township", "park"):
+        measures, hot = figures[level]["measures"], figures[level]["hot_spots"]
+        assert dict(zip(measures["id"].to_list(), measures["received"].to_list(), strict=True)) == AREA_RECEIVED[
+            (level, scope_name)
+        ]
+        assert dict(zip(hot["id"].to_list(), hot["observed"].to_list(), strict=True)) == AREA_RECEIVED[
+            (level, scope_name)
+        ]
 
 
 # --- the scope wins over the filter ---------------------------------------------------

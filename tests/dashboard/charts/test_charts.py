@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.charts.bars import ranked_bars
-from dashboard.charts.series import counts_with_rate, sparkline
+from dashboard.charts.series import counts_with_rate
 
 
 def test_ranked_bars_keep_the_order_given_largest_on_top_and_write_each_count():
@@ -41,9 +41,3 @@ def test_counts_and_rate_share_the_months_with_the_rate_on_a_right_hand_axis_abo
     # The right-hand axis's labels need room: the plot ends short of the right edge, as make_subplots leaves it.
     assert tuple(fig.layout.xaxis.domain) == (0.0, 0.94)
     assert fig.layout.font.family.startswith('"Noto Sans CJK SC"') and fig.layout.height == 380
-
-
-def test_sparkline_writes_the_last_month_only():
-    fig = sparkline(["10月", "11月"], [4, 9], projection=False)
-    assert list(fig.data[0].text) == [None, "9"]
-    assert fig.layout.yaxis.range == (0, 9 * 1.3)

@@ -94,3 +94,31 @@ def test_ranked_bars_keep_room_for_six_rows_and_escape_names():
     assert html.count("<div></div><div></div>") == 5  # 1 row and 5 empty ones
     assert "<img" not in html and "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in html
     assert "1,234" in html and "grid-auto-rows:40px" in html and "\n" not in html
+
+
+def test_sparkline_points_by_hand():
+    html = svg.sparkline(["2026-01", "2026-02", "2026-03"], [4, 0, 9], projection=False)
+    # Axis top 9 × 1.3 = 11.7; three months at 0, 50 and 100 % of the width.
+    points = re.findall(r'<circle cx="([\d.]+)%" cy="([\d.]+)%"', html)
+    assert points == [("0", "65.81"), ("50", "100"), ("100", "23.08")]  # 4 / 11.7 = 34.19 %; 9 / 11.7 = 76.92 %
+    # The line and its fill, in the stretched 0-100 box; the fill closes on the zero line.
+    assert '<polyline points="0,65.81 50,100 100,23.08"' in html
+    assert '<polygon points="0,100 0,65.81 50,100 100,23.08 100,100"' in html
+    assert "<title>2026&#45;02: 0</title>" in html  # the month escaped as every text from outside
+    # Only the last month's figure is written, at its point.
+    assert re.findall(r'font-weight="600">([\d,]+)</text>', html) == ["9"]
+
+
+def test_sparkline_a_missing_month_breaks_the_line_and_thousands_are_grouped():
+    html = svg.sparkline(["1", "2", "3", "4"], [1200, None, 1300, 1000], projection=True)
+    assert len(re.findall("<polyline", html)) == 2 and "<title>2: " not in html
+    assert re.findall(r'font-weight="600">([\d,]+)</text>', html) == ["1,000"]
+    assert 'height="200"' in html and theme.count_colour(True) in html
+
+
+def test_sparkline_labels_every_third_of_thirteen_months_and_escapes_them():
+    months = [f"<b>{i}</b>" for i in range(13)]
+    html = svg.sparkline(months, list(range(13)), projection=False)
+    assert "<b>" not in html and "\n" not in html and html.startswith('<div><svg data-chart="sparkline"')
+    ticks = re.findall(r'dy="1.3em" text-anchor="(\w+)" fill-opacity="0.8">&#60;b&#62;(\d+)&#60;', html)
+    assert ticks == [("start", "0"), ("middle", "3"), ("middle", "6"), ("middle", "9"), ("end", "12")]
