@@ -465,9 +465,11 @@ def deadline_rates(
 ) -> dict[str, float | int | None]:
     """Both on-time rates with their numerators and denominators, and the overdue count: the engine's figures."""
     h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
-    keys = ("on_time_rate", "on_time", "due_in_period", "on_time_rate_3_7_21", "met_3_7_21", "due_21_in_period",
-            "overdue_open")
-    return {key: h[key] for key in keys}
+    return {key: h[key] for key in DEADLINE_RATE_KEYS}
+
+
+DEADLINE_RATE_KEYS = ("on_time_rate", "on_time", "due_in_period", "on_time_rate_3_7_21", "met_3_7_21",
+                      "due_21_in_period", "overdue_open")
 
 
 def deadline_cases(
@@ -815,7 +817,9 @@ def backlog_trend(
 
     The engine's state counts (the monthly summary's, whenever it is current).
     """
-    trend = metrics.monthly_trend(engine, flt, months, rules, source=source)
+    # Only the two state counts: the summary then reads its states table alone, not the events and
+    # cohorts of twelve months that the whole headline would sum (and Polars would join) for nothing.
+    trend = metrics.monthly_trend(engine, flt, months, rules, source=source, measures=("backlog", "overdue_open"))
     return trend.select("month", "backlog", "overdue_open")
 
 
@@ -838,6 +842,17 @@ def outcome_rates(
     """化解率 (all, first-time, 初信, 初访), 满意率 (office, units), 参评率: the engine's, with their parts."""
     h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
     return {key: h[key] for key in OUTCOME_COLUMNS}
+
+
+def period_rates(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, source: str = "auto"
+) -> dict[str, float | int | None]:
+    """:func:`deadline_rates` and :func:`outcome_rates` in one dictionary, from one reading of the headline.
+
+    The page shows both; read apart, the same three summary statements ran twice on every filter change.
+    """
+    h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
+    return {key: h[key] for key in (*DEADLINE_RATE_KEYS, *OUTCOME_COLUMNS)}
 
 
 def resolution_levels(engine: Engine, flt: CaseFilter) -> pl.DataFrame:
