@@ -247,12 +247,14 @@ def test_office_sees_every_figure_worked_out_by_hand(open_outcomes):
     # The backlog's last 12 month ends, 2025-04 to 2026-03: at 2025-06-30 B2 alone; at 02-28 B1 B2 B4 B5,
     # overdue B1-B5; at 03-31 B1 B2 B3 B5, overdue B1 B2 B3 B5 P5.
     assert "**近12个月（月末）**" in [m.value for m in at.markdown]
-    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
-    backlog_line, overdue_line = trend["data"]
-    assert (backlog_line["name"], overdue_line["name"]) == ("积案", "超期未结")
-    assert len(backlog_line["y"]) == 12
-    assert (backlog_line["y"][0], backlog_line["y"][2], backlog_line["y"][-2:]) == (0, 1, [4, 4])
-    assert (overdue_line["y"][2], overdue_line["y"][-2:]) == (1, [5, 5])
+    (trend,) = [m.value for m in at.markdown if 'data-chart="lines"' in m.value]
+    # Each point's hover text: "<month> <line>: <count>", the backlog's twelve first.
+    points = re.findall(r"<title>([^<]*) (积案|超期未结): (\d+)</title>", trend)
+    backlog_line = [int(n) for _, name, n in points if name == "积案"]
+    overdue_line = [int(n) for _, name, n in points if name == "超期未结"]
+    assert len(backlog_line) == len(overdue_line) == 12
+    assert (backlog_line[0], backlog_line[2], backlog_line[-2:]) == (0, 1, [4, 4])
+    assert (overdue_line[2], overdue_line[-2:]) == (1, [5, 5])
 
     # Outcomes: received and concluded in March F1 (visit, resolved in the village), F3 (letter,
     # unresolved), F5 (online, resolved, level not recorded); ratings of the 11 concluded in March.
@@ -421,7 +423,6 @@ def test_a_township_officer_sees_their_own_township_only(open_outcomes):
     # 乙乡 (2): P2 P5 P8 P9 B3 F2; the URL asking for 甲镇 changes nothing.
     at = open_outcomes(role="township", township_id=2, township="1")
     pipeline, overdue, due_soon, backlog, levels = at.dataframe[:5]
-    league = league_table(at)
     # Received P2 F2; accepted F2 (1 day); met P2 (2 days before its acceptance); concluded P8 (58), P9 (56).
     # Stuck at 03-31: acceptance P2, meeting F2, conclusion P5 B3.
     assert shown(pipeline) == [
@@ -436,7 +437,7 @@ def test_a_township_officer_sees_their_own_township_only(open_outcomes):
     assert shown(backlog)[:2] == [["王书记", "0", "0", "0", "0", "0", "0", "0", "0"],
                                   ["李县长", "1", "2", "0", "0", "1", "1", "0", "0"]]
     at.segmented_control(key="w.outcomes.by").set_value("township").run()
-    assert [row[1] for row in shown(league)] == ["乙乡"]
+    assert [row[1] for row in shown(league_table(at))] == ["乙乡"]
     # Another township's case cannot be opened, and nobody here may reveal personal data.
     at = _detail(at, "P1")
     assert any("没有找到" in w.value for w in at.warning)

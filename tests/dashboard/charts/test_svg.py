@@ -94,3 +94,22 @@ def test_ranked_bars_keep_room_for_six_rows_and_escape_names():
     assert html.count("<div></div><div></div>") == 5  # 1 row and 5 empty ones
     assert "<img" not in html and "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in html
     assert "1,234" in html and "grid-auto-rows:40px" in html and "\n" not in html
+
+
+def test_count_lines_by_hand():
+    html = svg.count_lines(["1月<br>2026年", "2月", "3月"], [("积案", [0, 4, None]), ("超<b>期", [2, 5, 5])],
+                           False, axis_title="件数")
+    assert html.startswith("<div><svg") and "\n" not in html and "<b>" not in html
+    # Axis top 5 × 1.25 = 6.25; centres at (i + 0.5) × 100 / 3 %. 4 -> 36 %, 0 -> 100 %, 5 -> 20 %, 2 -> 68 %.
+    segments = re.findall(r'<line x1="([\d.]+)%" y1="([\d.]+)%" x2="([\d.]+)%" y2="([\d.]+)%" stroke="#', html)
+    assert segments == [
+        ("16.67", "100", "50", "36"),  # the backlog: March missing, no segment to it
+        ("16.67", "68", "50", "20"), ("50", "20", "83.33", "20"),
+    ]
+    assert 'stroke-dasharray="8 6"' in html.split("16.67%\" y1=\"68%")[1][:200]  # the second line dashed
+    assert re.findall(r"<title>([^<]*)</title>", html) == [
+        "1月 2026年 积案: 0", "2月 积案: 4", "1月 2026年 超&#60;b&#62;期: 2", "2月 超&#60;b&#62;期: 5",
+        "3月 超&#60;b&#62;期: 5"]
+    # The last month's figure above the line's end: the second line only (the first has no March).
+    assert re.findall(r'font-weight="600">([^<]*)</text>', html) == ["5"]
+    assert html.count('<text x="-8"') == 1 + 4  # the axis title; ticks 0 2 4 6 (6.25 / 4 = 1.56 -> a step of 2)
