@@ -244,7 +244,10 @@ def count_lines(
     width = 4 if projection else 3
     styles = ((theme.count_colour(projection), None, "circle"), (theme.rate_colour(projection), "8 6", "square"))
     legend = []
-    for (name, counts), (colour, dash, marker) in zip(series, styles, strict=False):
+    # The last figures: the highest line's above its end, the other's below (close lines' would overlap).
+    lasts = [counts[-1] if len(counts) and counts[-1] is not None else -1 for _, counts in series]
+    above = lasts.index(max(lasts)) if lasts else 0
+    for k, ((name, counts), (colour, dash, marker)) in enumerate(zip(series, styles, strict=False)):
         counts = list(counts)
         points = [None if c is None else ((i + 0.5) * slot, y(c), c) for i, c in enumerate(counts)]
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
@@ -267,7 +270,8 @@ def count_lines(
                              f'<rect x="{-size}" y="{-size}" width="{2 * size}" height="{2 * size}" '
                              f'fill="{colour}">{hover}</rect></svg>')
         if points and points[-1] is not None:
-            parts.append(f'<text x="{_fmt(points[-1][0])}%" y="{_fmt(points[-1][1])}%" dy="-0.9em" '
+            parts.append(f'<text x="{_fmt(points[-1][0])}%" y="{_fmt(points[-1][1])}%" '
+                         f'dy="{"-0.9em" if k == above else "1.7em"}" '
                          f'text-anchor="middle" fill="{colour}" font-weight="600">{format_count(points[-1][2])}'
                          "</text>")
         symbol = "●" if marker == "circle" else "■"

@@ -113,3 +113,9 @@ def test_count_lines_by_hand():
     # The last month's figure above the line's end: the second line only (the first has no March).
     assert re.findall(r'font-weight="600">([^<]*)</text>', html) == ["5"]
     assert html.count('<text x="-8"') == 1 + 4  # the axis title; ticks 0 2 4 6 (6.25 / 4 = 1.56 -> a step of 2)
+
+
+def test_count_lines_write_the_higher_last_figure_above_and_the_other_below():
+    html = svg.count_lines(["1月", "2月"], [("积案", [1, 2]), ("超期未结", [3, 4])], True, axis_title="件数")
+    labels = re.findall(r'dy="([-\d.]+em)" text-anchor="middle" fill="[^"]+" font-weight="600">([^<]*)</text>', html)
+    assert labels == [("1.7em", "2"), ("-0.9em", "4")]
