@@ -702,7 +702,8 @@ def backlog_by(
     ``backlog`` = ``backlog_previous`` - ``cleared`` + ``joined``.
     """
     column, _ = _grouping(by)
-    figures = metrics.grouped_figures(engine, flt, column, rules, source=source).select(
+    # The two state counts alone: the summary's states, not the events and cohorts every figure needs.
+    figures = metrics.grouped_counts(engine, flt, column, ("backlog", "overdue_open"), rules, source=source).select(
         pl.col("group_key").alias("id"), "backlog", "overdue_open"
     )
     previous_end = flt.start - timedelta(days=1)
