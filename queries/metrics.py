@@ -246,22 +246,29 @@ def headline_change(
 
 
 def monthly_trend(
-    engine: Engine, flt: CaseFilter, months: int = 13, rules: DeadlineRules | None = None, *, source: str = "auto"
+    engine: Engine, flt: CaseFilter, months: int = 13, rules: DeadlineRules | None = None, *, source: str = "auto",
+    measures: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """The headline for each of ``months`` calendar months ending with the month of ``flt.end``.
 
     The columns are ``month``, :data:`HEADLINE_COLUMNS`, then the numerators and
-    denominators behind each rate (as in :func:`headline`).
+    denominators behind each rate (as in :func:`headline`). ``measures`` (counts
+    of :data:`~queries.definitions.MEASURES`, no rates) gives ``month`` and those
+    counts only, read from only the summary tables that hold them.
     """
     last = flt.end.replace(day=1)
     starts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
     periods = [(s, add_months(s, 0, last_day=True)) for s in starts]
-    counts = _with_rates(_period_counts(engine, flt, periods, _rules(rules), source=source))
+    counts = _period_counts(engine, flt, periods, _rules(rules), source=source, measures=measures)
+    if measures is None:
+        counts, columns = _with_rates(counts), [*HEADLINE_COLUMNS, *_part_columns()]
+    else:
+        columns = list(measures)
     return (
         pl.DataFrame({"idx": list(range(months)), "month": starts}, schema={"idx": pl.Int64, "month": pl.Date})
         .join(counts, on="idx")
         .sort("idx")
-        .select("month", *HEADLINE_COLUMNS, *_part_columns())
+        .select("month", *columns)
     )
 
 

@@ -465,9 +465,11 @@ def deadline_rates(
 ) -> dict[str, float | int | None]:
     """Both on-time rates with their numerators and denominators, and the overdue count: the engine's figures."""
     h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
-    keys = ("on_time_rate", "on_time", "due_in_period", "on_time_rate_3_7_21", "met_3_7_21", "due_21_in_period",
-            "overdue_open")
-    return {key: h[key] for key in keys}
+    return {key: h[key] for key in DEADLINE_RATE_KEYS}
+
+
+DEADLINE_RATE_KEYS = ("on_time_rate", "on_time", "due_in_period", "on_time_rate_3_7_21", "met_3_7_21",
+                      "due_21_in_period", "overdue_open")
 
 
 def deadline_cases(
@@ -528,27 +530,29 @@ def deadline_lists(
     ("overdue", "statutory") being the engine's 超期未结 at ``at``.
 
     Rows are chosen from the open cases' deadlines alone (case id, dates,
-    rule set: see :func:`_deadline_rows`; the summary's open cases for a
-    month's end, ``source`` as in :mod:`queries.metrics`), ranked per list,
-    and only those shown are then looked up for their number and names: at
-    1,000,000 cases some 16,000 are overdue at a month's end.
+    rule set: see :func:`_deadline_rows`), ranked per list, and only those
+    shown are then looked up for their number and names: at 1,000,000 cases
+    some 16,000 are overdue at a month's end. For a month's end the summary's
+    open cases answer (``source`` as in :mod:`queries.metrics`), each list's
+    first rows read in deadline order from its indexes (:func:`_shown_from_summary`).
     """
     at = at or flt.end
     with engine.connect() as conn:
         month = open_case_source(conn, at, rules, source)
-    # Worked out from the cases, the deadlines are kept (MATERIALIZED): SQLite would otherwise work
-    # each out again wherever it is named (sort, filter, count). Read from the summary, where they
-    # were worked out already, reading them again costs less than keeping them.
-    rows = _deadline_rows(flt, rules, at, within_days, month).cte("deadlines").prefix_with(
-        "MATERIALIZED" if month is None else "NOT MATERIALIZED")
-    # The first ``limit`` of each list, chosen from the index columns alone and only then looked up
-    # for their number and names: at 1,000,000 cases some 16,000 are overdue at a month's end.
-    shown = union_all(*(
-        select(top).select_from(top)
-        for which in DEADLINE_WINDOWS
-        for top in [select(rows).where(rows.c.which == which).order_by(rows.c.due_on, rows.c.case_id)
-                    .limit(limit).subquery(f"top_{which}")]
-    )).subquery("shown")
+    if month is None:
+        # Worked out from the cases, the deadlines are kept (MATERIALIZED): SQLite would otherwise work
+        # each out again wherever it is named (sort, filter, count).
+        rows = _deadline_rows(flt, rules, at, within_days).cte("deadlines").prefix_with("MATERIALIZED")
+        # The first ``limit`` of each list, chosen from the index columns alone and only then looked up
+        # for their number and names: at 1,000,000 cases some 16,000 are overdue at a month's end.
+        shown = union_all(*(
+            select(top).select_from(top)
+            for which in DEADLINE_WINDOWS
+            for top in [select(rows).where(rows.c.which == which).order_by(rows.c.due_on, rows.c.case_id)
+                        .limit(limit).subquery(f"top_{which}")]
+        )).subquery("shown")
+    else:
+        shown = _shown_from_summary(flt, at, within_days, month, limit)
     # The summary's rows carry the case's number and ids; the cases' are looked up in ``cases``.
     listed = shown.c if month is not None else c
     listed_rows = (
@@ -594,6 +598,37 @@ def deadline_lists(
     return out
 
 
+def _shown_from_summary(flt: CaseFilter, at: date, within_days: int, month: int, limit: int):
+    """The first ``limit`` rows of each deadline list from the summary's open cases of ``month``.
+
+    The rows of :func:`_deadline_rows` for a month, chosen another way: the
+    first ``limit`` of a list are among the first ``limit`` of each rule set,
+    and those are read in order from the month's deadline index
+    (``ix_summary_open_cases_statutory_due``, ``..._due_3_7_21``) and stopped
+    there, instead of every open case of the month being read and sorted.
+    Columns as :func:`_deadline_rows`' with the case's number and ids.
+    """
+    s = open_cases.c
+    by_rule_set = {"statutory": (literal("concluded", String), s.statutory_due_on),
+                   "3_7_21": (s.step_3_7_21, s.due_3_7_21_on)}  # NULL for a case that is not first-time
+    tops = []
+    for which in DEADLINE_WINDOWS:
+        parts = []
+        for rule_set, (step, due) in by_rule_set.items():
+            first = (
+                select(literal(which, String).label("which"), s.case_id, literal(rule_set, String).label("rule_set"),
+                       step.label("step"), s.received_on, due.label("due_on"), s.case_number, s.township_id,
+                       s.unit_id, s.owner_leader_id)
+                .where(s.month_number == month, _deadline_window(due, at, within_days)[which],
+                       *dimension_clauses(flt, s))
+                .order_by(due, s.case_id).limit(limit).subquery(f"{which}_{rule_set}")
+            )
+            parts.append(select(first))
+        both = union_all(*parts).subquery(f"both_{which}")
+        tops.append(select(both).order_by(both.c.due_on, both.c.case_id).limit(limit).subquery(f"top_{which}"))
+    return union_all(*(select(top) for top in tops)).subquery("shown")
+
+
 def _deadline_window(due: ColumnElement, at: date, within_days: int) -> dict[str, ColumnElement]:
     """which list (:data:`DEADLINE_WINDOWS`) -> a deadline ``due`` puts a case on it at ``at``."""
     at_lit, soon_lit = literal(at, Date), literal(at + timedelta(days=within_days), Date)
@@ -605,18 +640,20 @@ def _deadline_counts_from_summary(conn, flt: CaseFilter, at: date, within_days: 
     o = open_cases.c
     dues = {"statutory": o.statutory_due_on, "3_7_21": o.due_3_7_21_on}  # NULL: not a first-time case
     keys = [(which, rule_set) for which in DEADLINE_WINDOWS for rule_set in RULE_SETS]
-    totals = conn.execute(
-        select(*(_count(_deadline_window(dues[rule_set], at, within_days)[which]) for which, rule_set in keys))
-        .where(o.month_number == month, *dimension_clauses(flt, o))
-    ).one()
+    # Each count a range of its rule set's deadline index (the month's rows are not all read).
+    totals = conn.execute(select(*(
+        select(func.count()).where(o.month_number == month, _deadline_window(dues[rule_set], at, within_days)[which],
+                                   *dimension_clauses(flt, o)).scalar_subquery()
+        for which, rule_set in keys
+    ))).one()
     return [(which, rule_set, int(n), *([None] * 7)) for (which, rule_set), n in zip(keys, totals, strict=True)]
 
 
-def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int, month: int | None):
+def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days: int):
     """One row per (open case, rule set) overdue or due soon at ``at``: which, case_id, rule_set, step, dates.
 
-    The open cases with both rule sets' deadlines: the summary's open cases
-    of ``month`` (worked out when it was built), or without it the cases of
+    Counted from ``cases`` (a day that is not a month's end the summary keeps;
+    the summary's open cases: :func:`_shown_from_summary`): the cases of
     :func:`open_branches` (``ix_cases_open_steps``, without touching the table
     unless the filter names a park, category, channel, unit or leader) with
     the deadlines worked out here, once (MATERIALIZED). The 3-7-21 step and
@@ -624,25 +661,16 @@ def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days:
     """
     at_lit = literal(at, Date)
     soon_lit = literal(at + timedelta(days=within_days), Date)
-    carried = []  # from the summary, what the list shows of a case rides along
-    if month is not None:
-        s = open_cases.c
-        o = select(s.case_id, s.received_on, s.statutory_due_on.label("statutory_due"),
-                   s.step_3_7_21, s.due_3_7_21_on.label("due_3_7_21"), s.case_number, s.township_id, s.unit_id,
-                   s.owner_leader_id).where(
-            s.month_number == month, *dimension_clauses(flt, s)).subquery("open_cases").c
-        carried = [o.case_number, o.township_id, o.unit_id, o.owner_leader_id]
-    else:
-        step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
-        found = union_all(*(
-            select(c.id.label("case_id"), c.received_on,
-                   metrics.statutory_due_on(rules).label("statutory_due"),
-                   case((c.is_first_time, step_3_7_21), else_=null()).label("step_3_7_21"),
-                   case((c.is_first_time, due_3_7_21), else_=null()).label("due_3_7_21"))
-            .where(open_branch, *_dimensions(flt))
-            for open_branch in open_branches(at)
-        ))
-        o = found.cte("open_cases").prefix_with("MATERIALIZED").c
+    step_3_7_21, due_3_7_21 = pending_3_7_21(at_lit, rules)
+    found = union_all(*(
+        select(c.id.label("case_id"), c.received_on,
+               metrics.statutory_due_on(rules).label("statutory_due"),
+               case((c.is_first_time, step_3_7_21), else_=null()).label("step_3_7_21"),
+               case((c.is_first_time, due_3_7_21), else_=null()).label("due_3_7_21"))
+        .where(open_branch, *_dimensions(flt))
+        for open_branch in open_branches(at)
+    ))
+    o = found.cte("open_cases").prefix_with("MATERIALIZED").c
     by_rule_set = (
         ("statutory", literal("concluded", String), o.statutory_due, None),
         ("3_7_21", o.step_3_7_21, o.due_3_7_21, o.due_3_7_21.is_not(None)),
@@ -651,7 +679,7 @@ def _deadline_rows(flt: CaseFilter, rules: DeadlineRules, at: date, within_days:
     return union_all(*(
         select(case((due < at_lit, "overdue"), else_="due_soon").label("which"), o.case_id,
                literal(rule_set, String).label("rule_set"), step.label("step"), o.received_on,
-               due.label("due_on"), *carried)
+               due.label("due_on"))
         .where(due <= soon_lit, *(x for x in [condition] if x is not None))
         for rule_set, step, due, condition in by_rule_set
     ))
@@ -674,7 +702,8 @@ def backlog_by(
     ``backlog`` = ``backlog_previous`` - ``cleared`` + ``joined``.
     """
     column, _ = _grouping(by)
-    figures = metrics.grouped_figures(engine, flt, column, rules, source=source).select(
+    # The two state counts alone: the summary's states, not the events and cohorts every figure needs.
+    figures = metrics.grouped_counts(engine, flt, column, ("backlog", "overdue_open"), rules, source=source).select(
         pl.col("group_key").alias("id"), "backlog", "overdue_open"
     )
     previous_end = flt.start - timedelta(days=1)
@@ -815,7 +844,9 @@ def backlog_trend(
 
     The engine's state counts (the monthly summary's, whenever it is current).
     """
-    trend = metrics.monthly_trend(engine, flt, months, rules, source=source)
+    # Only the two state counts: the summary then reads its states table alone, not the events and
+    # cohorts of twelve months that the whole headline would sum (and Polars would join) for nothing.
+    trend = metrics.monthly_trend(engine, flt, months, rules, source=source, measures=("backlog", "overdue_open"))
     return trend.select("month", "backlog", "overdue_open")
 
 
@@ -838,6 +869,17 @@ def outcome_rates(
     """化解率 (all, first-time, 初信, 初访), 满意率 (office, units), 参评率: the engine's, with their parts."""
     h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
     return {key: h[key] for key in OUTCOME_COLUMNS}
+
+
+def period_rates(
+    engine: Engine, flt: CaseFilter, rules: DeadlineRules, *, source: str = "auto"
+) -> dict[str, float | int | None]:
+    """:func:`deadline_rates` and :func:`outcome_rates` in one dictionary, from one reading of the headline.
+
+    The page shows both; read apart, the same three summary statements ran twice on every filter change.
+    """
+    h = metrics.headline(engine, flt, rules, source=source).row(0, named=True)
+    return {key: h[key] for key in (*DEADLINE_RATE_KEYS, *OUTCOME_COLUMNS)}
 
 
 def resolution_levels(engine: Engine, flt: CaseFilter) -> pl.DataFrame:

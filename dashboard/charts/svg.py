@@ -255,3 +255,100 @@ def sparkline(months: Sequence[str], counts: Sequence[int | None], projection: b
                      f'text-anchor="end" font-weight="600">{format_count(counts[-1])}</text>')
     parts.append("</svg></div>")
     return "".join(parts)
+
+
+LINES_MARK = "lines"
+
+
+def count_lines(
+    months: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    projection: bool,
+    *,
+    axis_title: str,
+) -> str:
+    """Two monthly counts as lines, the last month's figure written above each line's end.
+
+    The reading of :func:`dashboard.charts.series.count_lines` (the outcomes
+    page's backlog trend), without Plotly: building and sending that figure
+    took 13-30 ms of every rerun. The first line solid with circles in the
+    count colour, the second dashed with squares in the rate colour (told apart
+    without colour too); the axis from 0 to 1.25 times the largest count; a
+    missing month is a gap in its line.
+    """
+    n = len(months)
+    height = 400 if projection else 340
+    font = 19 if projection else 13
+    legend_font = 21 if projection else 14
+    pad_top, pad_bottom = legend_font + font + 34, 2 * font + 20
+    pad_left, pad_right = 7 * font // 2 + 14, 2 * font
+    top = max([c for _, counts in series for c in counts if c is not None] or [0])
+    axis_max = max(top, 1) * 1.25
+    step = nice_step(axis_max)
+
+    def y(value: float) -> float:
+        return 100 * (1 - value / axis_max)
+
+    parts = [
+        f'<div><svg data-chart="{LINES_MARK}" role="img" aria-label="{" / ".join(esc(name) for name, _ in series)}" '
+        f'width="100%" height="{height}" style="display:block;overflow:visible;box-sizing:border-box;'
+        f"padding:{pad_top}px {pad_right}px {pad_bottom}px {pad_left}px;font-size:{font}px\" "
+        f'fill="currentColor">',
+        # The axis's title above its ticks, level (read without turning the head).
+        f'<text x="-8" y="-10" text-anchor="end" fill-opacity="0.8">{esc(axis_title)}</text>',
+    ]
+    tick = 0.0
+    while tick <= axis_max + 1e-9:
+        level = _fmt(y(tick))
+        parts.append(f'<line x1="0" x2="100%" y1="{level}%" y2="{level}%" stroke="currentColor" '
+                     'stroke-opacity="0.14"/>')
+        parts.append(f'<text x="-8" y="{level}%" text-anchor="end" dominant-baseline="middle" '
+                     f'fill-opacity="0.8">{format_count(int(round(tick)))}</text>')
+        tick += step
+    slot = 100 / max(n, 1)
+    for i, month in enumerate(months):
+        centre = _fmt((i + 0.5) * slot)
+        spans = "".join(f'<tspan x="{centre}%" dy="1.4em">{esc(line)}</tspan>' if k == 0 else
+                        f'<tspan x="{centre}%" dy="1.25em" style="font-size:0.85em">{esc(line)}</tspan>'
+                        for k, line in enumerate(_tick_lines(month)))
+        parts.append(f'<text y="100%" text-anchor="middle" fill-opacity="0.8">{spans}</text>')
+    width = 4 if projection else 3
+    styles = ((theme.count_colour(projection), None, "circle"), (theme.rate_colour(projection), "8 6", "square"))
+    legend = []
+    # The last figures: the highest line's above its end, the other's below (close lines' would overlap).
+    lasts = [counts[-1] if len(counts) and counts[-1] is not None else -1 for _, counts in series]
+    above = lasts.index(max(lasts)) if lasts else 0
+    for k, ((name, counts), (colour, dash, marker)) in enumerate(zip(series, styles, strict=False)):
+        counts = list(counts)
+        points = [None if c is None else ((i + 0.5) * slot, y(c), c) for i, c in enumerate(counts)]
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        for a, b in zip(points, points[1:], strict=False):
+            if a is not None and b is not None:
+                parts.append(f'<line x1="{_fmt(a[0])}%" y1="{_fmt(a[1])}%" x2="{_fmt(b[0])}%" y2="{_fmt(b[1])}%" '
+                             f'stroke="{colour}" stroke-width="{width}"{dashing}/>')
+        size = width + 2
+        for i, point in enumerate(points):
+            if point is None:
+                continue
+            hover = f"<title>{' '.join(esc(line) for line in _tick_lines(months[i]))} {esc(name)}: " \
+                    f"{format_count(point[2])}</title>"
+            if marker == "circle":
+                parts.append(f'<circle cx="{_fmt(point[0])}%" cy="{_fmt(point[1])}%" r="{size}" '
+                             f'fill="{colour}">{hover}</circle>')
+            else:
+                # A square centred on the point: an inner svg placed at the point, drawn about its origin.
+                parts.append(f'<svg x="{_fmt(point[0])}%" y="{_fmt(point[1])}%" overflow="visible">'
+                             f'<rect x="{-size}" y="{-size}" width="{2 * size}" height="{2 * size}" '
+                             f'fill="{colour}">{hover}</rect></svg>')
+        if points and points[-1] is not None:
+            parts.append(f'<text x="{_fmt(points[-1][0])}%" y="{_fmt(points[-1][1])}%" '
+                         f'dy="{"-0.9em" if k == above else "1.7em"}" '
+                         f'text-anchor="middle" fill="{colour}" font-weight="600">{format_count(points[-1][2])}'
+                         "</text>")
+        symbol = "●" if marker == "circle" else "■"
+        legend.append(f'<tspan dx="{"1.5em" if legend else "0"}" fill="{colour}" style="font-size:1.3em">'
+                      f"{symbol}</tspan> {esc(name)}")
+    parts.append(f'<text x="0" y="{-(font + legend_font // 2 + 22)}" style="font-size:{legend_font}px" '
+                 f'dominant-baseline="middle">{"".join(legend)}</text>')
+    parts.append("</svg></div>")
+    return "".join(parts)

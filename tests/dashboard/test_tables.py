@@ -87,3 +87,20 @@ def test_a_selectable_table_needs_a_key():
 
     with pytest.raises(ValueError):
         tables.show(pl.DataFrame({"a": [1]}), [Column("a", "A")], projection=False, on_select=print)
+
+
+def test_html_tables_write_values_as_the_app_does_grey_what_is_asked_and_escape_text():
+    from dashboard import tables
+
+    frame = pl.DataFrame({"name": ["<b>甲</b>", "乙"], "rate": [0.5, None], "rank": [1, None]})
+    columns = [Column("name", "名称"), Column("rate", "比率", "rate", "定义<i>"), Column("rank", "排名", "rank")]
+    html = tables.html_table(frame, columns, projection=False, mark="t", greyed=[False, True],
+                             grey_cells={"rate": [True, True]})
+    # One line (a blank line would end Markdown's HTML block); no tag from data or help survives.
+    assert "\n" not in html and "<b>" not in html and "<i>" not in html
+    assert "&#60;b&#62;甲&#60;&#47;b&#62;" in html and 'title="定义&#60;i&#62;"' in html
+    rows = html.split("<tbody>")[1].split("</tr>")[:2]
+    # Row 1: the rate's cell alone greyed; row 2: the whole row (its cells not marked again).
+    assert rows[0].count('data-grey="cell"') == 1 and "50&#46;0&#37;" in rows[0] and ">1<" in rows[0]
+    assert rows[1].startswith('<tr data-grey="row"') and 'data-grey="cell"' not in rows[1]
+    assert "—" in rows[1] and "不排名" in rows[1]

@@ -15,6 +15,7 @@ import json
 import math
 import re
 from datetime import date, datetime
+from html.parser import HTMLParser
 
 import pandas as pd
 import pyarrow as pa
@@ -95,24 +96,77 @@ def _cells(element) -> pd.DataFrame:
     return frame
 
 
+class HtmlTable(HTMLParser):
+    """A table the page writes as HTML (dashboard.tables.html_table): its headings, hover help, cells, grey."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.labels: list[str] = []
+        self.helps: dict[str, str | None] = {}
+        self.rows: list[list[str]] = []
+        self.grey_rows: set[int] = set()
+        self.grey_cells: set[tuple[int, int]] = set()
+        self._text: list[str] | None = None
+        self._help: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr" and self.labels:
+            if attrs.get("data-grey") == "row":
+                self.grey_rows.add(len(self.rows))
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._text, self._help = [], attrs.get("title")
+            if attrs.get("data-grey") == "cell":
+                self.grey_cells.add((len(self.rows) - 1, len(self.rows[-1])))
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "th":
+            self.labels.append("".join(self._text))
+            self.helps[self.labels[-1]] = self._help
+        elif tag == "td":
+            self.rows[-1].append("".join(self._text))
+        if tag in ("th", "td"):
+            self._text = None
+
+
+def league_table(at) -> HtmlTable:
+    """The league at the desk: an HTML table marked "outcomes.league"."""
+    (found,) = [m.value for m in at.markdown if "<table" in m.value and "outcomes&#46;league" in m.value]
+    return HtmlTable(found)
+
+
 def shown(element) -> list[list[str]]:
     """A table's cells as the page writes them, row by row."""
+    if isinstance(element, HtmlTable):
+        return element.rows
     return [[str(v) for v in row] for row in _cells(element).itertuples(index=False)]
 
 
 def labels(element) -> list[str]:
     """The column headings of a desk table (st.dataframe's column configuration)."""
+    if isinstance(element, HtmlTable):
+        return element.labels
     config = json.loads(element.proto.columns)
     return [config[name]["label"] for name in _cells(element).columns]
 
 
 def helps(element) -> dict[str, str]:
+    if isinstance(element, HtmlTable):
+        return element.helps
     config = json.loads(element.proto.columns)
     return {c["label"]: c.get("help") for c in config.values() if "label" in c}
 
 
 def grey_rows(element) -> set[int]:
     """Rows drawn greyed in every cell (dashboard.tables.GREY)."""
+    if isinstance(element, HtmlTable):
+        return element.grey_rows
     styles = _arrow(element).styler.styles
     rows: dict[int, set[int]] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", styles):
@@ -139,7 +193,8 @@ def table_by_first_heading(at, heading: str):
 def test_office_sees_every_figure_worked_out_by_hand(open_outcomes):
     at = open_outcomes()
     assert at.title[0].value == "办理成效 · 2026年3月"
-    pipeline, overdue, due_soon, backlog, levels, league = at.dataframe[:6]
+    pipeline, overdue, due_soon, backlog, levels = at.dataframe[:5]
+    league = league_table(at)
 
     # Pipeline: received P2 F1-F5 ACC; accepted [0 1 1 1 1 2]; meetings P1 2, P2 -2, F1 1, F3 0, F4 1, F5 1;
     # feedback [2 3 3 4]; concluded 11, 10 durations [3 7 11 14 53 56 58 58 64 174]. Stuck at 03-31:
@@ -192,12 +247,14 @@ def test_office_sees_every_figure_worked_out_by_hand(open_outcomes):
     # The backlog's last 12 month ends, 2025-04 to 2026-03: at 2025-06-30 B2 alone; at 02-28 B1 B2 B4 B5,
     # overdue B1-B5; at 03-31 B1 B2 B3 B5, overdue B1 B2 B3 B5 P5.
     assert "**近12个月（月末）**" in [m.value for m in at.markdown]
-    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
-    backlog_line, overdue_line = trend["data"]
-    assert (backlog_line["name"], overdue_line["name"]) == ("积案", "超期未结")
-    assert len(backlog_line["y"]) == 12
-    assert (backlog_line["y"][0], backlog_line["y"][2], backlog_line["y"][-2:]) == (0, 1, [4, 4])
-    assert (overdue_line["y"][2], overdue_line["y"][-2:]) == (1, [5, 5])
+    (trend,) = [m.value for m in at.markdown if 'data-chart="lines"' in m.value]
+    # Each point's hover text: "<month> <line>: <count>", the backlog's twelve first.
+    points = re.findall(r"<title>([^<]*) (积案|超期未结): (\d+)</title>", trend)
+    backlog_line = [int(n) for _, name, n in points if name == "积案"]
+    overdue_line = [int(n) for _, name, n in points if name == "超期未结"]
+    assert len(backlog_line) == len(overdue_line) == 12
+    assert (backlog_line[0], backlog_line[2], backlog_line[-2:]) == (0, 1, [4, 4])
+    assert (overdue_line[2], overdue_line[-2:]) == (1, [5, 5])
 
     # Outcomes: received and concluded in March F1 (visit, resolved in the village), F3 (letter,
     # unresolved), F5 (online, resolved, level not recorded); ratings of the 11 concluded in March.
@@ -239,7 +296,7 @@ def test_every_tile_and_heading_in_english(open_outcomes):
     assert [row[0] for row in shown(pipeline)] == ["Received", "Accepted", "First meeting", "Feedback", "Concluded"]
     assert shown(overdue)[-1][1:3] == ["3-7-21", "First meeting"]
     assert labels(at.dataframe[3])[-1] == "over 365 days"
-    assert shown(at.dataframe[5])[0][0] == "not ranked"
+    assert shown(league_table(at))[0][0] == "not ranked"
     assert "4 of 7" in [c.value for c in at.caption]
     assert [t.label for t in at.tabs] == ["Overdue (6)", "Due within 7 days (3)"]
 
@@ -254,7 +311,7 @@ def threshold_3(monkeypatch):
 
 def test_the_league_ranks_among_rows_above_the_configured_threshold(open_outcomes, threshold_3):
     at = open_outcomes()
-    league = at.dataframe[5]
+    league = league_table(at)
     # On time: 住建局 P8 P9 of P8 P9 P10 (2/3) first, 人社局 P6 of P5 P6 P7 (1/3) second; 自然资源局 1/1
     # is under 3: greyed, not ranked, listed last whatever its 100%.
     assert [row[:5] for row in shown(league)] == [
@@ -263,11 +320,17 @@ def test_the_league_ranks_among_rows_above_the_configured_threshold(open_outcome
         ["不排名", "自然资源局", "1", "100.0%", "1"],
     ]
     assert grey_rows(league) == {2}
+    # In a ranked row, a rate whose own denominator is under 3 is greyed alone: 住建局's 化解率 (1),
+    # 人社局's 化解率 (2) and 责任单位满意率 (2); their 按期办结率 (3) and 信访部门满意率 (4, 3) are not.
+    assert shown(league)[0][5:10] == ["100.0%", "1", "75.0%", "4", "66.7%"]
+    assert shown(league)[1][5:10] == ["50.0%", "2", "66.7%", "3", "50.0%"]
+    assert league.grey_cells == {(0, 5), (1, 5), (1, 9)}
+    assert "按期" in helps(league)["按期办结率"]
     assert "分母少于 3 件" in " ".join(c.value for c in at.caption)
     # By owner leader: 王书记 nothing due in March, 李县长 P5 (0/1), 赵副县长 P8 (1/1): nobody has 3.
     at.segmented_control(key="w.outcomes.by").set_value("leader").run()
     assert not at.exception
-    league = at.dataframe[5]
+    league = league_table(at)
     assert labels(league)[1] == "包案领导"
     assert [row[:5] for row in shown(league)] == [
         ["不排名", "王书记", "0", "—", "0"], ["不排名", "李县长", "0", "0.0%", "1"], ["不排名", "赵副县长", "0", "100.0%", "1"],
@@ -275,7 +338,7 @@ def test_the_league_ranks_among_rows_above_the_configured_threshold(open_outcome
     # By township, ranked by office satisfaction: 甲镇 3/3 and 丙街道 1/3; 乙乡 1/1 not ranked.
     at.segmented_control(key="w.outcomes.by").set_value("township").run()
     at.selectbox(key="w.outcomes.rank_by").set_value("satisfaction_rate_office").run()
-    league = at.dataframe[5]
+    league = league_table(at)
     assert [[row[0], row[1], row[7], row[8]] for row in shown(league)] == [
         ["1", "甲镇", "100.0%", "3"], ["2", "丙街道", "33.3%", "3"], ["不排名", "乙乡", "100.0%", "1"],
     ]
@@ -359,7 +422,7 @@ def test_a_county_leader_sees_the_lists_and_may_reveal(open_outcomes):
 def test_a_township_officer_sees_their_own_township_only(open_outcomes):
     # 乙乡 (2): P2 P5 P8 P9 B3 F2; the URL asking for 甲镇 changes nothing.
     at = open_outcomes(role="township", township_id=2, township="1")
-    pipeline, overdue, due_soon, backlog, levels, league = at.dataframe[:6]
+    pipeline, overdue, due_soon, backlog, levels = at.dataframe[:5]
     # Received P2 F2; accepted F2 (1 day); met P2 (2 days before its acceptance); concluded P8 (58), P9 (56).
     # Stuck at 03-31: acceptance P2, meeting F2, conclusion P5 B3.
     assert shown(pipeline) == [
@@ -374,7 +437,7 @@ def test_a_township_officer_sees_their_own_township_only(open_outcomes):
     assert shown(backlog)[:2] == [["王书记", "0", "0", "0", "0", "0", "0", "0", "0"],
                                   ["李县长", "1", "2", "0", "0", "1", "1", "0", "0"]]
     at.segmented_control(key="w.outcomes.by").set_value("township").run()
-    assert [row[1] for row in shown(at.dataframe[5])] == ["乙乡"]
+    assert [row[1] for row in shown(league_table(at))] == ["乙乡"]
     # Another township's case cannot be opened, and nobody here may reveal personal data.
     at = _detail(at, "P1")
     assert any("没有找到" in w.value for w in at.warning)

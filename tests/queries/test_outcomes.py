@@ -242,6 +242,13 @@ def test_outcome_rates(county):
     assert r["rating_rate"] == pytest.approx(7 / 11)
 
 
+def test_period_rates_are_both_dictionaries(county):
+    # The page reads the deadline and outcome tiles from one call: the same figures, key for key.
+    both = outcomes.period_rates(county, MARCH, RULES)
+    assert both == {**outcomes.deadline_rates(county, MARCH, RULES), **outcomes.outcome_rates(county, MARCH, RULES)}
+    assert (both["on_time"], both["due_in_period"], both["resolved"], both["resolution_base"]) == (4, 7, 2, 3)
+
+
 def test_resolution_levels(county):
     frame = outcomes.resolution_levels(county, MARCH)
     # The resolved of the cohort: F1 (village) and F5 (not recorded). P6 P8 B4 were received earlier.

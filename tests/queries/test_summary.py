@@ -247,6 +247,12 @@ def test_public_functions_match_raw(random_county):
                                call(random_county, flt, RULES, source="raw"))
         assert_frame_equal(metrics.monthly_trend(random_county, flt, 13, RULES, source="summary"),
                            metrics.monthly_trend(random_county, flt, 13, RULES, source="raw"))
+        # Some counts only (the outcomes page's backlog trend): the same figures as the whole trend's, both ways.
+        some = ("backlog", "overdue_open", "received")
+        whole = metrics.monthly_trend(random_county, flt, 13, RULES, source="raw").select("month", *some)
+        for source in ("summary", "raw"):
+            assert_frame_equal(metrics.monthly_trend(random_county, flt, 13, RULES, source=source, measures=some),
+                               whole)
 
 
 def test_other_deadline_rules(random_county):

@@ -208,6 +208,7 @@ SCOPE_TESTED = {
     "queries.outcomes.backlog_age_bands",
     "queries.outcomes.backlog_trend",
     "queries.outcomes.outcome_rates",
+    "queries.outcomes.period_rates",
     "queries.outcomes.resolution_levels",
     "queries.outcomes.league_table",
     "queries.outcomes.case_detail",
@@ -679,6 +680,7 @@ def test_outcomes_backlog(county, scope_name):
 def test_outcomes_rates_levels_and_league(county, scope_name):
     f = flt(scope_name)
     assert outcomes.outcome_rates(county, f, RULES)["resolution_base"] == RESOLUTION_COHORT[scope_name]
+    assert outcomes.period_rates(county, f, RULES)["resolution_base"] == RESOLUTION_COHORT[scope_name]
     assert outcomes.resolution_levels(county, f)["resolved"].sum() == RESOLUTION_COHORT[scope_name]
     league = outcomes.league_table(county, f, RULES, "township")
     shown = {name: n for name, n in zip(league["name"], league["received"], strict=True) if n}

@@ -122,3 +122,28 @@ def test_sparkline_labels_every_third_of_thirteen_months_and_escapes_them():
     assert "<b>" not in html and "\n" not in html and html.startswith('<div><svg data-chart="sparkline"')
     ticks = re.findall(r'dy="1.3em" text-anchor="(\w+)" fill-opacity="0.8">&#60;b&#62;(\d+)&#60;', html)
     assert ticks == [("start", "0"), ("middle", "3"), ("middle", "6"), ("middle", "9"), ("end", "12")]
+
+
+def test_count_lines_by_hand():
+    html = svg.count_lines(["1月<br>2026年", "2月", "3月"], [("积案", [0, 4, None]), ("超<b>期", [2, 5, 5])],
+                           False, axis_title="件数")
+    assert html.startswith("<div><svg") and "\n" not in html and "<b>" not in html
+    # Axis top 5 × 1.25 = 6.25; centres at (i + 0.5) × 100 / 3 %. 4 -> 36 %, 0 -> 100 %, 5 -> 20 %, 2 -> 68 %.
+    segments = re.findall(r'<line x1="([\d.]+)%" y1="([\d.]+)%" x2="([\d.]+)%" y2="([\d.]+)%" stroke="#', html)
+    assert segments == [
+        ("16.67", "100", "50", "36"),  # the backlog: March missing, no segment to it
+        ("16.67", "68", "50", "20"), ("50", "20", "83.33", "20"),
+    ]
+    assert 'stroke-dasharray="8 6"' in html.split("16.67%\" y1=\"68%")[1][:200]  # the second line dashed
+    assert re.findall(r"<title>([^<]*)</title>", html) == [
+        "1月 2026年 积案: 0", "2月 积案: 4", "1月 2026年 超&#60;b&#62;期: 2", "2月 超&#60;b&#62;期: 5",
+        "3月 超&#60;b&#62;期: 5"]
+    # The last month's figure above the line's end: the second line only (the first has no March).
+    assert re.findall(r'font-weight="600">([^<]*)</text>', html) == ["5"]
+    assert html.count('<text x="-8"') == 1 + 4  # the axis title; ticks 0 2 4 6 (6.25 / 4 = 1.56 -> a step of 2)
+
+
+def test_count_lines_write_the_higher_last_figure_above_and_the_other_below():
+    html = svg.count_lines(["1月", "2月"], [("积案", [1, 2]), ("超期未结", [3, 4])], True, axis_title="件数")
+    labels = re.findall(r'dy="([-\d.]+em)" text-anchor="middle" fill="[^"]+" font-weight="600">([^<]*)</text>', html)
+    assert labels == [("1.7em", "2"), ("-0.9em", "4")]
