@@ -1,6 +1,6 @@
 """summary_open_cases: indexes by each rule set's deadline, for the outcomes page's deadline lists and counts
 
-Revision ID: 0013_outc
+Revision ID: 0013_deadline_indexes
 Revises: 0012_outcomes
 Create Date: 2026-12-03 16:10:00
 
@@ -18,7 +18,7 @@ from typing import Sequence, Union
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = '0013_outc'
+revision: str = '0013_deadline_indexes'
 down_revision: Union[str, Sequence[str], None] = '0012_outcomes'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
