@@ -40,7 +40,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from config.settings import load_settings
-from dashboard import sessions
+from dashboard import sessions, static_assets
 from dashboard.page_registry import LOGIN_PAGE, PAGES
 from services import auth
 from text.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -48,6 +48,8 @@ from text.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 log = logging.getLogger("dashboard.front_door")
 
 PAGE_NAMES = frozenset(spec.name for spec in (*PAGES, LOGIN_PAGE))
+# Where Streamlit serves its own frontend build (its BASE_ROUTE_STATIC).
+STATIC_PREFIX = "static/"
 # First path segments that belong to Streamlit or to the routes above, never to a page.
 RESERVED_SEGMENTS = frozenset({"_stcore", "static", "media", "component", "app", "auth"})
 
@@ -161,6 +163,7 @@ async def warm_start(_app):
         except Exception:  # a page's import error shows on that page, as before
             log.exception("could not import %s at start", name)
     log.info("imported the pages' libraries in %.1f s", time.perf_counter() - started)
+    static_assets.streamlit_assets()  # list Streamlit's frontend files now, not in a visitor's request
     yield
 
 
@@ -313,6 +316,11 @@ class FrontDoor:
 
         if response is not None:
             await response(scope, receive, send_with_headers)
+        elif (
+            relative is not None and relative.startswith(STATIC_PREFIX)
+            and await static_assets.streamlit_assets().respond(relative[len(STATIC_PREFIX):], scope, send_with_headers)
+        ):
+            return  # Streamlit's frontend files, from memory (dashboard/static_assets.py)
         else:
             await self.app(scope, receive, send_with_headers)
 
