@@ -28,6 +28,7 @@ Middleware (:class:`FrontDoor`), on every HTTP response:
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -170,14 +171,43 @@ async def warm_start(_app):
 # --- the page HTML -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def page_html(lang: str) -> str:
-    """Streamlit's index.html in ``lang`` (Chinese glyphs for Chinese text) with the app's title."""
+def backend_base_script(page: str) -> str:
+    """A script telling Streamlit's frontend where the server is when the page's URL ends in ``/<page>``.
+
+    Without it, the frontend served at ``…/map`` first asks ``…/map/_stcore/health``
+    (a 404: the server is at the app's root) and tries the root after a retry
+    pause: 0.2 s before a new browser's websocket opened on every page but the
+    overview (README, "Performance", Browser). ``window.__streamlit.BACKEND_BASE_URL``
+    is Streamlit's own setting for this; it is taken from the address the
+    browser shows, less the page's name, so a reverse proxy's path prefix stays
+    in it. Any other address (a trailing slash) leaves the frontend to probe as
+    before.
+    """
+    suffix = json.dumps(f"/{page}")
+    return (
+        "<script>(function () {"
+        f"var p = location.pathname, s = {suffix};"
+        "if (p.length >= s.length && p.slice(-s.length) === s) {"
+        "window.__streamlit = Object.assign({}, window.__streamlit,"
+        " {BACKEND_BASE_URL: location.origin + p.slice(0, p.length - s.length) + '/'});"
+        "}})();</script>"
+    )
+
+
+@lru_cache(maxsize=32)
+def page_html(lang: str, page: str | None = None) -> str:
+    """Streamlit's index.html in ``lang`` (Chinese glyphs for Chinese text) with the app's title.
+
+    ``page``: the page whose URL (``/<page>``) serves it, not the root.
+    """
     # Hints to fetch the 4.7 MB Plotly chunk and the widgets' chunks with the
     # HTML (<link rel="modulepreload">) were tried and measured: no gain on a
     # busy 2-core machine, the map 0.4 s slower (README, "Performance").
     html = (_streamlit_static_dir() / "index.html").read_text(encoding="utf-8")
     html = html.replace('<html lang="en">', f'<html lang="{"zh-CN" if lang == "zh" else lang}">', 1)
+    if page is not None:
+        # Before Streamlit's module scripts, which are deferred and read the setting when they run.
+        html = html.replace("<head>", "<head>\n    " + backend_base_script(page), 1)
     return html.replace("<title>Streamlit</title>", f"<title>{translate('app.title', lang)}</title>", 1)
 
 
@@ -200,7 +230,9 @@ def _automatic_login_token(request: Request) -> str | None:
 
 async def serve_page(request: Request) -> Response:
     lang = request.query_params.get("lang")
-    response = HTMLResponse(page_html(lang if lang in LANGUAGES else DEFAULT_LANGUAGE))
+    page = request.url.path.rstrip("/").rpartition("/")[2]
+    response = HTMLResponse(page_html(lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
+                                      page if page in PAGE_NAMES else None))
     response.headers["Cache-Control"] = "no-cache"
     try:
         token = await run_in_threadpool(_automatic_login_token, request)
