@@ -28,6 +28,7 @@ Middleware (:class:`FrontDoor`), on every HTTP response:
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -40,7 +41,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from config.settings import load_settings
-from dashboard import sessions
+from dashboard import sessions, static_assets
 from dashboard.page_registry import LOGIN_PAGE, PAGES
 from services import auth
 from text.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -48,6 +49,8 @@ from text.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 log = logging.getLogger("dashboard.front_door")
 
 PAGE_NAMES = frozenset(spec.name for spec in (*PAGES, LOGIN_PAGE))
+# Where Streamlit serves its own frontend build (its BASE_ROUTE_STATIC).
+STATIC_PREFIX = "static/"
 # First path segments that belong to Streamlit or to the routes above, never to a page.
 RESERVED_SEGMENTS = frozenset({"_stcore", "static", "media", "component", "app", "auth"})
 
@@ -161,20 +164,50 @@ async def warm_start(_app):
         except Exception:  # a page's import error shows on that page, as before
             log.exception("could not import %s at start", name)
     log.info("imported the pages' libraries in %.1f s", time.perf_counter() - started)
+    static_assets.streamlit_assets()  # list Streamlit's frontend files now, not in a visitor's request
     yield
 
 
 # --- the page HTML -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def page_html(lang: str) -> str:
-    """Streamlit's index.html in ``lang`` (Chinese glyphs for Chinese text) with the app's title."""
+def backend_base_script(page: str) -> str:
+    """A script telling Streamlit's frontend where the server is when the page's URL ends in ``/<page>``.
+
+    Without it, the frontend served at ``…/map`` first asks ``…/map/_stcore/health``
+    (a 404: the server is at the app's root) and tries the root after a retry
+    pause: 0.2 s before a new browser's websocket opened on every page but the
+    overview (README, "Performance", Browser). ``window.__streamlit.BACKEND_BASE_URL``
+    is Streamlit's own setting for this; it is taken from the address the
+    browser shows, less the page's name, so a reverse proxy's path prefix stays
+    in it. Any other address (a trailing slash) leaves the frontend to probe as
+    before.
+    """
+    suffix = json.dumps(f"/{page}")
+    return (
+        "<script>(function () {"
+        f"var p = location.pathname, s = {suffix};"
+        "if (p.length >= s.length && p.slice(-s.length) === s) {"
+        "window.__streamlit = Object.assign({}, window.__streamlit,"
+        " {BACKEND_BASE_URL: location.origin + p.slice(0, p.length - s.length) + '/'});"
+        "}})();</script>"
+    )
+
+
+@lru_cache(maxsize=32)
+def page_html(lang: str, page: str | None = None) -> str:
+    """Streamlit's index.html in ``lang`` (Chinese glyphs for Chinese text) with the app's title.
+
+    ``page``: the page whose URL (``/<page>``) serves it, not the root.
+    """
     # Hints to fetch the 4.7 MB Plotly chunk and the widgets' chunks with the
     # HTML (<link rel="modulepreload">) were tried and measured: no gain on a
     # busy 2-core machine, the map 0.4 s slower (README, "Performance").
     html = (_streamlit_static_dir() / "index.html").read_text(encoding="utf-8")
     html = html.replace('<html lang="en">', f'<html lang="{"zh-CN" if lang == "zh" else lang}">', 1)
+    if page is not None:
+        # Before Streamlit's module scripts, which are deferred and read the setting when they run.
+        html = html.replace("<head>", "<head>\n    " + backend_base_script(page), 1)
     return html.replace("<title>Streamlit</title>", f"<title>{translate('app.title', lang)}</title>", 1)
 
 
@@ -197,7 +230,9 @@ def _automatic_login_token(request: Request) -> str | None:
 
 async def serve_page(request: Request) -> Response:
     lang = request.query_params.get("lang")
-    response = HTMLResponse(page_html(lang if lang in LANGUAGES else DEFAULT_LANGUAGE))
+    page = request.url.path.rstrip("/").rpartition("/")[2]
+    response = HTMLResponse(page_html(lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
+                                      page if page in PAGE_NAMES else None))
     response.headers["Cache-Control"] = "no-cache"
     try:
         token = await run_in_threadpool(_automatic_login_token, request)
@@ -313,6 +348,11 @@ class FrontDoor:
 
         if response is not None:
             await response(scope, receive, send_with_headers)
+        elif (
+            relative is not None and relative.startswith(STATIC_PREFIX)
+            and await static_assets.streamlit_assets().respond(relative[len(STATIC_PREFIX):], scope, send_with_headers)
+        ):
+            return  # Streamlit's frontend files, from memory (dashboard/static_assets.py)
         else:
             await self.app(scope, receive, send_with_headers)
 

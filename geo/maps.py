@@ -2,8 +2,8 @@
 
 Offline by construction: Folium's default assets (Leaflet, jQuery, Bootstrap,
 Font Awesome, awesome-markers, all from public CDNs) are replaced on the Map
-instance by the copies the app vendors and serves itself under
-``/app/static/vendor/``; no element used here brings CDN links of its own
+instance by the one it needs, Leaflet, which the app vendors and serves itself
+under ``/app/static/vendor/``; no element used here brings CDN links of its own
 (no branca colormap, no marker icons, no plugin), and there is no basemap
 unless an administrator configured a tile server (``Settings.tile_url``).
 
@@ -43,7 +43,6 @@ from text.markup import html_text
 VENDOR_URL = "/app/static/vendor"
 LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
-JQUERY_JS = f"{VENDOR_URL}/jquery/jquery.min.js"
 
 LEVEL_PROPERTY = "level"
 ID_PROPERTY = "area_id"
@@ -770,8 +769,11 @@ def build_map(
         prefer_canvas=False,  # SVG: the parks' hatch is an SVG pattern
     )
     # Only the vendored assets: folium's CDN list (Bootstrap, Font Awesome,
-    # awesome-markers…) is replaced on this instance, not on the class.
-    m.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
+    # awesome-markers…) is replaced on this instance, not on the class. No jQuery:
+    # only Folium's popups and objects_to_stay_in_front use it, and this map has
+    # neither; loading it cost a new browser one more script fetched in turn in the
+    # map's iframe and ~70 ms of evaluation before the polygons (README, "Browser").
+    m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     m.get_root().header.add_child(_Text(_css(projection)), name="map_css")
     m.get_root().html.add_child(_Text(_HATCH_SVG), name="park_hatch")

@@ -174,3 +174,14 @@ def test_map_is_drawn_offline_and_a_click_fills_the_panel(demo, projection):
         paths = {urlsplit(u).path for u in urls}
         assert "/app/static/vendor/leaflet/leaflet.js" in paths
         assert "/app/static/vendor/leaflet/leaflet.css" in paths
+        # Only Leaflet: the map loads no jQuery (geo/maps.py, build_map).
+        assert not any("jquery" in path for path in paths)
+        # The frontend went to the server's health check at the app's root at once, without first
+        # asking below the page's path (front_door.backend_base_script).
+        assert "/_stcore/health" in paths and not any(path.startswith("/map/_stcore/") for path in paths)
+        # Streamlit's frontend scripts came gzip-compressed (dashboard/static_assets.py).
+        encodings = page.evaluate(
+            "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/static/js/index.'))"
+            ".map(e => [e.encodedBodySize, e.decodedBodySize])"
+        )
+        assert encodings and all(0 < encoded < decoded / 2 for encoded, decoded in encodings)

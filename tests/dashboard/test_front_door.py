@@ -259,6 +259,17 @@ def test_the_page_html_is_streamlits_in_the_visitors_language(app, engine):
     assert call(app, "/").header("cache-control") == "no-cache"
 
 
+def test_a_pages_html_tells_the_frontend_where_the_server_is(app, engine):
+    page = call(app, "/map").body.decode()
+    script = front_door.backend_base_script("map")
+    assert 'var p = location.pathname, s = "/map";' in script and "BACKEND_BASE_URL" in script
+    # Before Streamlit's (deferred) module script, which reads the setting when it runs.
+    assert script in page and page.index(script) < page.index('<script type="module"')
+    # The root needs no hint (the frontend asks the root first); another page names itself.
+    assert "BACKEND_BASE_URL" not in call(app, "/").body.decode()
+    assert front_door.backend_base_script("outcomes") in call(app, "/outcomes").body.decode()
+
+
 def test_a_demo_visitor_gets_a_session_cookie_with_the_first_page(app, demo_engine):
     first = call(app, "/")
     token = SimpleCookie(first.cookies()[sessions.COOKIE_NAME])[sessions.COOKIE_NAME].value

@@ -107,13 +107,18 @@ def test_no_outside_url_anywhere(measure):
         assert URL.findall(text) == []
 
 
-def test_only_the_vendored_leaflet_and_jquery():
+def test_only_the_vendored_leaflet():
     m = maps.build_map(_layers(), "received", lang="zh")
-    assert m.default_js == [("leaflet", "/app/static/vendor/leaflet/leaflet.js"),
-                            ("jquery", "/app/static/vendor/jquery/jquery.min.js")]
+    assert m.default_js == [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
     assert m.default_css == [("leaflet_css", "/app/static/vendor/leaflet/leaflet.css")]
     html = _full_html(m)
     assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in html
+    # jQuery is not loaded, so nothing in the map may use it (Folium's popups would: $(`…`)).
+    assert "jquery" not in html.lower()
+    for measure in MEASURES:
+        for text in (_full_html(maps.build_map(_layers(), measure, lang="zh")),
+                     _component_payload(maps.build_map(_layers(), measure, lang="zh"))):
+            assert "$(" not in text and "jQuery" not in text
     assert 'href="/app/static/vendor/leaflet/leaflet.css"' in html
     assert "bootstrap" not in html and "font-awesome" not in html and "fontawesome" not in html
     # The class itself is untouched: other Folium users in the process keep their defaults.
