@@ -164,7 +164,8 @@ async def warm_start(_app):
         except Exception:  # a page's import error shows on that page, as before
             log.exception("could not import %s at start", name)
     log.info("imported the pages' libraries in %.1f s", time.perf_counter() - started)
-    static_assets.streamlit_assets()  # list Streamlit's frontend files now, not in a visitor's request
+    # Streamlit's frontend files listed and compressed now, not in the first visitor's requests.
+    static_assets.streamlit_assets().precompress()
     yield
 
 

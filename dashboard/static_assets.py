@@ -93,6 +93,20 @@ class StaticAssets:
             for path in sorted(root.rglob("*")) if path.is_file() and not path.is_symlink()
         }
 
+    def precompress(self) -> int:
+        """Compress every script and style now (at server start); returns the bytes read.
+
+        Source maps are left to the first request: a browser asks for them only
+        with its developer tools open, and they are most of the bytes.
+        """
+        total = 0
+        for asset in self.assets.values():
+            if asset.compressible and asset.path.suffix != ".map":
+                total += len(asset.read())
+                asset.compress()
+                asset.body = None  # only a client without gzip needs it: read again then
+        return total
+
     async def respond(self, name: str, scope, send) -> bool:
         """Answer a GET or HEAD for ``name``; False (nothing sent) when Streamlit's handler should."""
         asset = self.assets.get(name)

@@ -138,3 +138,30 @@ def test_only_regular_files_of_the_directory_are_listed(tmp_path):
         assert gzip.decompress(assets.assets["js/a.1.js"].compress()) == ("let a = 1;\n" * 100).encode()
     finally:
         outside.unlink()
+
+
+def test_precompress_at_start_compresses_scripts_and_styles_but_not_source_maps_or_fonts(tmp_path):
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "a.js").write_text("console.log('a');" * 50)
+    (tmp_path / "js" / "a.js.map").write_text('{"version": 3}' * 50)
+    (tmp_path / "f.woff2").write_bytes(b"\x00font")
+    assets = static_assets.StaticAssets(tmp_path)
+    assert assets.precompress() == len("console.log('a');" * 50)
+    script, source_map, font = assets.assets["js/a.js"], assets.assets["js/a.js.map"], assets.assets["f.woff2"]
+    assert gzip.decompress(script.gzipped) == (tmp_path / "js" / "a.js").read_bytes()
+    assert script.body is None  # not kept twice in memory; read again for a client without gzip
+    assert source_map.gzipped is None and font.gzipped is None
+    messages = raw_call_assets(assets, "js/a.js")
+    assert dict(messages[0]["headers"])[b"content-encoding"] == b"gzip"
+    assert gzip.decompress(messages[1]["body"]) == (tmp_path / "js" / "a.js").read_bytes()
+
+
+def raw_call_assets(assets, name: str) -> list[dict]:
+    scope = {"type": "http", "method": "GET", "headers": [(b"accept-encoding", b"gzip, br")]}
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    assert asyncio.run(assets.respond(name, scope, send)) is True
+    return sent
