@@ -68,8 +68,18 @@ def tiles_drawn(page) -> None:
 
 
 def map_drawn(page) -> None:
-    frame = page.wait_for_selector(FRAME, timeout=TIMEOUT_MS).content_frame()
-    frame.wait_for_selector("path.leaflet-interactive", timeout=TIMEOUT_MS)
+    # Polled in the page itself, on each animation frame, as the overview's tiles are: the component's
+    # iframe is same-origin. Finding the frame and then waiting in it through Playwright (a frame handle,
+    # a script injected into the new frame, round trips to this process) saw the polygons 0.3-0.5 s after
+    # they were drawn on a busy machine (a MutationObserver in the page timed both, December 2026).
+    page.wait_for_function(
+        f"""() => {{
+            const frame = document.querySelector('{FRAME}');
+            const doc = frame && frame.contentDocument;
+            return Boolean(doc && doc.querySelector('path.leaflet-interactive'));
+        }}""",
+        timeout=TIMEOUT_MS,
+    )
 
 
 def _descendants_cpu_ticks() -> int:
