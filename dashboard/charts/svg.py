@@ -32,6 +32,18 @@ TREND_MARK = "trend"
 RANKED_MARK = "ranked"
 
 
+def _open_chart(mark: str, label: str, height: int, padding: tuple[int, int, int, int], font: int) -> str:
+    """A chart's opening tags: an SVG as wide as its column, its drawing inset by ``padding`` (top, right,
+    bottom, left px) so that coordinates can be percentages of the plot area; ``label`` already escaped."""
+    top, right, bottom, left = padding
+    return (
+        f'<div><svg data-chart="{mark}" role="img" aria-label="{label}" '
+        f'width="100%" height="{height}" style="display:block;overflow:visible;box-sizing:border-box;'
+        f'padding:{top}px {right}px {bottom}px {left}px;font-size:{font}px" '
+        f'fill="currentColor">'
+    )
+
+
 def _fmt(x: float) -> str:
     """A coordinate with at most two decimals (the HTML stays short)."""
     return f"{x:.2f}".rstrip("0").rstrip(".")
@@ -88,10 +100,8 @@ def trend_chart(
         return 100 * (1 - percent / rate_max)
 
     parts = [
-        f'<div><svg data-chart="{TREND_MARK}" role="img" aria-label="{esc(count_name)} / {esc(rate_name)}" '
-        f'width="100%" height="{height}" style="display:block;overflow:visible;box-sizing:border-box;'
-        f"padding:{pad_top}px {pad_right}px {pad_bottom}px {pad_left}px;font-size:{font}px\" "
-        f'fill="currentColor">',
+        _open_chart(TREND_MARK, f"{esc(count_name)} / {esc(rate_name)}", height,
+                    (pad_top, pad_right, pad_bottom, pad_left), font),
     ]
     # Grid and the count axis's ticks (left), the rate axis's ticks (right).
     tick = 0.0
@@ -290,10 +300,8 @@ def count_lines(
         return 100 * (1 - value / axis_max)
 
     parts = [
-        f'<div><svg data-chart="{LINES_MARK}" role="img" aria-label="{" / ".join(esc(name) for name, _ in series)}" '
-        f'width="100%" height="{height}" style="display:block;overflow:visible;box-sizing:border-box;'
-        f"padding:{pad_top}px {pad_right}px {pad_bottom}px {pad_left}px;font-size:{font}px\" "
-        f'fill="currentColor">',
+        _open_chart(LINES_MARK, " / ".join(esc(name) for name, _ in series), height,
+                    (pad_top, pad_right, pad_bottom, pad_left), font),
         # The axis's title above its ticks, level (read without turning the head).
         f'<text x="-8" y="-10" text-anchor="end" fill-opacity="0.8">{esc(axis_title)}</text>',
     ]

@@ -42,8 +42,20 @@ class Answer:
 
 
 def call(app, path: str, query: str = "", headers: dict | None = None, client=CLIENT, scheme="http") -> Answer:
+    sent = asgi_messages(app, path, query=query, headers=headers, client=client, scheme=scheme)
+    start = sent[0]
+    return Answer(
+        start["status"],
+        [(k.decode().lower(), v.decode()) for k, v in start["headers"]],
+        b"".join(m.get("body", b"") for m in sent[1:]),
+    )
+
+
+def asgi_messages(app, path: str, *, method: str = "GET", query: str = "", headers: dict | None = None,
+                  client=CLIENT, scheme="http") -> list[dict]:
+    """The ASGI messages ``app`` sends for one request."""
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": scheme,
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": scheme,
         "path": path, "raw_path": path.encode(), "root_path": "", "query_string": query.encode(),
         "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
         "client": client, "server": ("127.0.0.1", 8501),
@@ -57,12 +69,7 @@ def call(app, path: str, query: str = "", headers: dict | None = None, client=CL
         sent.append(message)
 
     asyncio.run(app(scope, receive, send))
-    start = sent[0]
-    return Answer(
-        start["status"],
-        [(k.decode().lower(), v.decode()) for k, v in start["headers"]],
-        b"".join(m.get("body", b"") for m in sent[1:]),
-    )
+    return sent
 
 
 def cookie_header(**cookies: str) -> dict:

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from streamlit import file_util
 
 from dashboard import front_door, static_assets
-from tests.dashboard.test_front_door import call
+from tests.dashboard.test_front_door import asgi_messages, call
 
 BUILD = Path(file_util.get_static_dir()) / "static"  # Streamlit's hashed build files, served at /static/
 
@@ -40,20 +40,7 @@ def app():
 
 def raw_call(app, path: str, method: str, **headers: str) -> list[dict]:
     """The ASGI messages the app sends for one request (``call`` sends GETs only)."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-             "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-             "client": ("127.0.0.1", 5), "server": ("127.0.0.1", 8501)}
-    sent: list[dict] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    return sent
+    return asgi_messages(app, path, method=method, headers=headers, client=("127.0.0.1", 5))
 
 
 def test_a_script_comes_gzip_compressed_with_streamlits_headers(app):
